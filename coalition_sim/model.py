@@ -1,0 +1,306 @@
+"""The coalition model: one coalition over a horizon of monthly steps.
+
+``CoalitionModel.step`` is the table of contents of a month (MODEL.md):
+environment, decide, execute, learn and feel, relationships, membership,
+endurance. Each step is a short method that calls one module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import mesa
+import numpy as np
+
+from coalition_sim import influence, learning, membership, metrics, morale, params, trust
+from coalition_sim.backbone import Backbone
+from coalition_sim.endurance import dissolution_cause
+from coalition_sim.environment import Environment
+from coalition_sim.events import CAUSE_TEXT, EXIT_REASONS, EventLog
+from coalition_sim.execution import execute
+from coalition_sim.governance import ADOPTED, GovernanceRule, make_rule
+from coalition_sim.initiative import LAPSED, ROLES
+from coalition_sim.initiative import ADOPTED as INITIATIVE_ADOPTED
+from coalition_sim.organization import Organization
+from coalition_sim.population import CORE, EXITED, NETWORK, SECTORS, Population, generate
+
+MEETING_TRUST = 0.3
+"""Trust gain from a meeting round, relative to a month of working together."""
+COST_RELIEF = 0.6
+"""Share of meeting cost the transaction-cost effect removes at full strength."""
+SCALARS = ("deliberation_rounds", "transaction_cost", "trust_gain", "trust_decay", "trust_baseline",
+           "influence_threshold", "influence_rate", "entry_rate", "boundary_alignment", "min_members",
+           "dormancy_limit", "impact_goal")
+"""Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
+SUCCESS_MEMORY = 0.1
+"""Weight of the latest outcome in the coalition's expected success rate."""
+
+
+class CoalitionModel(mesa.Model):
+    """A coalition of organizations under a governance rule and a backbone.
+
+    Every argument is a keyword with a default; see :mod:`coalition_sim.params`
+    (or ``docs/ODD.md``) for ranges and reasons. ``population`` replaces the
+    drawn organizations with a given :class:`~coalition_sim.population.Population`
+    (a strategist's scenario). ``seed`` fixes every random draw.
+    """
+
+    def __init__(self, *, n_orgs=30, network_ratio=1.0, n_sectors=5, capacity_inequality=0.8,
+                 goal_dims=2, alignment_spread=0.12, tolerance=0.3, initial_trust=0.4,
+                 initial_energy=0.8, patience=12.0, backbone_strength=0.5, backbone_cut_month=0,
+                 backbone_after_cut=0.0, disabled_effects="", governance="consensus",
+                 deliberation_rounds=3, initiative_rate=1.0, initiative_size=3.0,
+                 initiative_window=3, initiative_spread=0.2, shock_rate=1 / 24,
+                 transaction_cost=0.05, trust_gain=0.1, trust_decay=0.01, trust_baseline=0.3,
+                 influence_threshold=0.25, influence_rate=0.3, entry_rate=0.05,
+                 boundary_alignment=0.0, min_members=3, dormancy_limit=12, impact_goal=0.0,
+                 population: Population | None = None, seed=None):
+        values = {k: v for k, v in locals().items() if k in params.PARAMETERS}
+        if isinstance(governance, GovernanceRule):
+            values.pop("governance")
+        checked = params.validate(values)
+        super().__init__(seed=seed)
+        self.params = checked
+        for name in SCALARS:
+            setattr(self, name, checked[name])
+        self.rule = governance if isinstance(governance, GovernanceRule) else make_rule(governance)
+        self._init_population(population.copy() if population is not None else generate(
+            self.rng, **{k: checked[k] for k in ("n_orgs", "network_ratio", "n_sectors",
+                         "capacity_inequality", "goal_dims", "alignment_spread", "tolerance",
+                         "initial_trust", "initial_energy", "patience")}))
+        self.backbone = Backbone(self, backbone_strength, backbone_cut_month, backbone_after_cut,
+                                 params.parse_effects(disabled_effects))
+        self.environment = Environment(self.rng, self.purpose, initiative_rate, initiative_size,
+                                       initiative_window, initiative_spread, shock_rate)
+        self._init_books()
+        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters())
+        self.stats = metrics.snapshot(self)
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ setup
+    def _init_population(self, pop: Population) -> None:
+        self.sector, self.capacity, self.position = pop.sector, pop.capacity, pop.position
+        self.tolerance, self.skills, self.patience = pop.tolerance, pop.skills, pop.patience
+        self.energy, self.status, self.trust = pop.energy, pop.status, pop.trust
+        self.backbone_trust, self.purpose, self.names = pop.backbone_trust, pop.purpose, pop.names
+        self.goal_dims = int(self.purpose.size)
+        self.initial_members = int(np.count_nonzero(self.status == CORE))
+        self.orgs = [Organization(self, i) for i in range(pop.size)]
+
+    def _init_books(self) -> None:
+        n = len(self.orgs)
+        self.experience = np.zeros(n)
+        self.poor_months = np.zeros(n)
+        self.benefit = np.zeros(n)
+        self.cost = np.zeros(n)
+        self.exit_cause: dict[int, str] = {}
+        self.exit_month: dict[int, int] = {}
+        self.pending: list = []
+        self.events = EventLog()
+        self.reputation = 0.0
+        self.cumulative_impact = 0.0
+        self.expected_rate = 0.5
+        self.last_adoption = 0
+        self.cause: str | None = None
+        self.lifetime = 0
+        self.all_dilutions: list[float] = []
+        self.all_delays: list[float] = []
+        self.totals: Counter = Counter({name: 0 for name in metrics.COUNTS})
+        self._new_tally()
+
+    def _new_tally(self) -> None:
+        self.tally = {name: 0 for name in metrics.COUNTS}
+        self.tally.update(impact=0.0, dilutions=[], delays=[])
+
+    # ------------------------------------------------------------------ views
+    def core_indices(self) -> np.ndarray:
+        """Indices of current core members."""
+        return np.flatnonzero(self.status == CORE)
+
+    def network_indices(self) -> np.ndarray:
+        """Indices of wider-network organizations."""
+        return np.flatnonzero(self.status == NETWORK)
+
+    def alignment(self, idx: np.ndarray) -> np.ndarray:
+        """1 - distance to the shared purpose / diameter of the goal space."""
+        dist = np.sqrt(((self.position[idx] - self.purpose) ** 2).sum(axis=1))
+        return 1.0 - dist / np.sqrt(self.goal_dims)
+
+    def cost_relief(self) -> float:
+        """Multiplier on meeting and membership costs from the transaction-cost effect."""
+        return 1.0 - COST_RELIEF * self.backbone.effect("transaction_costs")
+
+    def round_cost(self) -> float:
+        """Cost to an attendee of one meeting round."""
+        return self.transaction_cost * self.cost_relief()
+
+    def meeting_rounds(self) -> int:
+        """Rounds a draft gets per month: more with a backbone that runs slick meetings."""
+        extra = self.backbone.effect("transaction_costs")
+        return self.deliberation_rounds + int(round(self.deliberation_rounds * extra))
+
+    def work_cost_per_unit(self) -> float:
+        """Cost of a unit of effort (used by organizations weighing an offer)."""
+        return learning.WORK_COST
+
+    def expected_success(self) -> float:
+        """The coalition's running estimate of its success rate."""
+        return self.expected_rate
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """One month, in the order of MODEL.md."""
+        if self.cause is not None:
+            return
+        self._new_tally()
+        self.benefit[:] = 0.0
+        self.cost[:] = 0.0
+        self.environment_changes()
+        for decision in self.rule.decide(self, list(self.pending)):
+            self.apply(decision)
+        self.lapse()
+        self.relationships()
+        self.membership()
+        self.endurance()
+        self.stats = metrics.snapshot(self)
+        self.datacollector.collect(self)
+
+    def run(self, months: int = 120) -> "CoalitionModel":
+        """Step up to ``months`` times (fewer if the coalition dissolves)."""
+        for _ in range(months):
+            if not self.running:
+                break
+            self.step()
+        return self
+
+    def environment_changes(self) -> None:
+        """Backbone schedule, skill shocks, new initiatives."""
+        before = self.backbone.strength
+        self.backbone.update(self.steps)
+        if self.backbone.strength != before:
+            self.events.add(self.steps, "backbone", f"Backbone support changes: {before:.2f} -> "
+                            f"{self.backbone.strength:.2f}")
+        role = self.environment.shock()
+        if role is not None:
+            self.events.add(self.steps, "shock", f"Shock: {ROLES[role]} skills now needed")
+        arrivals = self.environment.arrivals(self.steps)
+        self.tally["arrived"] = len(arrivals)
+        self.pending.extend(arrivals)
+
+    def apply(self, decision) -> None:
+        """Book one decision: meetings, and for an adopted initiative its execution."""
+        initiative = decision.initiative
+        initiative.draft, initiative.drafted = decision.blueprint, True
+        self.meet(decision.attendees, decision.rounds)
+        if decision.outcome != ADOPTED:
+            self.tally["blocked"] += 1
+            self.events.add(self.steps, "blocked", f"Initiative {initiative.uid} blocked: {decision.reason}")
+            return
+        initiative.state = INITIATIVE_ADOPTED
+        self.pending.remove(initiative)
+        self.last_adoption = self.steps
+        outcome = execute(self, decision)
+        learning.learn(self, decision, outcome)
+        self.cowork(decision.participants)
+        self.record_outcome(initiative, outcome)
+
+    def meet(self, attendees: np.ndarray, rounds: int) -> None:
+        """Meeting costs in value and energy; the trust and mutual influence meetings build."""
+        if rounds == 0 or attendees.size == 0:
+            return
+        self.cost[attendees] += rounds * self.round_cost()
+        morale.spend(self.energy, attendees, rounds * morale.MEETING_ENERGY * self.cost_relief())
+        trust.strengthen(self.trust, attendees, MEETING_TRUST * self.trust_gain)
+        pairs = influence.random_pairs(self.rng, attendees)
+        influence.deffuant_step(self.position, pairs, self.influence_threshold, self.influence_rate)
+
+    def cowork(self, team: np.ndarray) -> None:
+        """Working together: trust grows and close partners influence each other."""
+        trust.strengthen(self.trust, team, self.trust_gain)
+        pairs = influence.random_pairs(self.rng, team)
+        influence.deffuant_step(self.position, pairs, self.influence_threshold, self.influence_rate)
+
+    def record_outcome(self, initiative, outcome) -> None:
+        """Counts, impact, expected success rate and the event feed."""
+        delay = self.steps - initiative.arrived
+        self.tally["adopted"] += 1
+        self.tally["dilutions"].append(outcome.dilution)
+        self.tally["delays"].append(delay)
+        self.all_dilutions.append(outcome.dilution)
+        self.all_delays.append(delay)
+        self.expected_rate += SUCCESS_MEMORY * (outcome.success - self.expected_rate)
+        if outcome.success:
+            self.tally["succeeded"] += 1
+            self.tally["impact"] += outcome.impact
+            self.cumulative_impact += outcome.impact
+            self.events.add(self.steps, "succeeded", f"Initiative {initiative.uid} "
+                            f"({initiative.theory_of_change()}) succeeded: impact {outcome.impact:.2f}")
+        else:
+            self.tally["failed"] += 1
+            self.events.add(self.steps, "failed", f"Initiative {initiative.uid} failed "
+                            f"(chance was {outcome.probability:.0%})")
+
+    def lapse(self) -> None:
+        """Pending initiatives whose window has passed lapse."""
+        for initiative in [i for i in self.pending if i.expired(self.steps)]:
+            initiative.state = LAPSED
+            self.pending.remove(initiative)
+            self.tally["lapsed"] += 1
+            self.events.add(self.steps, "lapsed", f"Initiative {initiative.uid} lapsed undecided")
+
+    def relationships(self) -> None:
+        """Unused trust decays; vision pulls members toward the purpose; members rest."""
+        trust.decay(self.trust, self.trust_decay, self.trust_baseline)
+        members = self.core_indices()
+        influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
+        np.clip(self.position, 0.0, 1.0, out=self.position)
+        morale.rest(self.energy, np.flatnonzero(self.status != EXITED), self.backbone.effect("morale"))
+        self.backbone_trust += 0.1 * (self.backbone.strength - self.backbone_trust)
+
+    def membership(self) -> None:
+        """Members weigh the month; some leave; the network is pulled in."""
+        members = self.core_indices()
+        membership.update_experience(self, members)
+        burnt, impatient = membership.leavers(self, members)
+        for who, cause in ((burnt, "burnout"), (impatient, "impatience")):
+            self.leave(who, cause)
+        newcomers = membership.joiners(self)
+        membership.admit(self, newcomers)
+        self.tally["joins"] = int(newcomers.size)
+        for i in newcomers:
+            self.events.add(self.steps, "join", f"{self.names[i]} ({SECTORS[self.sector[i]]}) joined the core")
+        for name in metrics.COUNTS:
+            self.totals[name] += self.tally[name]
+
+    def leave(self, who: np.ndarray, cause: str) -> None:
+        """Organizations ``who`` exit for ``cause``."""
+        self.status[who] = EXITED
+        self.tally["exits"] += int(who.size)
+        self.tally[f"exits_{cause}"] += int(who.size)
+        for i in who:
+            self.exit_cause[int(i)] = cause
+            self.exit_month[int(i)] = self.steps
+            self.events.add(self.steps, "exit", f"{self.names[i]} ({SECTORS[self.sector[i]]}) left: "
+                            f"{EXIT_REASONS[cause]}")
+
+    def endurance(self) -> None:
+        """Dissolve if too few members, purpose achieved, or dormant too long."""
+        self.lifetime = self.steps
+        cause = dissolution_cause(self)
+        if cause is not None:
+            self.cause = cause
+            self.running = False
+            self.events.add(self.steps, "dissolved", f"The coalition dissolves: {CAUSE_TEXT[cause]}")
+
+    # ------------------------------------------------------------------ results
+    def summary(self, series: bool = False) -> dict:
+        """End-of-run figures; with ``series=True`` also the monthly time series."""
+        result = metrics.summary(self)
+        if series:
+            result["series"] = self.datacollector.get_model_vars_dataframe().to_dict("list")
+        return result
+
+    def exit_record(self) -> list[dict]:
+        """Who left, when and why."""
+        return [{"organization": self.names[i], "month": self.exit_month[i], "cause": c}
+                for i, c in self.exit_cause.items()]
