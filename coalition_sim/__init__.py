@@ -3,12 +3,36 @@
     >>> from coalition_sim import CoalitionModel
     >>> m = CoalitionModel(governance="opt-in", backbone_strength=0.8, seed=1)
     >>> m.run(120).summary()["endured"]  # doctest: +SKIP
+
+Studies, analysis and the strategist's comparison are imported on first use
+(``coalition_sim.load_results``, ``coalition_sim.compare``, ...), so importing the
+model stays fast.
 """
 
+from importlib import import_module
+
+from coalition_sim.errors import InputError
 from coalition_sim.governance import GovernanceRule, register, rule_names
 from coalition_sim.model import CoalitionModel
 from coalition_sim.params import BACKBONE_EFFECTS, PARAMETERS
 
 __version__ = "0.1.0"
-__all__ = ["CoalitionModel", "GovernanceRule", "register", "rule_names", "PARAMETERS",
-           "BACKBONE_EFFECTS", "__version__"]
+
+_LAZY = {
+    "load_results": "coalition_sim.store",
+    "run_study": "coalition_sim.study",
+    "load_study": "coalition_sim.study",
+    "compare": "coalition_sim.compare",
+    "load_scenario": "coalition_sim.scenario",
+    "PRESETS": "coalition_sim.presets",
+}
+"""Public names defined in heavier modules, imported when first used."""
+
+__all__ = ["CoalitionModel", "GovernanceRule", "InputError", "register", "rule_names", "PARAMETERS",
+           "BACKBONE_EFFECTS", "__version__", *_LAZY]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'coalition_sim' has no attribute {name!r}")
