@@ -1,0 +1,392 @@
+"""The results store: one SQLite file per study (standard library, WAL, transactional).
+
+Tables (query them with any SQLite client):
+
+* ``runs``: one row per finished run: run_id, point_id, replication, seed,
+  sobol_block, status ('ok'/'failed'), error (traceback), runtime_s, one column
+  per model parameter, one column per kept summary outcome;
+* ``series``: the kept monthly series, long: run_id, month, variable, value;
+* ``exits``: organizations that left: run_id, organization, month, cause;
+* ``meta``: key/value: schema_version, spec (normalised study, JSON), spec_hash,
+  study_text (the TOML file), provenance (JSON: versions, git commit, time);
+* ``columns``: each parameter/outcome column's role and Python type.
+
+Each run is written in one transaction, so a crash or Ctrl-C loses at most the
+runs in flight; :meth:`Store.done_ids` tells a restart what to skip. A store made
+by a different study (another spec hash) is refused, never appended to.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import sqlite3
+import subprocess
+import tempfile
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from coalition_sim.errors import InputError
+from coalition_sim.params import PARAMETERS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from coalition_sim.runner import RunResult, RunSpec
+    from coalition_sim.study import StudySpec
+
+SCHEMA_VERSION = "1"
+STORE_NAME = "results.sqlite"
+"""File name of a store inside a study's results folder."""
+RUN_COLUMNS = ("run_id", "point_id", "replication", "seed", "sobol_block", "status", "error", "runtime_s")
+SQL_TYPES = {"int": "INTEGER", "bool": "INTEGER", "float": "REAL", "str": "TEXT"}
+EXPORT_FORMATS = ("csv", "parquet")
+
+
+def store_file(path: str | Path) -> Path:
+    """A store path, or a folder holding ``results.sqlite``, as the store's file."""
+    path = Path(path)
+    return path / STORE_NAME if path.is_dir() else path
+
+
+class Store:
+    """An open results store for one study (the only writer)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.conn = sqlite3.connect(path)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.columns = dict(self.conn.execute("SELECT name, type FROM columns ORDER BY rowid"))
+        self._insert_run = _insert_sql(list(RUN_COLUMNS) + list(self.columns))
+
+    @classmethod
+    def open(cls, path: str | Path, spec: "StudySpec") -> "Store":
+        """Open the store of ``spec`` at ``path``, creating it if absent.
+
+        Raises:
+            InputError: ``path`` is not a store, or was made by a different study.
+        """
+        path = store_file(path)
+        if not path.exists():
+            _create(path, spec)
+        existing = read_meta(path)
+        if existing.get("spec_hash") != spec.spec_hash():
+            made_by = json.loads(existing.get("spec", "{}")).get("name", "?")
+            raise InputError(
+                f"{path} was made by a different study file (study '{made_by}', spec hash "
+                f"{existing.get('spec_hash', '')[:12]}, this file {spec.spec_hash()[:12]}); "
+                f"resume only with the same file, or give another --out")
+        return cls(path)
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection (every written run is already committed)."""
+        self.conn.close()
+
+    def done_ids(self) -> set[int]:
+        """run_ids already stored (finished, ok or failed)."""
+        return {row[0] for row in self.conn.execute("SELECT run_id FROM runs")}
+
+    def failed_count(self) -> int:
+        """Runs stored as failed."""
+        return self.conn.execute("SELECT COUNT(*) FROM runs WHERE status != 'ok'").fetchone()[0]
+
+    def write(self, run: "RunSpec", result: "RunResult", block: str | None = None) -> None:
+        """Store one run (row, series, exits) in a single transaction."""
+        values = {**{name: p.default for name, p in PARAMETERS.items()}, **run.params, **result.summary}
+        row = [run.run_id, run.point_id, run.replication, run.seed, block, result.status,
+               result.error, result.runtime_s] + [_plain(values.get(c)) for c in self.columns]
+        with self.conn:
+            self.conn.execute(self._insert_run, row)
+            if result.series is not None:
+                self.conn.executemany("INSERT INTO series VALUES (?, ?, ?, ?)",
+                                      _long_rows(run.run_id, result.series))
+            if result.exits:
+                self.conn.executemany(
+                    "INSERT INTO exits VALUES (?, ?, ?, ?)",
+                    [(run.run_id, str(e["organization"]), int(e["month"]), str(e["cause"]))
+                     for e in result.exits])
+
+
+def _create(path: Path, spec: "StudySpec") -> None:
+    """Build a new store in a temporary file and move it into place (all or nothing)."""
+    from coalition_sim.study import outcome_types
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    types = outcome_types()
+    outcomes = list(spec.outcomes) if spec.outcomes is not None else list(types)
+    columns = [(name, "param", {"int": "int", "float": "float"}.get(p.kind, "str"))
+               for name, p in PARAMETERS.items()]
+    columns += [(name, "outcome", types[name]) for name in outcomes]
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        conn = sqlite3.connect(tmp)
+        with conn:
+            _schema(conn, columns)
+            meta = {"schema_version": SCHEMA_VERSION, "spec": json.dumps(spec.to_dict()),
+                    "spec_hash": spec.spec_hash(), "study_text": spec.text,
+                    "description": spec.description, "study_path": spec.path or "",
+                    "provenance": json.dumps(provenance())}
+            conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+        conn.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _schema(conn: sqlite3.Connection, columns: list[tuple[str, str, str]]) -> None:
+    extra = "".join(f', "{name}" {SQL_TYPES[kind]}' for name, _, kind in columns)
+    conn.executescript(f"""
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE columns (name TEXT PRIMARY KEY, role TEXT NOT NULL, type TEXT NOT NULL);
+        CREATE TABLE runs (run_id INTEGER PRIMARY KEY, point_id INTEGER NOT NULL,
+            replication INTEGER NOT NULL, seed INTEGER NOT NULL, sobol_block TEXT,
+            status TEXT NOT NULL, error TEXT NOT NULL, runtime_s REAL{extra});
+        CREATE TABLE series (run_id INTEGER NOT NULL, month INTEGER NOT NULL,
+            variable TEXT NOT NULL, value REAL, PRIMARY KEY (run_id, variable, month)) WITHOUT ROWID;
+        CREATE TABLE exits (run_id INTEGER NOT NULL, organization TEXT NOT NULL,
+            month INTEGER NOT NULL, cause TEXT NOT NULL);
+        CREATE INDEX exits_run ON exits (run_id);
+    """)
+    conn.executemany("INSERT INTO columns VALUES (?, ?, ?)", columns)
+
+
+def _insert_sql(names: list[str]) -> str:
+    quoted = ", ".join(f'"{n}"' for n in names)
+    return f"INSERT INTO runs ({quoted}) VALUES ({', '.join('?' * len(names))})"
+
+
+def _plain(value: Any) -> Any:
+    """A value SQLite can bind (numpy scalars to Python, bools to 0/1)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def _long_rows(run_id: int, series: "pd.DataFrame"):
+    months = [int(m) for m in series.index]
+    for name in series.columns:
+        values = series[name].to_numpy(dtype=float).tolist()
+        for month, value in zip(months, values):
+            yield run_id, month, name, None if math.isnan(value) else value
+
+
+def read_meta(path: str | Path) -> dict[str, str]:
+    """The meta table of a store (read-only).
+
+    Raises:
+        InputError: the file is missing or not a coalition-sim results store.
+    """
+    path = store_file(path)
+    if not path.is_file():
+        raise InputError(f"{path}: no results store there (run `coalition-sim study FILE` first)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            meta = dict(conn.execute("SELECT key, value FROM meta"))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise InputError(f"{path}: not a coalition-sim results store") from None
+    if "spec_hash" not in meta:
+        raise InputError(f"{path}: not a coalition-sim results store")
+    return meta
+
+
+def provenance() -> dict[str, Any]:
+    """Versions of everything a result depends on, the git commit, and the time."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    libs = {}
+    for lib in ("coalition-sim", "numpy", "scipy", "mesa", "pandas"):
+        try:
+            libs[lib] = version(lib)
+        except PackageNotFoundError:
+            libs[lib] = None
+    return {"package_version": libs.pop("coalition-sim"), "git_commit": _git_commit(),
+            "python": platform.python_version(), **libs, "platform": platform.platform(),
+            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+
+
+def _git_commit() -> str | None:
+    """HEAD of the package's repository (with ``-dirty`` if it has changes), or None."""
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
+                              text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return head + ("-dirty" if dirty else "")
+
+
+# ---------------------------------------------------------------------- reading
+class Results:
+    """A study's results as pandas DataFrames (series and exits load on first use).
+
+    Attributes:
+        path: the store file.
+        runs: one row per run (ids, seed, status, parameters, outcomes, sobol_block).
+        study: the normalised study spec (dict) plus its description.
+        provenance: versions, git commit, creation time, and the study file text.
+    """
+
+    def __init__(self, path: Path):
+        import pandas as pd
+
+        self.path = path
+        meta = read_meta(path)
+        self.study = {**json.loads(meta["spec"]), "description": meta.get("description", "")}
+        self.provenance = {**json.loads(meta["provenance"]), "study_text": meta.get("study_text", ""),
+                           "study_path": meta.get("study_path", "")}
+        with self._connect() as conn:
+            types = dict(conn.execute("SELECT name, type FROM columns ORDER BY rowid"))
+            self.runs = _typed(pd.read_sql_query("SELECT * FROM runs ORDER BY run_id", conn), types)
+
+    def _connect(self):
+        import contextlib
+
+        return contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True))
+
+    @cached_property
+    def series(self) -> "pd.DataFrame":
+        """Long table (run_id, month, variable, value) of the kept monthly series."""
+        import pandas as pd
+
+        with self._connect() as conn:
+            frame = pd.read_sql_query("SELECT run_id, month, variable, value FROM series "
+                                      "ORDER BY run_id, variable, month", conn)
+        frame["value"] = frame["value"].astype(float)
+        return frame
+
+    @cached_property
+    def exits(self) -> "pd.DataFrame":
+        """Organizations that left: run_id, organization, month, cause."""
+        import pandas as pd
+
+        with self._connect() as conn:
+            return pd.read_sql_query("SELECT run_id, organization, month, cause FROM exits "
+                                     "ORDER BY run_id, month, rowid", conn)
+
+    def __repr__(self) -> str:
+        failed = int((self.runs["status"] != "ok").sum())
+        return f"<Results {self.study['name']}: {len(self.runs)} runs ({failed} failed) from {self.path}>"
+
+
+def _typed(runs: "pd.DataFrame", types: dict[str, str]) -> "pd.DataFrame":
+    """Give parameter/outcome columns their Python types back (bools, numbers)."""
+    import pandas as pd
+
+    runs["runtime_s"] = runs["runtime_s"].astype(float)
+    runs["sobol_block"] = runs["sobol_block"].astype(object)
+    for name, kind in types.items():
+        column = runs[name]
+        if kind == "bool":
+            runs[name] = column.astype(bool) if column.notna().all() else column.astype("boolean")
+        elif kind == "float" or (kind == "int" and column.isna().any()):
+            runs[name] = pd.to_numeric(column, errors="coerce").astype(float)
+        elif kind == "int":
+            runs[name] = column.astype("int64")
+        else:
+            runs[name] = column.astype(object)
+    return runs
+
+
+def load_results(path: str | Path) -> Results:
+    """Open a study's results store (a ``results.sqlite`` file or the folder holding it).
+
+    Raises:
+        InputError: no store there, or not a coalition-sim store.
+    """
+    return Results(store_file(path))
+
+
+def export(path: str | Path, out: str | Path | None = None, format: str = "csv") -> list[Path]:
+    """Write runs, series, exits (CSV or Parquet) and study.json into ``out``, all or nothing.
+
+    Args:
+        path: the store (file or folder).
+        out: output folder (default: ``export/`` beside the store).
+        format: ``csv`` or ``parquet``.
+
+    Returns:
+        The files written.
+    """
+    from coalition_sim.safe_write import atomic_dir
+
+    if format not in EXPORT_FORMATS:
+        raise InputError(f"--format={format!r}: allowed one of {', '.join(EXPORT_FORMATS)}")
+    if format == "parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            raise InputError("--format=parquet needs pyarrow: pip install -e \".[parquet]\"") from None
+    results = load_results(path)
+    out = Path(out) if out is not None else results.path.parent / "export"
+    names = []
+    with atomic_dir(out) as tmp:
+        for table in ("runs", "exits", "series"):
+            names.append(f"{table}.{format}")
+            _write_table(results, table, tmp / names[-1], format)
+        about = {"study": results.study, "provenance": results.provenance}
+        (tmp / "study.json").write_text(json.dumps(about, indent=2) + "\n")
+        names.append("study.json")
+    return [out / name for name in names]
+
+
+SERIES_CHUNK = 200_000
+"""Series rows per chunk when exporting (keeps memory flat for big studies)."""
+
+
+def _write_table(results: Results, table: str, target: Path, format: str) -> None:
+    if table != "series":
+        frame = getattr(results, table)
+        frame.to_csv(target, index=False) if format == "csv" else frame.to_parquet(target, index=False)
+        return
+    import pandas as pd
+
+    with results._connect() as conn:
+        chunks = pd.read_sql_query("SELECT run_id, month, variable, value FROM series "
+                                   "ORDER BY run_id, variable, month", conn, chunksize=SERIES_CHUNK)
+        if format == "csv":
+            _csv_chunks(chunks, target)
+        else:
+            _parquet_chunks(chunks, target)
+
+
+def _csv_chunks(chunks, target: Path) -> None:
+    header = True
+    with open(target, "w", newline="") as handle:
+        for chunk in chunks:
+            chunk["value"] = chunk["value"].astype(float)
+            chunk.to_csv(handle, index=False, header=header)
+            header = False
+    if header:  # no series at all: still write the header
+        target.write_text("run_id,month,variable,value\n")
+
+
+def _parquet_chunks(chunks, target: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([("run_id", pa.int64()), ("month", pa.int64()), ("variable", pa.string()),
+                        ("value", pa.float64())])
+    with pq.ParquetWriter(target, schema) as writer:
+        for chunk in chunks:
+            chunk["value"] = chunk["value"].astype(float)
+            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))
