@@ -1,0 +1,188 @@
+"""The trainer's live classroom page, on Mesa's SolaraViz.
+
+Run it with ``coalition-sim app`` (or ``solara run coalition_sim/app.py``). The
+page shows a story (preset) with its caption, the coalition as a network, live
+charts, a plain-language event feed, and an "Is this typical?" button that runs
+50 replicates of the current settings in the background.
+
+Everything is drawn with matplotlib (Mesa's matplotlib backend and
+``solara.FigureMatplotlib``): the Altair backend would fetch vega from a CDN,
+and the page must work with no internet connection (``solara-assets`` serves
+Solara's own scripts).
+
+How presets work: SolaraViz builds the model from its ``model_params`` by
+keyword. Choosing a preset remounts SolaraViz (its ``key`` is the preset name)
+with controls whose starting values are the preset's, so the sliders, the
+model and Reset all agree. Change a control, then press Reset to rebuild.
+"""
+
+from __future__ import annotations
+
+import solara
+from matplotlib.figure import Figure
+from mesa.visualization import SolaraViz, make_plot_component
+
+from coalition_sim import replicates
+from coalition_sim.governance import rule_names
+from coalition_sim.model import CoalitionModel
+from coalition_sim.network_view import draw_network
+from coalition_sim.params import PARAMETERS
+from coalition_sim.presets import PRESETS
+
+TITLE = "Coalition classroom"
+DEFAULT_PRESET = next(iter(PRESETS))
+MAX_ORGS = 300
+"""Largest coalition the page offers (the model allows more; the page stays responsive)."""
+FEED_LENGTH = 12
+"""Events shown in the feed, newest first."""
+PLAY_INTERVAL_MS = 150
+"""Default pause between months when playing (the page's speed slider changes it)."""
+
+CONTROLS = {
+    # name: (widget, label, min, max, step)
+    "governance": ("Select", "Governance rule", None, None, None),
+    "backbone_strength": ("SliderFloat", "Backbone strength", 0.0, 1.0, 0.05),
+    "backbone_cut_month": ("SliderInt", "Backbone cut at month (0 = never)", 0, 120, 1),
+    "n_orgs": ("SliderInt", "Organizations in the core", 1, MAX_ORGS, 1),
+    "initial_trust": ("SliderFloat", "Initial trust", 0.0, 1.0, 0.05),
+    "alignment_spread": ("SliderFloat", "Alignment spread", 0.0, 0.5, 0.01),
+    "capacity_inequality": ("SliderFloat", "Capacity inequality", 0.0, 2.5, 0.1),
+    "transaction_cost": ("SliderFloat", "Transaction cost", 0.0, 1.0, 0.01),
+    "shock_rate": ("SliderFloat", "Shock rate (per month)", 0.0, 0.5, 0.01),
+    "seed": ("SliderInt", "Seed", 0, 999, 1),
+}
+"""The page's controls; the rest of a preset's parameters are passed through fixed."""
+
+CHARTS = (
+    ("Members", {"members": "#2c3e50", "joins": "#27ae60", "exits": "#c0392b"}),
+    ("Trust", {"mean_trust": "#8e44ad", "trust_density": "#3498db"}),
+    ("Alignment and energy", {"alignment_spread": "#d35400", "energy": "#16a085"}),
+    ("Cumulative impact", {"cumulative_impact": "#2c3e50"}),
+    ("Initiatives per month", {"adopted": "#2980b9", "blocked": "#c0392b", "succeeded": "#27ae60"}),
+    ("Dilution of adopted blueprints", {"dilution": "#7f8c8d"}),
+)
+"""Live charts: title and the time-series columns drawn (coalition_sim.metrics.SERIES)."""
+
+selected_preset = solara.reactive(DEFAULT_PRESET)
+"""The story on screen (one per browser session)."""
+
+
+def model_controls(start: dict) -> dict:
+    """SolaraViz ``model_params``: the controls starting at ``start``, other values fixed.
+
+    Args:
+        start: model keyword arguments (a preset's), missing ones at their defaults.
+    """
+    controls = {}
+    for name, (widget, label, low, high, step) in CONTROLS.items():
+        value = start.get(name, 0 if name == "seed" else PARAMETERS[name].default)
+        if widget == "Select":
+            controls[name] = {"type": widget, "label": label, "value": value, "values": rule_names()}
+        else:
+            controls[name] = {"type": widget, "label": label, "value": value, "min": low, "max": high,
+                              "step": step}
+    fixed = {k: v for k, v in start.items() if k not in CONTROLS}
+    return {**controls, **fixed}
+
+
+def build_model(preset_name: str) -> CoalitionModel:
+    """The model a preset starts with."""
+    return CoalitionModel(**PRESETS[preset_name].model_params())
+
+
+def _chart(title: str, columns: dict):
+    def post_process(ax):
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel("month")
+        ax.legend([c.replace("_", " ") for c in columns], fontsize=7, loc="upper left")
+
+    return make_plot_component(columns, post_process=post_process, backend="matplotlib")
+
+
+def NetworkView(model):
+    """The coalition as a network (a stable layout per reset)."""
+    fig = Figure(figsize=(7.5, 5.0))
+    draw_network(fig.subplots(), model)
+    solara.FigureMatplotlib(fig, format="png", bbox_inches="tight")
+
+
+def EventFeed(model):
+    """What happened, in plain language, newest first."""
+    events = list(model.events)[-FEED_LENGTH:][::-1]
+    with solara.Card("What happened", style={"height": "100%", "overflow": "auto"}):
+        if not events:
+            solara.Text("Nothing yet: press ▶ or Step.")
+        for event in events:
+            solara.Text(f"Month {event.month}: {event.text}", style={"display": "block", "font-size": "0.85em"})
+
+
+def ReplicatesPanel(model):
+    """The "Is this typical?" button and the spread of N replicates of the current settings."""
+    return Replicates(model)
+
+
+@solara.component
+def Replicates(model: CoalitionModel):
+    """Runs replicates in a background task; draws them against the live run."""
+    result, set_result = solara.use_state(None)  # (settings key, Spread)
+    done = solara.use_reactive(0)
+    settings = tuple(sorted(model.params.items()))
+    seed = int(getattr(model, "_seed", 0) or 0)
+
+    def work(params: dict, master_seed: int, key):
+        done.set(0)
+        spread = replicates.run_replicates(params, master_seed=master_seed,
+                                           on_progress=lambda d, n: done.set(d))
+        set_result((key, spread))
+
+    task = solara.lab.use_task(work, dependencies=None)
+    with solara.Card("Is this typical?"):
+        solara.Button(f"Is this typical? Run {replicates.N_REPLICATES} replicates", color="primary",
+                      disabled=task.pending, on_click=lambda: task(dict(model.params), seed, settings))
+        if task.pending:
+            solara.Text(f"Running replicates in the background: {done.value} of {replicates.N_REPLICATES} done")
+            solara.ProgressLinear(value=100 * done.value / replicates.N_REPLICATES)
+        elif task.error:
+            solara.Error(f"The replicates failed: {task.exception}")
+        if result is not None and result[0] == settings:
+            spread = result[1]
+            fig = Figure(figsize=(8.0, 3.2))
+            ax_survival, ax_members = fig.subplots(1, 2)
+            members = model.datacollector.get_model_vars_dataframe()["members"].to_numpy()
+            replicates.plot_spread(ax_survival, ax_members, spread, members)
+            fig.tight_layout()
+            solara.FigureMatplotlib(fig, format="png")
+            solara.Text(replicates.describe(spread))
+        elif result is not None:
+            solara.Text("The settings changed since the last replicates: press the button again.")
+
+
+COMPONENTS = [(NetworkView, 0), (EventFeed, 0), *(_chart(t, c) for t, c in CHARTS), (ReplicatesPanel, 0)]
+"""Everything on the page, in order (SolaraViz lays them out two per row)."""
+
+
+@solara.component
+def StoryPicker():
+    """Preset selector and its caption."""
+    preset = PRESETS[selected_preset.value]
+    with solara.Card("Story"):
+        solara.Select("Preset", value=selected_preset.value, values=list(PRESETS),
+                      on_value=selected_preset.set)
+        solara.Text(preset.title, style={"display": "block", "font-weight": "bold"})
+        solara.Text(preset.caption, style={"display": "block"})
+        solara.Text("Change a control below, then press Reset to rebuild the coalition.",
+                    style={"font-size": "0.8em"})
+
+
+@solara.component
+def Page():
+    """The whole page: story picker in the sidebar, SolaraViz for the rest."""
+    name = selected_preset.value
+    model = solara.use_memo(lambda: build_model(name), [name])
+    with solara.Sidebar():
+        StoryPicker()
+    SolaraViz(model, components=COMPONENTS, model_params=model_controls(PRESETS[name].model_params()),
+              name=TITLE, play_interval=PLAY_INTERVAL_MS).key(f"preset-{name}")
+
+
+page = Page
