@@ -90,7 +90,15 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Close the connection (every written run is already committed)."""
+        """Close the connection (every written run is already committed).
+
+        The file goes back to a plain rollback journal, so readers (even on a
+        read-only disk) need no ``-wal``/``-shm`` files beside it.
+        """
+        try:
+            self.conn.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.OperationalError:  # another connection still reads: stay in WAL
+            pass
         self.conn.close()
 
     def done_ids(self) -> set[int]:
