@@ -56,7 +56,8 @@ class Environment:
     def _new(self, now: int) -> Initiative:
         dims = self.purpose.size
         ideal = np.clip(self.purpose + self.rng.normal(0.0, self.spread, dims), 0.0, 1.0)
-        roles = self.rng.choice(len(ROLES), size=2, replace=False, p=self.needs)
+        keys = self.rng.random(len(ROLES)) ** (1.0 / self.needs)  # weighted draw without replacement
+        roles = np.argpartition(-keys, 2)[:2]
         needs = np.zeros(len(ROLES))
         needs[roles] = 0.5
         uid, self._next_uid = self._next_uid, self._next_uid + 1

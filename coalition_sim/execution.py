@@ -57,13 +57,9 @@ def skill_coverage(team_skills: np.ndarray, needs: np.ndarray) -> float:
     return float(needs @ team_skills.max(axis=0))
 
 
-def mutual_trust(trust: np.ndarray, team: np.ndarray) -> float:
-    """Mean trust among team members (off-diagonal); 0.5 for a team of one."""
-    k = team.size
-    if k < 2:
-        return 0.5
-    sub = trust[np.ix_(team, team)]
-    return float((sub.sum() - np.trace(sub)) / (k * (k - 1)))
+def mutual_trust(trust, team: np.ndarray) -> float:
+    """Mean trust among team members (self-trust excluded); 0.5 for a team of one."""
+    return trust.mean_among(team) if team.size >= 2 else 0.5
 
 
 def coherence(dilution: float) -> float:

@@ -34,7 +34,7 @@ def deffuant_step(position: np.ndarray, pairs: np.ndarray, threshold: float, rat
         return
     a, b = pairs[:, 0], pairs[:, 1]
     gap = position[b] - position[a]
-    close = np.sqrt((gap**2).sum(axis=1)) < threshold
+    close = np.einsum("ij,ij->i", gap, gap) < threshold * threshold
     shift = rate * gap[close]
     position[a[close]] += shift
     position[b[close]] -= shift

@@ -56,5 +56,4 @@ class Initiative:
 
     def theory_of_change(self) -> str:
         """Plain-language skill mix, e.g. 'research + communications'."""
-        top = np.argsort(-self.needs)[:2]
-        return " + ".join(ROLES[i] for i in top if self.needs[i] > 0)
+        return " + ".join(ROLES[i] for i in np.flatnonzero(self.needs))

@@ -5,7 +5,8 @@ lifts its energy (recognition) and the coalition's reputation, and benefits
 members in proportion to how close the blueprint was to what they want;
 members who did not take part get a smaller share, larger when the backbone's
 shared measurement lets everyone learn from all activities (seed 003 p.1).
-A setback costs energy and, unless shared measurement turns it into
+Working together closes trust_gain of the gap to full trust (SUCCESS_TRUST
+more after a success). A setback costs energy and, unless shared measurement turns it into
 information, breeds blame (seed 000: setbacks as information). Free riders
 lose their teammates' trust either way.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim import morale, trust
+from coalition_sim import morale
 from coalition_sim.execution import UNDER_EFFORT, Outcome
 
 SUCCESS_TRUST = 0.05
@@ -45,7 +46,9 @@ def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> Non
     """Add this success's benefit to each core member's month ledger."""
     members = model.core_indices()
     share = np.full(members.size, SPILLOVER + LEARNING_SPILLOVER * model.backbone.effect("measurement"))
-    share[np.isin(members, team)] = 1.0
+    in_team = np.zeros(model.status.size, dtype=bool)
+    in_team[team] = True  # the team may include wider-network organizations
+    share[in_team[members]] = 1.0
     close = closeness(model.position[members], model.tolerance[members], blueprint)
     model.benefit[members] += impact * share * close
 
@@ -57,14 +60,15 @@ def learn(model, decision, outcome: Outcome) -> None:
     model.cost[team] += WORK_COST * outcome.effort
     morale.spend(model.energy, team, morale.WORK_ENERGY * outcome.effort)
     if outcome.success:
-        trust.strengthen(model.trust, team, SUCCESS_TRUST)
+        model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
         morale.after_success(model.energy, team, effect("morale"))
         gain = REPUTATION_GAIN * outcome.impact * (1.0 + effect("public_will"))
         model.reputation += min(gain, 1.0) * (1.0 - model.reputation)
         credit(model, team, decision.blueprint, outcome.impact)
     else:
-        trust.weaken(model.trust, team, BLAME * (1.0 - effect("measurement")))
+        model.trust.weaken(team, BLAME * (1.0 - effect("measurement")))
+        model.trust.strengthen(team, model.trust_gain)
         morale.after_failure(model.energy, team, effect("morale"))
         model.reputation *= 1.0 - REPUTATION_LOSS
     free_riders = team[outcome.effort < UNDER_EFFORT]
-    trust.penalize(model.trust, team, free_riders, FREE_RIDER_PENALTY)
+    model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)

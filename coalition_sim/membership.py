@@ -27,20 +27,18 @@ PULL_WEIGHTS = (0.4, 0.3, 0.3)
 """Weights of reputation, alignment and trust ties in a network organization's pull."""
 
 
-def satisfaction(model, members: np.ndarray) -> np.ndarray:
-    """This month's benefit minus cost for each member."""
-    others = model.trust[np.ix_(members, members)]
-    k = max(members.size - 1, 1)
-    trust_in_others = (others.sum(axis=1) - 1.0) / k
+def satisfaction(model, members: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """This month's benefit minus cost for each member (``ties``: trust.ties_toward(members))."""
+    trust_in_others = (ties[members] - 1.0) / max(members.size - 1, 1)
     backbone = BACKBONE_TRUST_WEIGHT * model.backbone.strength * model.backbone_trust[members]
     standing = MEMBERSHIP_COST * model.cost_relief()
     return (model.benefit[members] + TRUST_WEIGHT * (trust_in_others - 0.5) + backbone
             - model.cost[members] - standing)
 
 
-def update_experience(model, members: np.ndarray) -> None:
+def update_experience(model, members: np.ndarray, ties: np.ndarray) -> None:
     """Fold this month into each member's experience and poor-month run."""
-    sat = satisfaction(model, members)
+    sat = satisfaction(model, members, ties)
     model.experience[members] += EXPERIENCE_MEMORY * (sat - model.experience[members])
     poor = model.experience[members] < 0
     model.poor_months[members] = np.where(poor, model.poor_months[members] + 1, 0)
@@ -53,26 +51,27 @@ def leavers(model, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return burnt, impatient
 
 
-def pull(model, candidates: np.ndarray) -> np.ndarray:
+def pull(model, candidates: np.ndarray, alignment: np.ndarray, ties: np.ndarray) -> np.ndarray:
     """How strongly the coalition pulls each network organization (0..1)."""
-    members = model.core_indices()
-    ties = model.trust[np.ix_(candidates, members)].mean(axis=1) if members.size else 0.0
+    size = model.core_indices().size
+    mean_tie = ties[candidates] / size if size else 0.0
     w_rep, w_align, w_trust = PULL_WEIGHTS
-    return w_rep * model.reputation + w_align * model.alignment(candidates) + w_trust * ties
+    return w_rep * model.reputation + w_align * alignment + w_trust * mean_tie
 
 
-def joiners(model) -> np.ndarray:
-    """Network organizations that join the core this month."""
+def joiners(model, ties: np.ndarray) -> np.ndarray:
+    """Network organizations that join the core this month (``ties``: toward current members)."""
     candidates = model.network_indices()
     if candidates.size == 0 or model.entry_rate == 0:
         return candidates[:0]
-    admitted = model.alignment(candidates) >= model.boundary_alignment
-    chance = model.entry_rate * pull(model, candidates) * (0.5 + model.backbone.effect("public_will"))
+    alignment = model.alignment(candidates)
+    admitted = alignment >= model.boundary_alignment
+    chance = model.entry_rate * pull(model, candidates, alignment, ties) * (0.5 + model.backbone.effect("public_will"))
     return candidates[admitted & (model.rng.random(candidates.size) < chance)]
 
 
 def admit(model, newcomers: np.ndarray) -> None:
     """Make newcomers core members with a clean slate of experience."""
-    model.status[newcomers] = CORE
+    model.set_status(newcomers, CORE)
     model.poor_months[newcomers] = 0
     model.experience[newcomers] = 0.0

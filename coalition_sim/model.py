@@ -12,7 +12,7 @@ from collections import Counter
 import mesa
 import numpy as np
 
-from coalition_sim import influence, learning, membership, metrics, morale, params, trust
+from coalition_sim import influence, learning, membership, metrics, morale, params
 from coalition_sim.backbone import Backbone
 from coalition_sim.endurance import dissolution_cause
 from coalition_sim.environment import Environment
@@ -23,9 +23,10 @@ from coalition_sim.initiative import LAPSED, ROLES
 from coalition_sim.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.organization import Organization
 from coalition_sim.population import CORE, EXITED, NETWORK, SECTORS, Population, generate
+from coalition_sim.trust import TrustMatrix
 
 MEETING_TRUST = 0.3
-"""Trust gain from a meeting round, relative to a month of working together."""
+"""Trust gain from a month of meetings that ended in a block, relative to a month of working together."""
 COST_RELIEF = 0.6
 """Share of meeting cost the transaction-cost effect removes at full strength."""
 SCALARS = ("deliberation_rounds", "transaction_cost", "trust_gain", "trust_decay", "trust_baseline",
@@ -73,7 +74,8 @@ class CoalitionModel(mesa.Model):
         self.environment = Environment(self.rng, self.purpose, initiative_rate, initiative_size,
                                        initiative_window, initiative_spread, shock_rate)
         self._init_books()
-        self.datacollector = mesa.DataCollector(model_reporters=metrics.reporters())
+        self.member_ties = self.trust.ties_toward(self.core_indices())
+        self.datacollector = metrics.ScalarCollector(model_reporters=metrics.reporters())
         self.stats = metrics.snapshot(self)
         self.datacollector.collect(self)
 
@@ -81,9 +83,11 @@ class CoalitionModel(mesa.Model):
     def _init_population(self, pop: Population) -> None:
         self.sector, self.capacity, self.position = pop.sector, pop.capacity, pop.position
         self.tolerance, self.skills, self.patience = pop.tolerance, pop.skills, pop.patience
-        self.energy, self.status, self.trust = pop.energy, pop.status, pop.trust
+        self.energy, self.status = pop.energy, pop.status
+        self.trust = TrustMatrix(pop.trust, self.trust_baseline)
         self.backbone_trust, self.purpose, self.names = pop.backbone_trust, pop.purpose, pop.names
         self.goal_dims = int(self.purpose.size)
+        self._core = self._network = None
         self.initial_members = int(np.count_nonzero(self.status == CORE))
         self.orgs = [Organization(self, i) for i in range(pop.size)]
 
@@ -114,17 +118,26 @@ class CoalitionModel(mesa.Model):
 
     # ------------------------------------------------------------------ views
     def core_indices(self) -> np.ndarray:
-        """Indices of current core members."""
-        return np.flatnonzero(self.status == CORE)
+        """Indices of current core members (cached until a status changes)."""
+        if self._core is None:
+            self._core = np.flatnonzero(self.status == CORE)
+        return self._core
 
     def network_indices(self) -> np.ndarray:
-        """Indices of wider-network organizations."""
-        return np.flatnonzero(self.status == NETWORK)
+        """Indices of wider-network organizations (cached until a status changes)."""
+        if self._network is None:
+            self._network = np.flatnonzero(self.status == NETWORK)
+        return self._network
+
+    def set_status(self, idx: np.ndarray, status: int) -> None:
+        """Change organizations' status (the only place status is written)."""
+        self.status[idx] = status
+        self._core = self._network = None
 
     def alignment(self, idx: np.ndarray) -> np.ndarray:
         """1 - distance to the shared purpose / diameter of the goal space."""
-        dist = np.sqrt(((self.position[idx] - self.purpose) ** 2).sum(axis=1))
-        return 1.0 - dist / np.sqrt(self.goal_dims)
+        gap = self.position[idx] - self.purpose
+        return 1.0 - np.sqrt(np.einsum("ij,ij->i", gap, gap) / self.goal_dims)
 
     def cost_relief(self) -> float:
         """Multiplier on meeting and membership costs from the transaction-cost effect."""
@@ -156,8 +169,10 @@ class CoalitionModel(mesa.Model):
         self.benefit[:] = 0.0
         self.cost[:] = 0.0
         self.environment_changes()
+        self.deliberated = []
         for decision in self.rule.decide(self, list(self.pending)):
             self.apply(decision)
+        self.deliberate()
         self.lapse()
         self.relationships()
         self.membership()
@@ -193,6 +208,7 @@ class CoalitionModel(mesa.Model):
         initiative.draft, initiative.drafted = decision.blueprint, True
         self.meet(decision.attendees, decision.rounds)
         if decision.outcome != ADOPTED:
+            self.deliberated.append(decision.attendees)
             self.tally["blocked"] += 1
             self.events.add(self.steps, "blocked", f"Initiative {initiative.uid} blocked: {decision.reason}")
             return
@@ -201,23 +217,30 @@ class CoalitionModel(mesa.Model):
         self.last_adoption = self.steps
         outcome = execute(self, decision)
         learning.learn(self, decision, outcome)
-        self.cowork(decision.participants)
+        self.influence_within(decision.participants)
         self.record_outcome(initiative, outcome)
 
     def meet(self, attendees: np.ndarray, rounds: int) -> None:
-        """Meeting costs in value and energy; the trust and mutual influence meetings build."""
+        """Meeting costs in value and energy for everyone who attended."""
         if rounds == 0 or attendees.size == 0:
             return
         self.cost[attendees] += rounds * self.round_cost()
         morale.spend(self.energy, attendees, rounds * morale.MEETING_ENERGY * self.cost_relief())
-        trust.strengthen(self.trust, attendees, MEETING_TRUST * self.trust_gain)
-        pairs = influence.random_pairs(self.rng, attendees)
-        influence.deffuant_step(self.position, pairs, self.influence_threshold, self.influence_rate)
 
-    def cowork(self, team: np.ndarray) -> None:
-        """Working together: trust grows and close partners influence each other."""
-        trust.strengthen(self.trust, team, self.trust_gain)
-        pairs = influence.random_pairs(self.rng, team)
+    def deliberate(self) -> None:
+        """Meeting this month without agreeing still builds some trust and influence.
+
+        Counted once per month for everyone who sat in a blocked deliberation.
+        """
+        if not self.deliberated:
+            return
+        attendees = np.unique(np.concatenate(self.deliberated))
+        self.trust.strengthen(attendees, MEETING_TRUST * self.trust_gain)
+        self.influence_within(attendees)
+
+    def influence_within(self, group: np.ndarray) -> None:
+        """Partners who worked or met together and stand close influence each other."""
+        pairs = influence.random_pairs(self.rng, group)
         influence.deffuant_step(self.position, pairs, self.influence_threshold, self.influence_rate)
 
     def record_outcome(self, initiative, outcome) -> None:
@@ -250,7 +273,7 @@ class CoalitionModel(mesa.Model):
 
     def relationships(self) -> None:
         """Unused trust decays; vision pulls members toward the purpose; members rest."""
-        trust.decay(self.trust, self.trust_decay, self.trust_baseline)
+        self.trust.decay(self.trust_decay)
         members = self.core_indices()
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         np.clip(self.position, 0.0, 1.0, out=self.position)
@@ -258,14 +281,24 @@ class CoalitionModel(mesa.Model):
         self.backbone_trust += 0.1 * (self.backbone.strength - self.backbone_trust)
 
     def membership(self) -> None:
-        """Members weigh the month; some leave; the network is pulled in."""
+        """Members weigh the month; some leave; the network is pulled in.
+
+        Each organization's summed trust in the members (``member_ties``) is
+        computed once and updated for leavers and newcomers.
+        """
         members = self.core_indices()
-        membership.update_experience(self, members)
+        ties = self.trust.ties_toward(members)
+        membership.update_experience(self, members, ties)
         burnt, impatient = membership.leavers(self, members)
         for who, cause in ((burnt, "burnout"), (impatient, "impatience")):
             self.leave(who, cause)
-        newcomers = membership.joiners(self)
+            if who.size:
+                ties = ties - self.trust[:, who].sum(axis=1)
+        newcomers = membership.joiners(self, ties)
         membership.admit(self, newcomers)
+        if newcomers.size:
+            ties = ties + self.trust[:, newcomers].sum(axis=1)
+        self.member_ties = ties
         self.tally["joins"] = int(newcomers.size)
         for i in newcomers:
             self.events.add(self.steps, "join", f"{self.names[i]} ({SECTORS[self.sector[i]]}) joined the core")
@@ -274,7 +307,7 @@ class CoalitionModel(mesa.Model):
 
     def leave(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` exit for ``cause``."""
-        self.status[who] = EXITED
+        self.set_status(who, EXITED)
         self.tally["exits"] += int(who.size)
         self.tally[f"exits_{cause}"] += int(who.size)
         for i in who:

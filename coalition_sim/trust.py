@@ -1,9 +1,14 @@
-"""Trust dynamics on the model's directed trust matrix T[i, j] in [0, 1].
+"""Trust: the model's directed trust matrix T[i, j] in [0, 1] and its dynamics.
 
 Working or meeting together closes a fraction of the gap to full trust
 (diminishing returns); unused trust drifts back toward a baseline; failure
 without shared measurement breeds blame; free riders lose their teammates' trust.
-All functions update ``trust`` in place and keep the diagonal at 1.
+
+Decay touches every tie every month, which at 1,000 organizations would mean
+a pass over millions of numbers. Because it is linear toward the baseline b,
+the matrix is stored as ``T = b + scale * D``: one month of decay at rate r is
+``scale *= 1 - r`` (exact, O(1)), and every read or write converts. The diagonal
+(self-trust) is always 1.
 """
 
 from __future__ import annotations
@@ -12,49 +17,114 @@ import numpy as np
 
 DENSE_TIE = 0.6
 """Trust at or above which a tie counts toward trust density."""
+RESCALE_BELOW = 1e-3
+"""When the decay scale falls below this, fold it back into D (a rare full pass)."""
 
 
-def decay(trust: np.ndarray, rate: float, baseline: float) -> None:
-    """Every tie drifts a fraction ``rate`` of the way back to ``baseline``."""
-    trust += rate * (baseline - trust)
-    np.fill_diagonal(trust, 1.0)
+class TrustMatrix:
+    """Directed trust among organizations, indexable like a numpy array.
 
+    Args:
+        values: initial (n, n) trust in [0, 1].
+        baseline: level that unused trust decays toward.
+    """
 
-def strengthen(trust: np.ndarray, group: np.ndarray, rate: float) -> None:
-    """Ties within ``group`` close ``rate`` of their gap to 1."""
-    if group.size < 2 or rate <= 0:
-        return
-    idx = np.ix_(group, group)
-    sub = trust[idx]
-    trust[idx] = sub + rate * (1.0 - sub)
-    np.fill_diagonal(trust, 1.0)
+    def __init__(self, values: np.ndarray, baseline: float) -> None:
+        self.baseline = float(baseline)
+        self.scale = 1.0
+        self.dev = np.array(values, dtype=float) - self.baseline
+        self._diag = np.arange(self.dev.shape[0])
+        self._fix_diagonal()
 
+    # ------------------------------------------------------------ array access
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(n, n)."""
+        return self.dev.shape
 
-def weaken(trust: np.ndarray, group: np.ndarray, fraction: float) -> None:
-    """Ties within ``group`` lose ``fraction`` of their value (blame after failure)."""
-    if group.size < 2 or fraction <= 0:
-        return
-    idx = np.ix_(group, group)
-    trust[idx] = trust[idx] * (1.0 - fraction)
-    np.fill_diagonal(trust, 1.0)
+    @property
+    def values(self) -> np.ndarray:
+        """The full matrix as a new array."""
+        return self.baseline + self.scale * self.dev
 
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.values if dtype is None else self.values.astype(dtype)
 
-def penalize(trust: np.ndarray, observers: np.ndarray, targets: np.ndarray, fraction: float) -> None:
-    """Observers' trust in ``targets`` (free riders) loses ``fraction``."""
-    if targets.size == 0 or observers.size == 0:
-        return
-    idx = np.ix_(observers, targets)
-    trust[idx] = trust[idx] * (1.0 - fraction)
-    np.fill_diagonal(trust, 1.0)
+    def __getitem__(self, key) -> np.ndarray:
+        return self.baseline + self.scale * self.dev[key]
 
+    def __setitem__(self, key, value) -> None:
+        self.dev[key] = (np.asarray(value, dtype=float) - self.baseline) / self.scale
+        self._fix_diagonal()
 
-def mean_and_density(trust: np.ndarray, members: np.ndarray) -> tuple[float, float]:
-    """Mean off-diagonal trust among members, and the share of ties >= DENSE_TIE."""
-    k = members.size
-    if k < 2:
-        return 0.0, 0.0
-    sub = trust[np.ix_(members, members)]
-    pairs = k * (k - 1)
-    mean = (sub.sum() - np.trace(sub)) / pairs
-    dense = (np.count_nonzero(sub >= DENSE_TIE) - k) / pairs
-    return float(mean), float(dense)
+    def _fix_diagonal(self) -> None:
+        self.dev[self._diag, self._diag] = (1.0 - self.baseline) / self.scale
+
+    # ------------------------------------------------------------ dynamics
+    def decay(self, rate: float) -> None:
+        """Every tie drifts a fraction ``rate`` of the way back to the baseline."""
+        self.scale *= 1.0 - rate
+        if self.scale < RESCALE_BELOW:
+            self.dev *= self.scale
+            self.scale = 1.0
+        self._fix_diagonal()
+
+    def strengthen(self, group: np.ndarray, rate: float) -> None:
+        """Ties within ``group`` close ``rate`` of their gap to 1: T += rate * (1 - T)."""
+        if group.size >= 2 and rate > 0:
+            self._affine_within(group, 1.0 - rate, rate * (1.0 - self.baseline) / self.scale)
+
+    def weaken(self, group: np.ndarray, fraction: float) -> None:
+        """Ties within ``group`` lose ``fraction`` of their value: T *= 1 - fraction."""
+        if group.size >= 2 and fraction > 0:
+            self._affine_within(group, 1.0 - fraction, -fraction * self.baseline / self.scale)
+
+    def _affine_within(self, group: np.ndarray, factor: float, offset: float) -> None:
+        """D = D * factor + offset on the block group x group (an affine map of T)."""
+        idx = (group[:, None], group)
+        self.dev[idx] = self.dev[idx] * factor + offset
+        self._fix_diagonal()
+
+    def penalize(self, observers: np.ndarray, targets: np.ndarray, fraction: float) -> None:
+        """Observers' trust in ``targets`` (free riders) loses ``fraction``."""
+        if targets.size == 0 or observers.size == 0:
+            return
+        idx = (observers[:, None], targets)
+        self[idx] = self[idx] * (1.0 - fraction)
+
+    # ------------------------------------------------------------ summaries
+    def ties_toward(self, group: np.ndarray) -> np.ndarray:
+        """For every organization, the sum of its trust in the members of ``group``.
+
+        One matrix-vector product, shared by satisfaction, pull and metrics.
+        """
+        weights = np.zeros(self.dev.shape[0])
+        weights[group] = 1.0
+        return self.baseline * group.size + self.scale * (self.dev @ weights)
+
+    def mean_among(self, group: np.ndarray, ties: np.ndarray | None = None) -> float:
+        """Mean trust among members of ``group``, self-trust excluded (0 if fewer than 2).
+
+        ``ties`` may pass a precomputed ``ties_toward(group)``.
+        """
+        k = group.size
+        if k < 2:
+            return 0.0
+        if ties is not None:
+            total = ties[group].sum()
+        elif k * k <= self.dev.shape[0]:  # small group: gather the block
+            total = self.baseline * k * k + self.scale * self.dev[group[:, None], group].sum()
+        else:  # large group: one matrix-vector product beats the gather
+            total = self.ties_toward(group)[group].sum()
+        return float((total - k) / (k * (k - 1)))
+
+    def density_among(self, group: np.ndarray) -> float:
+        """Share of ties within ``group`` at or above DENSE_TIE (self-ties excluded)."""
+        k = group.size
+        if k < 2:
+            return 0.0
+        threshold = (DENSE_TIE - self.baseline) / self.scale
+        in_group = np.zeros(self.dev.shape[0], dtype=bool)
+        in_group[group] = True
+        dense = np.count_nonzero((self.dev[group] >= threshold) & in_group) - k
+        return float(dense / (k * (k - 1)))
