@@ -242,7 +242,9 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     p = successes / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(centre - half, 0.0), min(centre + half, 1.0)
+    low = 0.0 if successes == 0 else max(centre - half, 0.0)
+    high = 1.0 if successes == n else min(centre + half, 1.0)
+    return low, high
 
 
 def bootstrap_mean(values: Sequence[float], confidence: float = 0.95, n_resamples: int = 9999,
@@ -384,7 +386,7 @@ def backbone_effect(runs: pd.DataFrame, rule: str = "governance", level: str = "
 
 def paired_rule_difference(runs: pd.DataFrame, rule: str = "governance", level: str = "backbone_strength",
                            outcome: str = "endured", confidence: float = 0.95, n_resamples: int = 9999,
-                           seed: int = 0) -> pd.DataFrame:
+                           seed: int = 0, within: Sequence[str] = ()) -> pd.DataFrame:
     """Paired difference between governance rules at each backbone strength.
 
     Runs are paired by ``replication`` within a backbone strength: under common
@@ -392,7 +394,8 @@ def paired_rule_difference(runs: pd.DataFrame, rule: str = "governance", level: 
     difference is not noise from different draws. Pairs with a failed run are
     dropped. The interval is a seeded paired bootstrap; where every pair has the
     same difference (degenerate bootstrap) and the outcome is binary, Newcombe's
-    score interval for paired proportions is used instead.
+    score interval for paired proportions is used instead. ``within`` names other
+    varied columns to pair inside (a pair shares every one of them).
 
     Returns:
         One row per level and pair of rules (each rule vs the first, sorted):
@@ -404,7 +407,9 @@ def paired_rule_difference(runs: pd.DataFrame, rule: str = "governance", level: 
     rules = sorted(runs[rule].unique())
     streams = np.random.SeedSequence(seed)
     rows = []
-    for value, stratum in runs.groupby(level, sort=True):
+    strata = [level, *[c for c in within if c not in (level, rule)]]
+    for key, stratum in runs.groupby(strata, sort=True):
+        values = dict(zip(strata, key if isinstance(key, tuple) else (key,)))
         ref = stratum[stratum[rule] == rules[0]].set_index("replication")
         for other in rules[1:]:
             arm = stratum[stratum[rule] == other].set_index("replication")
@@ -418,7 +423,7 @@ def paired_rule_difference(runs: pd.DataFrame, rule: str = "governance", level: 
             d, low, high = bootstrap_mean(diff, confidence, n_resamples, gen)
             if len(diff) and math.isnan(low) and binary:
                 d, low, high = paired_difference_interval(x, y, confidence)
-            row = {level: value, rule: other, "reference": rules[0], "n_pairs": len(common),
+            row = {**values, rule: other, "reference": rules[0], "n_pairs": len(common),
                    "same_seed": same_seed, "difference": d, "low": low, "high": high}
             if binary:
                 xb, yb = _as_bool(x), _as_bool(y)
@@ -575,3 +580,134 @@ def _src(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
     beta, *_ = np.linalg.lstsq(xs, ys, rcond=None)
     r2 = 1 - float(np.mean((ys - xs @ beta) ** 2))
     return beta, r2
+
+
+# --------------------------------------------------------------------------- a whole study
+SENSITIVITY_OUTCOMES = ("endured", "lifetime", "total_impact")
+"""Outcomes whose sensitivity to the varied parameters is reported for LHS/Sobol studies."""
+
+
+@dataclass
+class StudyAnalysis:
+    """Everything :func:`analyze_study` finds, as tables.
+
+    Attributes:
+        name: study name.
+        design: ``factorial``, ``lhs`` or ``sobol``.
+        horizon: months simulated.
+        by: the columns that define the arms.
+        n_runs: runs in the store; n_failed: of which failed (left out of every statistic).
+        summary: :func:`arm_summary` plus, per factor, the log-rank p against its reference level.
+        logrank: :func:`logrank_table`.
+        effect: :func:`backbone_effect`, or None when neither rule nor backbone varies.
+        paired: :func:`paired_rule_difference`, or None when the rule does not vary.
+        sensitivity: outcome -> :func:`sobol_analysis` or :func:`rank_sensitivity` table.
+        sensitivity_method: ``sobol``, ``rank`` or None.
+        confidence: level of every interval.
+        seed: seed of the bootstraps.
+    """
+
+    name: str
+    design: str
+    horizon: float
+    by: list[str]
+    n_runs: int
+    n_failed: int
+    summary: pd.DataFrame
+    logrank: pd.DataFrame
+    effect: pd.DataFrame | None
+    paired: pd.DataFrame | None
+    sensitivity: dict[str, pd.DataFrame]
+    sensitivity_method: str | None
+    confidence: float
+    seed: int = 0
+
+
+def design_kind(study: dict, runs: pd.DataFrame) -> str:
+    """The study's design kind (``factorial``, ``lhs``, ``sobol``)."""
+    design = study.get("design")
+    kind = design.get("kind") if isinstance(design, dict) else design
+    if kind:
+        return str(kind)
+    return "sobol" if "sobol_block" in runs and runs["sobol_block"].notna().any() else "factorial"
+
+
+def default_arms(study: dict, runs: pd.DataFrame) -> list[str]:
+    """Arms of a study: every varied parameter of a factorial design; for LHS/Sobol
+    designs, the varied parameters with few distinct values (e.g. the governance rule)."""
+    varied = [name for name in study.get("varied", {}) if name in runs]
+    if design_kind(study, runs) == "factorial":
+        return varied
+    return [name for name in varied if runs[name].nunique() <= 6]
+
+
+def analyze_study(results, by: Sequence[str] | None = None, confidence: float = 0.95, n_resamples: int = 9999,
+                  seed: int = 0, outcomes: Sequence[str] = SENSITIVITY_OUTCOMES) -> StudyAnalysis:
+    """Analyse a study's results (as returned by ``load_results``).
+
+    Args:
+        results: an object with ``runs`` (DataFrame) and ``study`` (dict), as ``load_results`` gives.
+        by: columns that define the arms (default :func:`default_arms`).
+        confidence: level of every interval.
+        n_resamples: bootstrap resamples (Sobol and regression intervals use a tenth, at least 199).
+        seed: seed of every bootstrap, so the same store gives the same tables.
+        outcomes: outcomes for the sensitivity analysis of LHS/Sobol designs.
+
+    Raises:
+        ValueError: the store has no finished run, or ``by`` names a column it lacks.
+    """
+    runs, study = results.runs, results.study
+    ok = finished(runs)
+    if ok.empty:
+        raise ValueError(f"no finished runs ({len(runs)} in the store"
+                         f"{', all failed' if len(runs) else ''})")
+    by = list(by) if by is not None else default_arms(study, runs)
+    missing = [c for c in by if c not in runs]
+    if missing:
+        raise ValueError(f"arm column {missing[0]!r} is not in the runs table")
+    horizon = float(study.get("steps") or ok.lifetime.max())
+    kind = design_kind(study, runs)
+    summary = arm_summary(runs, by, horizon, confidence, n_resamples, seed)
+    logrank = logrank_table(runs, by) if by else logrank_table(runs.iloc[:0], [])
+    summary = _with_logrank(summary, logrank, by)
+    rule, level = "governance", "backbone_strength"
+    effect = paired = None
+    if rule in runs and level in runs and (rule in by or level in by):
+        effect = backbone_effect(runs, rule, level, confidence, n_resamples, seed)
+    if rule in by and ok[rule].nunique() > 1 and level in runs:
+        paired = paired_rule_difference(runs, rule, level, "endured", confidence, n_resamples, seed,
+                                        within=[c for c in by if c not in (rule, level)])
+    sensitivity, method = _sensitivity(runs, study, kind, outcomes, confidence, max(n_resamples // 10, 199), seed)
+    return StudyAnalysis(name=str(study.get("name", "study")), design=kind, horizon=horizon, by=by,
+                         n_runs=len(runs), n_failed=len(runs) - len(ok), summary=summary, logrank=logrank,
+                         effect=effect, paired=paired, sensitivity=sensitivity, sensitivity_method=method,
+                         confidence=confidence, seed=seed)
+
+
+def _with_logrank(summary: pd.DataFrame, logrank: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Add, per factor, the arm's log-rank p (raw and Holm) against the factor's reference level."""
+    summary = summary.copy()
+    for factor in by:
+        tests = logrank[logrank.factor == factor]
+        p, p_holm = [], []
+        for _, arm in summary.iterrows():
+            match = tests[np.logical_and.reduce([tests[c] == arm[c] for c in by])] if len(tests) else tests
+            p.append(float(match.p.iloc[0]) if len(match) else math.nan)
+            p_holm.append(float(match.p_holm.iloc[0]) if len(match) else math.nan)
+        summary[f"logrank_p_vs_{factor}_ref"] = p
+        summary[f"logrank_p_holm_vs_{factor}_ref"] = p_holm
+    return summary
+
+
+def _sensitivity(runs: pd.DataFrame, study: dict, kind: str, outcomes: Sequence[str], confidence: float,
+                 n_resamples: int, seed: int) -> tuple[dict[str, pd.DataFrame], str | None]:
+    if kind not in ("sobol", "lhs"):
+        return {}, None
+    names = numeric_varied(finished(runs), list(study.get("varied", {})))
+    outcomes = [o for o in outcomes if o in runs]
+    if not names or not outcomes:
+        return {}, None
+    if kind == "sobol":
+        return {o: sobol_analysis(runs, o, candidates=names, confidence=confidence, n_resamples=n_resamples,
+                                  seed=seed) for o in outcomes}, "sobol"
+    return {o: rank_sensitivity(runs, o, names, confidence, n_resamples, seed) for o in outcomes}, "rank"
