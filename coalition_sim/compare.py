@@ -36,7 +36,7 @@ from coalition_sim.params import check_value, suggest
 from coalition_sim.scenario import Draw, Scenario, load_scenario
 
 RANK_RULES = ("impact", "worst-case", "regret")
-"""Ranking rules: best mean impact, best lower quantile of impact, least mean regret."""
+"""Ranking rules: best mean impact, best lower quantile of impact, least high quantile of regret."""
 OUTCOME = "total_impact"
 """The outcome options are ranked on."""
 WORST_CASE_QUANTILE = 0.1
@@ -447,13 +447,17 @@ def drivers(runs: pd.DataFrame, inputs: pd.DataFrame, labels: Sequence[str], nam
 def rank_options(wide: pd.DataFrame, rule: str = "impact", quantile: float = WORST_CASE_QUANTILE) -> pd.DataFrame:
     """Rank options (columns of a replications x options table) by a rule.
 
-    Rules: ``impact`` (highest mean), ``worst-case`` (highest ``quantile`` across
-    draws), ``regret`` (lowest mean regret; a draw's regret for an option is the
-    best option's outcome in that draw minus its own). Ties go to the higher mean.
+    Rules: ``impact`` (highest mean), ``worst-case`` (highest ``quantile`` of the
+    outcome across draws), ``regret`` (lowest ``1 - quantile`` quantile of regret,
+    e.g. the regret exceeded in only 10% of draws; a draw's regret for an option is
+    the best option's outcome in that draw minus its own). The mean regret is
+    reported but not ranked on: it equals the mean of the best outcome minus the
+    option's mean, so it would always agree with ``impact``. Ties go to the higher mean.
 
     Returns:
         One row per option, best first: option, mean, worst_case, mean_regret,
-        max_regret, p_best (share of draws where it is best, ties shared), score, rank.
+        regret_high (the 1 - quantile quantile of regret), max_regret, p_best
+        (share of draws where it is best, ties shared), score, rank.
     """
     if rule not in RANK_RULES:
         raise InputError(f"rank={rule!r} is not allowed{suggest(str(rule), RANK_RULES)}: one of {', '.join(RANK_RULES)}")
@@ -466,11 +470,12 @@ def rank_options(wide: pd.DataFrame, rule: str = "impact", quantile: float = WOR
         "mean": values.mean(axis=0) if len(values) else np.nan,
         "worst_case": np.quantile(values, quantile, axis=0) if len(values) else np.nan,
         "mean_regret": regret.mean(axis=0) if len(values) else np.nan,
+        "regret_high": np.quantile(regret, 1 - quantile, axis=0) if len(values) else np.nan,
         "max_regret": regret.max(axis=0) if len(values) else np.nan,
         "p_best": (winners / winners.sum(axis=1, keepdims=True)).mean(axis=0) if len(values) else np.nan,
     })
     table["score"] = {"impact": table["mean"], "worst-case": table["worst_case"],
-                      "regret": -table["mean_regret"]}[rule]
+                      "regret": -table["regret_high"]}[rule]
     table = table.sort_values(["score", "mean"], ascending=False, kind="stable").reset_index(drop=True)
     table["rank"] = np.arange(1, len(table) + 1)
     return table
@@ -558,6 +563,15 @@ def candidate_conditions(x: pd.DataFrame, labels: dict[str, str] | None = None) 
     return out
 
 
+def _significant(k: int, n: int, base: float, tested: int, alpha: float = 0.05) -> bool:
+    """Is k losses in n draws more than chance at the overall rate, Bonferroni-corrected for the search?"""
+    from scipy import stats
+
+    if base >= 1.0:
+        return False
+    return float(stats.binomtest(k, n, base, alternative="greater").pvalue) < alpha / max(tested, 1)
+
+
 def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | None = None,
                    max_depth: int = 2, min_support: float = RULE_MIN_SUPPORT) -> LossRule | None:
     """The simplest threshold rule on the inputs ``x`` under which losses are most likely.
@@ -567,7 +581,9 @@ def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | N
     lower bound of the loss rate where it holds (which favours rules that are
     both sharp and common). A pair replaces the best single condition only if it
     raises that score by RULE_DEPTH2_GAIN. Returns None when nothing was lost,
-    nothing varies, or no rule's lower bound beats the overall loss rate.
+    nothing varies, or the best rule is not convincingly better than chance: its
+    loss count must beat the overall loss rate in a one-sided binomial test at
+    5%, Bonferroni-corrected for every rule searched (so noise yields no rule).
     """
     lost = np.asarray(lost, dtype=bool)
     n_rows = lost.size
@@ -593,7 +609,8 @@ def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | N
         if s2[i, j] >= score + RULE_DEPTH2_GAIN:
             choice, score, n, k = (conds[i], conds[j]), float(s2[i, j]), int(n2[i, j]), int(k2[i, j])
     base = float(lost.mean())
-    if score <= base:
+    tested = len(conds) + (len(conds) * (len(conds) - 1) // 2 if max_depth >= 2 else 0)
+    if score <= base or not _significant(k, n, base, tested):
         return None
     return LossRule(conditions=choice, n=n, support=n / n_rows, loss_rate=k / n, base_rate=base,
                     coverage=k / int(lost.sum()), score=score)

@@ -28,7 +28,8 @@ TABLES = ("summary", "ranking", "runs", "inputs", "exits", "exit_risk", "objecti
 RULE_TEXT = {
     "impact": "best expected impact (mean over the uncertain draws)",
     "worst-case": "best worst case (the {q:.0%} quantile of impact over the uncertain draws)",
-    "regret": "least regret (mean shortfall against the best option in each draw)",
+    "regret": "least regret (the shortfall against the best option in the same draw, "
+              "as exceeded in only {q:.0%} of draws)",
 }
 LIMITS = [
     "The model is a stylised picture of how coalitions work, built from published principles "
@@ -111,6 +112,7 @@ def impact_figure(result) -> Figure:
         if values.size:
             ax.plot(values.mean(), k, "D", color=_color(result, labels[k - 1]))
     ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=8)
+    ax.invert_yaxis()
     ax.set(xlabel="total impact over the horizon",
            title="What it achieves (box: middle half; whiskers: 10th-90th percentile; diamond: mean)")
     ax.title.set_fontsize(9)
@@ -280,12 +282,12 @@ def headline(result) -> str:
 def ranking_section(result) -> str:
     q = result.settings["quantile"]
     rows = [[r["rank"], r["option"], _num(r["mean"]), _num(r["worst_case"]), _num(r["mean_regret"]),
-             _num(r["max_regret"]), _pct(r["p_best"])] for _, r in result.ranking.iterrows()]
+             _num(r["regret_high"]), _num(r["max_regret"]), _pct(r["p_best"])] for _, r in result.ranking.iterrows()]
     return ("<h2>Ranking</h2><p>Every option ran on the same draws (same coalition, same chance events), so "
             "the differences come from the options. <i>Regret</i> in a draw is how much impact an option gives "
             "up against the best option in that draw.</p>"
             + _table(["rank", "option", "mean impact", f"worst case ({q:.0%} quantile)", "mean regret",
-                      "largest regret", "best in"], rows))
+                      f"regret ({1 - q:.0%} quantile)", "largest regret", "best in"], rows))
 
 
 def endurance_section(result, figures) -> str:

@@ -606,6 +606,11 @@ class _Parser:
 
     def model_table(self, table: Any) -> dict:
         allowed = [n for n in PARAMETERS if n not in NOT_IN_MODEL_TABLE]
+        if isinstance(table, dict):
+            for name in table:
+                if name in NOT_IN_MODEL_TABLE:
+                    self.fail(f"model.{name}", f"'{name}' is not set here: the scenario sets it through its "
+                              "organizations, trust, backbone and initiatives tables (governance: the options)")
         self.keys(table, "model", allowed)
         fixed = {}
         for name, value in table.items():
@@ -673,6 +678,7 @@ def line_map(text: str) -> dict[str, int]:
             if header.group(1) == "[[":
                 counts[name] = counts.get(name, -1) + 1
                 prefix = f"{name}[{counts[name]}]"
+                found.setdefault(name, no)
             else:
                 prefix = name
             found.setdefault(prefix, no)

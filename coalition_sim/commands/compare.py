@@ -23,7 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=None, help="months per run (default: the scenario's horizon)")
     parser.add_argument("--out", type=Path, required=True, help="directory for report.html and the CSV tables")
     parser.add_argument("--rank", choices=RANK_RULES, default="impact",
-                        help="ranking rule: impact (best mean), worst-case (best 10th percentile), regret (least mean regret)")
+                        help="ranking rule: impact (best mean), worst-case (best --quantile of impact), "
+                             "regret (least regret exceeded in only --quantile of draws)")
     parser.add_argument("--quantile", type=float, default=0.1, help="worst-case quantile of impact (default 0.1)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores; 1 = no pool)")
     parser.add_argument("--seed", type=int, default=0, help="master seed of every draw and run (default 0)")
@@ -49,7 +50,11 @@ def main(args: argparse.Namespace) -> int:
     if result.loss_rule is not None:
         print(f"It loses mostly when {result.loss_rule.text()} "
               f"({result.loss_rule.loss_rate:.0%} of {result.loss_rule.n} such draws)")
-    print(result.summary[["option", "p_endure", "impact_mean", "lifetime_median"]].to_string(index=False))
+    for _, row in result.summary.iterrows():
+        if row["runs"]:
+            life = "> horizon" if row["lifetime_median_beyond_horizon"] else f"{row['lifetime_median']:.0f} months"
+            print(f"  {row['option']:<32} lasts the horizon {row['p_endure']:4.0%}  mean impact "
+                  f"{row['impact_mean']:6.1f}  median lifetime {life}")
     if failed:
         print(f"Warning: {failed} runs failed and were left out (see {args.out}/runs.csv, column error)")
     print(f"Wrote {page} and CSV tables in {time.perf_counter() - start:.0f} s")
