@@ -1,0 +1,169 @@
+"""``coalition-sim analyze`` on real (tiny) stores: output, determinism and bad input."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+import pandas as pd
+import pytest
+
+from coalition_sim import analysis, load_results
+from coalition_sim.cli import main
+from coalition_sim.study import run_study
+
+FACTORIAL = """
+name = "tiny"
+steps = 24
+replications = 6
+master_seed = 5
+series = false
+[fixed]
+n_orgs = 8
+[varied]
+governance = ["consensus", "opt-in"]
+backbone_strength = [0.0, 1.0]
+[design]
+kind = "factorial"
+"""
+
+SOBOL = """
+name = "tiny_sobol"
+steps = 12
+replications = 1
+master_seed = 3
+series = false
+[fixed]
+n_orgs = 6
+[varied]
+initial_trust = { low = 0.1, high = 0.8 }
+transaction_cost = { low = 0.01, high = 0.2 }
+[design]
+kind = "sobol"
+samples = 8
+"""
+
+LHS = SOBOL.replace('"tiny_sobol"', '"tiny_lhs"').replace('"sobol"', '"lhs"').replace("samples = 8", "samples = 12")
+
+
+def make_store(tmp_path_factory, name: str, text: str):
+    folder = tmp_path_factory.mktemp(name)
+    (folder / "study.toml").write_text(text)
+    run_study(folder / "study.toml", folder / "results.sqlite", workers=1, progress=False)
+    return folder / "results.sqlite"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return make_store(tmp_path_factory, "factorial", FACTORIAL)
+
+
+def analyze(capsys, *argv):
+    code = main(["analyze", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_analyze_prints_each_arm_and_writes_tables_figures_findings(store, tmp_path, capsys):
+    code, out, err = analyze(capsys, store, "--out", tmp_path / "out", "--resamples", 199)
+    assert code == 0, err
+    for arm in ("consensus, backbone 0", "consensus, backbone 1", "opt-in, backbone 0", "opt-in, backbone 1"):
+        assert arm in out
+    assert "24 runs (0 failed" in out and "Paired difference" in out
+    written = {p.name for p in (tmp_path / "out").iterdir()}
+    for stem in ("survival", "impact", "endurance_vs_backbone"):
+        assert {f"{stem}.png", f"{stem}.svg"} <= written
+    assert {"summary.csv", "logrank.csv", "backbone_effect.csv", "paired_difference.csv", "findings.md"} <= written
+    summary = pd.read_csv(tmp_path / "out" / "summary.csv")
+    assert list(summary.n) == [6, 6, 6, 6]
+    runs = load_results(store).runs
+    for _, row in summary.iterrows():
+        arm = runs[(runs.governance == row.governance) & (runs.backbone_strength == row.backbone_strength)]
+        assert row.endured == arm.endured.sum()
+        assert row.endurance_low <= row.endurance <= row.endurance_high
+    findings = (tmp_path / "out" / "findings.md").read_text()
+    assert "## Reproduce" in findings and f"coalition-sim analyze {store}" in findings
+
+
+def test_analyze_is_deterministic_and_matches_the_python_api(store, tmp_path, capsys):
+    for name in ("a", "b"):
+        assert analyze(capsys, store, "--out", tmp_path / name, "--resamples", 199)[0] == 0
+    first, second = (tmp_path / "a" / "summary.csv").read_text(), (tmp_path / "b" / "summary.csv").read_text()
+    assert first == second
+    found = analysis.analyze_study(load_results(store), n_resamples=199)
+    assert found.by == ["governance", "backbone_strength"]
+    pd.testing.assert_series_equal(pd.read_csv(tmp_path / "a" / "summary.csv").endurance,
+                                   found.summary.endurance, check_exact=False, rtol=1e-5)
+
+
+def test_default_output_folder_is_the_stores(store, tmp_path, capsys):
+    copy = tmp_path / "study"
+    copy.mkdir()
+    shutil.copy(store, copy / "results.sqlite")
+    assert analyze(capsys, copy, "--resamples", 199)[0] == 0
+    assert (copy / "summary.csv").exists() and (copy / "findings.md").exists()
+
+
+@pytest.mark.parametrize("name, text, method", [("sobol", SOBOL, "sobol"), ("lhs", LHS, "rank")])
+def test_sensitivity_studies_get_sensitivity_tables_and_figures(tmp_path_factory, tmp_path, capsys, name, text,
+                                                                 method):
+    path = make_store(tmp_path_factory, name, text)
+    code, out, err = analyze(capsys, path, "--out", tmp_path, "--resamples", 199)
+    assert code == 0, err
+    assert f"Sensitivity of lifetime ({method})" in out
+    table = pd.read_csv(tmp_path / "sensitivity_lifetime.csv")
+    assert sorted(table.parameter) == ["initial_trust", "transaction_cost"]
+    assert (tmp_path / "sensitivity_endured.png").exists() and (tmp_path / "sensitivity_endured.svg").exists()
+
+
+# --------------------------------------------------------------------------- bad input
+def assert_one_line_error(code, out, err, *words):
+    assert code == 2
+    assert err.count("\n") == 1 and err.startswith("coalition-sim analyze: error:"), err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err
+
+
+def test_missing_store(tmp_path, capsys):
+    code, out, err = analyze(capsys, tmp_path / "nowhere.sqlite", "--out", tmp_path / "out")
+    assert_one_line_error(code, out, err, "nowhere.sqlite")
+    assert not (tmp_path / "out").exists()
+
+
+def test_corrupt_store(tmp_path, capsys):
+    bad = tmp_path / "results.sqlite"
+    bad.write_text("this is not a database\n" * 100)
+    code, out, err = analyze(capsys, bad, "--out", tmp_path / "out")
+    assert_one_line_error(code, out, err, "not a coalition-sim results store")
+    assert not (tmp_path / "out").exists()
+
+
+def test_store_without_finished_runs(store, tmp_path, capsys):
+    copy = tmp_path / "results.sqlite"
+    shutil.copy(store, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("UPDATE runs SET status = 'failed'")
+    code, out, err = analyze(capsys, copy, "--out", tmp_path / "out")
+    assert_one_line_error(code, out, err, "no finished runs")
+    assert not (tmp_path / "out").exists()
+
+
+def test_store_missing_its_runs_table(store, tmp_path, capsys):
+    copy = tmp_path / "results.sqlite"
+    shutil.copy(store, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DROP TABLE runs")
+    code, out, err = analyze(capsys, copy, "--out", tmp_path / "out")
+    assert_one_line_error(code, out, err, "results.sqlite")
+
+
+@pytest.mark.parametrize("flags, words", [
+    (["--by", "governence"], ["--by", "governence"]),
+    (["--confidence", "1.5"], ["--confidence"]),
+    (["--resamples", "5"], ["--resamples"]),
+])
+def test_bad_flags(store, tmp_path, capsys, flags, words):
+    code, out, err = analyze(capsys, store, "--out", tmp_path / "out", *flags)
+    assert_one_line_error(code, out, err, *words)
+    assert not (tmp_path / "out").exists()
