@@ -59,15 +59,21 @@ def pull(model, candidates: np.ndarray, alignment: np.ndarray, ties: np.ndarray)
     return w_rep * model.reputation + w_align * alignment + w_trust * mean_tie
 
 
+def entry_chance(model, candidates: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """Monthly chance that each network organization joins; 0 outside the boundary rules."""
+    alignment = model.alignment(candidates)
+    admitted = alignment >= model.boundary_alignment
+    reach = 0.5 + model.backbone.effect("public_will")
+    return np.where(admitted, model.entry_rate * pull(model, candidates, alignment, ties) * reach, 0.0)
+
+
 def joiners(model, ties: np.ndarray) -> np.ndarray:
     """Network organizations that join the core this month (``ties``: toward current members)."""
     candidates = model.network_indices()
     if candidates.size == 0 or model.entry_rate == 0:
         return candidates[:0]
-    alignment = model.alignment(candidates)
-    admitted = alignment >= model.boundary_alignment
-    chance = model.entry_rate * pull(model, candidates, alignment, ties) * (0.5 + model.backbone.effect("public_will"))
-    return candidates[admitted & (model.rng.random(candidates.size) < chance)]
+    chance = entry_chance(model, candidates, ties)
+    return candidates[model.rng.random(candidates.size) < chance]
 
 
 def admit(model, newcomers: np.ndarray) -> None:
