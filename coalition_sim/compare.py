@@ -42,14 +42,12 @@ OUTCOME = "total_impact"
 WORST_CASE_QUANTILE = 0.1
 """The 'worst case' is this quantile of impact across the uncertain draws."""
 CONFIDENCE = 0.95
-RULE_Z = 1.645
-"""z of the one-sided 95% Wilson lower bound used to score candidate loss rules."""
 RULE_MIN_SUPPORT = 0.05
 """A loss rule must hold in at least this share of draws (and in at least RULE_MIN_N draws)."""
 RULE_MIN_N = 8
-RULE_DEPTH2_GAIN = 0.02
-"""A two-condition rule is preferred only if it raises the scored loss rate by this much."""
-RULE_QUANTILES = np.linspace(0.1, 0.9, 9)
+RULE_DEPTH2_GAIN = 0.1
+"""A two-condition rule is preferred only if it raises the best single rule's score by this fraction."""
+RULE_QUANTILES = np.linspace(0.05, 0.95, 19)
 """Candidate thresholds: these quantiles of each uncertain input."""
 OBJECTION_SAMPLES = 200
 """Ideal plans drawn per replication to estimate how often each organization objects."""
@@ -514,7 +512,7 @@ class LossRule:
         loss_rate: share of those draws in which the recommended option lost.
         base_rate: share of all draws in which it lost.
         coverage: share of all its losses that fall where the rule holds.
-        score: one-sided 95% Wilson lower bound of loss_rate (what the search maximises).
+        score: excess losses where it holds, in binomial standard deviations (what the search maximises).
     """
 
     conditions: tuple[Condition, ...]
@@ -537,15 +535,12 @@ class LossRule:
         return mask
 
 
-def wilson_lower(k: np.ndarray, n: np.ndarray, z: float = RULE_Z) -> np.ndarray:
-    """One-sided Wilson lower bound of the proportion k/n (0 where n is 0)."""
+def excess(k: np.ndarray, n: np.ndarray, base: float) -> np.ndarray:
+    """Losses beyond what the base rate predicts, in binomial standard deviations (-inf where n is 0)."""
     k, n = np.asarray(k, float), np.asarray(n, float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        centre = p + z * z / (2 * n)
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-        low = (centre - half) / (1 + z * z / n)
-    return np.where(n > 0, low, 0.0)
+        z = (k - n * base) / np.sqrt(n * base * (1 - base))
+    return np.where(n > 0, z, -np.inf)
 
 
 def candidate_conditions(x: pd.DataFrame, labels: dict[str, str] | None = None) -> list[Condition]:
@@ -574,20 +569,22 @@ def _significant(k: int, n: int, base: float, tested: int, alpha: float = 0.05) 
 
 def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | None = None,
                    max_depth: int = 2, min_support: float = RULE_MIN_SUPPORT) -> LossRule | None:
-    """The simplest threshold rule on the inputs ``x`` under which losses are most likely.
+    """The simplest threshold rule on the inputs ``x`` under which losses concentrate.
 
     Searches every one-condition rule and (``max_depth=2``) every pair of
-    conditions on different inputs, scoring each by the one-sided 95% Wilson
-    lower bound of the loss rate where it holds (which favours rules that are
-    both sharp and common). A pair replaces the best single condition only if it
-    raises that score by RULE_DEPTH2_GAIN. Returns None when nothing was lost,
-    nothing varies, or the best rule is not convincingly better than chance: its
-    loss count must beat the overall loss rate in a one-sided binomial test at
-    5%, Bonferroni-corrected for every rule searched (so noise yields no rule).
+    conditions on different inputs. Each is scored by how far its loss count
+    exceeds what the overall loss rate predicts, in binomial standard deviations
+    ((k - n p) / sqrt(n p (1 - p))), which favours rules that are both sharp and
+    common, as subgroup discovery does. A pair replaces the best single condition
+    only if it raises that score by RULE_DEPTH2_GAIN (relative). Returns None when
+    nothing (or everything) was lost, nothing varies, or the best rule is not
+    convincingly better than chance: a one-sided binomial test against the overall
+    rate at 5%, Bonferroni-corrected for every rule searched (so noise yields no rule).
     """
     lost = np.asarray(lost, dtype=bool)
     n_rows = lost.size
-    if n_rows == 0 or not lost.any() or x.shape[1] == 0:
+    base = float(lost.mean()) if n_rows else 0.0
+    if n_rows == 0 or base in (0.0, 1.0) or x.shape[1] == 0:
         return None
     conds = candidate_conditions(x, labels)
     if not conds:
@@ -595,22 +592,20 @@ def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | N
     masks = np.array([c.holds(x) for c in conds], dtype=np.int32)
     min_n = max(RULE_MIN_N, math.ceil(min_support * n_rows))
     n1, k1 = masks.sum(axis=1), masks @ lost.astype(np.int32)
-    s1 = np.where(n1 >= min_n, wilson_lower(k1, n1), -1.0)
+    s1 = np.where(n1 >= min_n, excess(k1, n1, base), -np.inf)
     best = int(np.argmax(s1))
     choice, score, n, k = (conds[best],), float(s1[best]), int(n1[best]), int(k1[best])
     if max_depth >= 2 and len(conds) > 1:
         n2 = masks @ masks.T
         k2 = (masks * lost) @ masks.T
-        s2 = wilson_lower(k2, n2)
         features = np.array([c.feature for c in conds])
         invalid = (n2 < min_n) | (features[:, None] == features[None, :]) | np.tri(len(conds), dtype=bool)
-        s2 = np.where(invalid, -1.0, s2)
+        s2 = np.where(invalid, -np.inf, excess(k2, n2, base))
         i, j = np.unravel_index(int(np.argmax(s2)), s2.shape)
-        if s2[i, j] >= score + RULE_DEPTH2_GAIN:
+        if s2[i, j] >= score * (1 + RULE_DEPTH2_GAIN):
             choice, score, n, k = (conds[i], conds[j]), float(s2[i, j]), int(n2[i, j]), int(k2[i, j])
-    base = float(lost.mean())
     tested = len(conds) + (len(conds) * (len(conds) - 1) // 2 if max_depth >= 2 else 0)
-    if score <= base or not _significant(k, n, base, tested):
+    if not np.isfinite(score) or score <= 0 or not _significant(k, n, base, tested):
         return None
     return LossRule(conditions=choice, n=n, support=n / n_rows, loss_rate=k / n, base_rate=base,
                     coverage=k / int(lost.sum()), score=score)
