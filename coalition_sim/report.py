@@ -107,7 +107,7 @@ def impact_figure(result) -> Figure:
             .astype(float).to_numpy() for lab in labels]
     fig = Figure(figsize=(7, 0.9 + 0.5 * len(labels)))
     ax = fig.add_subplot()
-    ax.boxplot(data, vert=False, whis=(10, 90), showfliers=False, widths=0.5)
+    ax.boxplot(data, orientation="horizontal", whis=(10, 90), showfliers=False, widths=0.5)
     for k, values in enumerate(data, 1):
         if values.size:
             ax.plot(values.mean(), k, "D", color=_color(result, labels[k - 1]))
