@@ -245,6 +245,8 @@ def compare(scenario: Scenario | str | Path, options: Any = ("consensus", "opt-i
     draws, specs = plan_runs(scenario, options, replications, steps, seed)
     results = list(run_many(specs, workers=workers, executor=executor, progress=progress,
                             keep_series=SERIES_KEPT))
+    if not any(r.status == "ok" for r in results):
+        raise RuntimeError(f"every run failed; the first error: {_last_line(results[0].error)}")
     settings = {"replications": replications, "steps": steps, "seed": seed, "rank": rank,
                 "quantile": quantile, "outcome": OUTCOME}
     result = analyse(scenario, options, draws, specs, results, settings)
@@ -310,8 +312,8 @@ def tabulate(options: list[Option], specs: list, results: list) -> tuple[pd.Data
         option = options[spec.point_id]
         rows.append({"run_id": res.run_id, "replication": spec.replication, "option": option.label,
                      "governance": option.governance, "backbone_strength": spec.params["backbone_strength"],
-                     "seed": spec.seed, "status": res.status, "error": res.error.strip().splitlines()[-1:]
-                     and res.error.strip().splitlines()[-1], "runtime_s": res.runtime_s, **res.summary})
+                     "seed": spec.seed, "status": res.status, "error": _last_line(res.error),
+                     "runtime_s": res.runtime_s, **res.summary})
         exit_rows += [{"replication": spec.replication, "option": option.label, **e} for e in res.exits]
         if res.series is not None:
             counts = res.series["members"].to_numpy(dtype=float)
@@ -323,6 +325,11 @@ def tabulate(options: list[Option], specs: list, results: list) -> tuple[pd.Data
     members = pd.DataFrame({label: np.mean(v, axis=0) for label, v in series.items()})
     members.index.name = "month"
     return runs, exits, members
+
+
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def paired(runs: pd.DataFrame, outcome: str, labels: Sequence[str]) -> pd.DataFrame:

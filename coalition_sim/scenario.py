@@ -623,7 +623,7 @@ class _Parser:
                 except InputError as exc:
                     self.fail(f"model.{name}", str(exc))
             else:
-                self.number(value, f"model.{name}", _param_field(name), _PARAM_LABELS.get(name, name))
+                self.number(value, f"model.{name}", _param_field(name), name.replace("_", " "))
         return fixed
 
     def check_size(self, orgs: list[Organization]) -> None:
