@@ -5,10 +5,12 @@ page shows a story (preset) with its caption, the coalition as a network, live
 charts, a plain-language event feed, and an "Is this typical?" button that runs
 50 replicates of the current settings in the background.
 
-Everything is drawn with matplotlib (Mesa's matplotlib backend and
-``solara.FigureMatplotlib``): the Altair backend would fetch vega from a CDN,
-and the page must work with no internet connection (``solara-assets`` serves
-Solara's own scripts).
+Everything is drawn with matplotlib through ``solara.FigureMatplotlib`` (as
+Mesa's matplotlib backend does): the Altair backend would fetch vega from a
+CDN, and the page must work with no internet connection (``solara-assets``
+serves Solara's own scripts). The six charts share one figure with a fixed
+layout (``coalition_sim.live_charts``) rather than six ``make_plot_component``
+figures: that is several times cheaper to redraw each month.
 
 How presets work: SolaraViz builds the model from its ``model_params`` by
 keyword. Choosing a preset remounts SolaraViz (its ``key`` is the preset name)
@@ -18,16 +20,25 @@ model and Reset all agree. Change a control, then press Reset to rebuild.
 
 from __future__ import annotations
 
+import os
+import threading
+import warnings
+import weakref
+
 import solara
 from matplotlib.figure import Figure
-from mesa.visualization import SolaraViz, make_plot_component
+from mesa.visualization import SolaraViz
 
-from coalition_sim import replicates
+from coalition_sim import live_charts, replicates
 from coalition_sim.governance import rule_names
 from coalition_sim.model import CoalitionModel
-from coalition_sim.network_view import draw_network
+from coalition_sim.network_view import NetworkCanvas
 from coalition_sim.params import PARAMETERS
 from coalition_sim.presets import PRESETS
+
+warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found despite early return")
+warnings.filterwarnings("ignore", message=r"Cookies with samesite=none require https")
+# (the first is Mesa's own code; the second is Solara's note on plain http, which localhost is)
 
 TITLE = "Coalition classroom"
 DEFAULT_PRESET = next(iter(PRESETS))
@@ -52,16 +63,6 @@ CONTROLS = {
     "seed": ("SliderInt", "Seed", 0, 999, 1),
 }
 """The page's controls; the rest of a preset's parameters are passed through fixed."""
-
-CHARTS = (
-    ("Members", {"members": "#2c3e50", "joins": "#27ae60", "exits": "#c0392b"}),
-    ("Trust", {"mean_trust": "#8e44ad", "trust_density": "#3498db"}),
-    ("Alignment and energy", {"alignment_spread": "#d35400", "energy": "#16a085"}),
-    ("Cumulative impact", {"cumulative_impact": "#2c3e50"}),
-    ("Initiatives per month", {"adopted": "#2980b9", "blocked": "#c0392b", "succeeded": "#27ae60"}),
-    ("Dilution of adopted blueprints", {"dilution": "#7f8c8d"}),
-)
-"""Live charts: title and the time-series columns drawn (coalition_sim.metrics.SERIES)."""
 
 selected_preset = solara.reactive(DEFAULT_PRESET)
 """The story on screen (one per browser session)."""
@@ -90,20 +91,30 @@ def build_model(preset_name: str) -> CoalitionModel:
     return CoalitionModel(**PRESETS[preset_name].model_params())
 
 
-def _chart(title: str, columns: dict):
-    def post_process(ax):
-        ax.set_title(title, fontsize=10)
-        ax.set_xlabel("month")
-        ax.legend([c.replace("_", " ") for c in columns], fontsize=7, loc="upper left")
+_CANVASES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+"""Per model (so per browser session and reset): its network and chart figures, built once."""
+_CANVAS_LOCK = threading.Lock()
 
-    return make_plot_component(columns, post_process=post_process, backend="matplotlib")
+
+def canvases(model) -> tuple[NetworkCanvas, live_charts.ChartsCanvas]:
+    """The network and chart canvases of ``model``, built on first use."""
+    with _CANVAS_LOCK:
+        if model not in _CANVASES:
+            _CANVASES[model] = (NetworkCanvas(model, figsize=(6.4, 4.3), dpi=live_charts.DPI),
+                                live_charts.ChartsCanvas())
+        return _CANVASES[model]
 
 
 def NetworkView(model):
     """The coalition as a network (a stable layout per reset)."""
-    fig = Figure(figsize=(7.5, 5.0))
-    draw_network(fig.subplots(), model)
-    solara.FigureMatplotlib(fig, format="png", bbox_inches="tight")
+    network, _ = canvases(model)
+    solara.FigureMatplotlib(network.update(model), format="png")
+
+
+def LiveCharts(model):
+    """Members, trust, alignment and energy, impact, initiatives, dilution: month by month."""
+    _, charts = canvases(model)
+    solara.FigureMatplotlib(charts.update(model.datacollector.get_model_vars_dataframe()), format="png")
 
 
 def EventFeed(model):
@@ -136,7 +147,8 @@ def Replicates(model: CoalitionModel):
         set_result((key, spread))
 
     task = solara.lab.use_task(work, dependencies=None)
-    with solara.Card("Is this typical?"):
+    solara.use_effect(_warm_pool_if_serving, [])
+    with solara.Card("One run is one draw"):
         solara.Button(f"Is this typical? Run {replicates.N_REPLICATES} replicates", color="primary",
                       disabled=task.pending, on_click=lambda: task(dict(model.params), seed, settings))
         if task.pending:
@@ -157,18 +169,24 @@ def Replicates(model: CoalitionModel):
             solara.Text("The settings changed since the last replicates: press the button again.")
 
 
-COMPONENTS = [(NetworkView, 0), (EventFeed, 0), *(_chart(t, c) for t, c in CHARTS), (ReplicatesPanel, 0)]
+COMPONENTS = [(NetworkView, 0), (LiveCharts, 0), (EventFeed, 0), (ReplicatesPanel, 0)]
 """Everything on the page, in order (SolaraViz lays them out two per row)."""
+
+
+def _warm_pool_if_serving() -> None:
+    """Under ``coalition-sim app``, start the replicate workers while the room watches the first run."""
+    if os.environ.get("COALITION_SIM_WARM_POOL") == "1":
+        replicates.warm_up()
 
 
 @solara.component
 def StoryPicker():
     """Preset selector and its caption."""
     preset = PRESETS[selected_preset.value]
+    titles = {p.title: p.name for p in PRESETS.values()}
     with solara.Card("Story"):
-        solara.Select("Preset", value=selected_preset.value, values=list(PRESETS),
-                      on_value=selected_preset.set)
-        solara.Text(preset.title, style={"display": "block", "font-weight": "bold"})
+        solara.Select("Preset", value=preset.title, values=list(titles),
+                      on_value=lambda title: selected_preset.set(titles[title]))
         solara.Text(preset.caption, style={"display": "block"})
         solara.Text("Change a control below, then press Reset to rebuild the coalition.",
                     style={"font-size": "0.8em"})

@@ -121,29 +121,36 @@ def draw_network(ax: Axes, model, title: bool = True) -> None:
         model: a CoalitionModel.
         title: whether to write the month and head counts above the drawing.
     """
-    xy = layout(model)
-    n = xy.shape[0]
-    sizes = node_sizes(model.capacity, n)
-    colours = np.array(SECTOR_COLOURS)[model.sector % len(SECTOR_COLOURS)]
-    pairs, values = strong_ties(model)
-    if len(pairs):
-        segments = np.stack([xy[pairs[:, 0]], xy[pairs[:, 1]]], axis=1)
-        widths = 0.3 + 2.5 * (values - TIE_THRESHOLD) / (1.0 - TIE_THRESHOLD)
-        ax.add_collection(LineCollection(segments, linewidths=widths, colors="#7f8c8d",
-                                         alpha=0.3, zorder=1))
-    status = model.status
-    burnt = np.array([model.exit_cause.get(i) == "burnout" for i in range(n)], dtype=bool) if n else \
-        np.zeros(0, dtype=bool)
-    core, network = status == CORE, status == NETWORK
-    exited = (status == EXITED) & ~burnt
-    ax.scatter(*xy[core].T, s=sizes[core], c=colours[core], edgecolors="white", linewidths=0.6, zorder=3)
-    ax.scatter(*xy[network].T, s=sizes[network], facecolors="none", edgecolors=colours[network],
-               linewidths=1.2, zorder=2)
-    ax.scatter(*xy[exited].T, s=sizes[exited] * 0.6, c=colours[exited], alpha=0.25, marker="X",
-               linewidths=0, zorder=2)
-    ax.scatter(*xy[burnt].T, s=sizes[burnt], c=colours[burnt], alpha=0.3, edgecolors=BURNOUT_COLOUR,
-               linewidths=1.8, zorder=2)
-    _draw_backbone(ax, model.backbone.strength)
+    _setup_axes(ax, model)
+    _draw_state(ax, model, title)
+
+
+class NetworkCanvas:
+    """A figure whose frame (limits, legend) is built once per model; each month redraws the state.
+
+    Args:
+        model: the CoalitionModel (its sectors fix the legend).
+        figsize: inches.
+        dpi: dots per inch.
+    """
+
+    def __init__(self, model, figsize=(7.5, 5.0), dpi: int = 80) -> None:
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        self.ax = self.figure.add_axes((0.0, 0.0, 0.74, 0.93))
+        _setup_axes(self.ax, model)
+        self._artists: list = []
+
+    def update(self, model) -> "Figure":  # noqa: F821
+        """Redraw the coalition's current state; returns the figure."""
+        for artist in self._artists:
+            artist.remove()
+        self._artists = _draw_state(self.ax, model, title=True)
+        return self.figure
+
+
+def _setup_axes(ax: Axes, model) -> None:
     ax.set_xlim(-1.35, 1.35)
     ax.set_ylim(-1.25, 1.25)
     ax.set_aspect("equal")
@@ -151,20 +158,53 @@ def draw_network(ax: Axes, model, title: bool = True) -> None:
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
-    if title:
-        ax.set_title(f"Month {model.steps}: {int(core.sum())} members, {int(network.sum())} in the "
-                     f"wider network, {int((status == EXITED).sum())} left", fontsize=10)
     _legend(ax, model)
 
 
-def _draw_backbone(ax: Axes, strength: float) -> None:
+def _draw_state(ax: Axes, model, title: bool) -> list:
+    """Ties, organizations and the backbone as they are now; returns the artists drawn."""
+    xy = layout(model)
+    n = xy.shape[0]
+    sizes = node_sizes(model.capacity, n)
+    colours = np.array(SECTOR_COLOURS)[model.sector % len(SECTOR_COLOURS)]
+    artists = []
+    pairs, values = strong_ties(model)
+    if len(pairs):
+        segments = np.stack([xy[pairs[:, 0]], xy[pairs[:, 1]]], axis=1)
+        widths = 0.3 + 2.5 * (values - TIE_THRESHOLD) / (1.0 - TIE_THRESHOLD)
+        artists.append(ax.add_collection(LineCollection(segments, linewidths=widths, colors="#7f8c8d",
+                                                        alpha=0.3, zorder=1), autolim=False))
+    status = model.status
+    burnt = np.zeros(n, dtype=bool)
+    burnt[[i for i, cause in model.exit_cause.items() if cause == "burnout"]] = True
+    core, network = status == CORE, status == NETWORK
+    exited = (status == EXITED) & ~burnt
+    artists += [
+        ax.scatter(*xy[core].T, s=sizes[core], c=colours[core], edgecolors="white", linewidths=0.6, zorder=3),
+        ax.scatter(*xy[network].T, s=sizes[network], facecolors="none", edgecolors=colours[network],
+                   linewidths=1.2, zorder=2),
+        ax.scatter(*xy[exited].T, s=sizes[exited] * 0.6, c=colours[exited], alpha=0.25, marker="X",
+                   linewidths=0, zorder=2),
+        ax.scatter(*xy[burnt].T, s=sizes[burnt], c=colours[burnt], alpha=0.3, edgecolors=BURNOUT_COLOUR,
+                   linewidths=1.8, zorder=2),
+    ]
+    artists += _draw_backbone(ax, model.backbone.strength)
+    if title:
+        ax.set_title(f"Month {model.steps}: {int(core.sum())} members, {int(network.sum())} in the "
+                     f"wider network, {int((status == EXITED).sum())} left", fontsize=10)
+    return artists
+
+
+def _draw_backbone(ax: Axes, strength: float) -> list:
     size = 80 + 420 * strength
     face = "black" if strength > 0 else "none"
-    ax.scatter([0.0], [0.0], s=size, marker="D", c=face, edgecolors="black", linewidths=1.5, zorder=4)
+    marker = ax.scatter([0.0], [0.0], s=size, marker="D", c=face, edgecolors="black", linewidths=1.5,
+                        zorder=4)
     label = f"backbone {strength:.2f}" if strength > 0 else "no backbone"
-    ax.annotate(label, (0.0, 0.0), xytext=(0, -16), textcoords="offset points", ha="center",
-                va="top", fontsize=8, zorder=5,
-                bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7})
+    text = ax.annotate(label, (0.0, 0.0), xytext=(0, -16), textcoords="offset points", ha="center",
+                       va="top", fontsize=8, zorder=5,
+                       bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7})
+    return [marker, text]
 
 
 def _legend(ax: Axes, model) -> None:
