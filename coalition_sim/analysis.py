@@ -352,11 +352,11 @@ def arm_summary(runs: pd.DataFrame, by: Sequence[str], horizon: float, confidenc
         endurance_high, rmst, rmst_low, rmst_high, median_lifetime (NaN: over half endured),
         mean_impact, impact_low, impact_high, and counts per cause.
     """
-    streams = np.random.SeedSequence(seed).spawn(max(len(runs), 1))
+    streams = np.random.SeedSequence(seed)
     failed = {tuple(values.values()): len(rows) - len(finished(rows)) for values, rows in arms(runs, by)}
     table = []
-    for (values, arm), stream in zip(arms(finished(runs), by), streams):
-        gen = np.random.default_rng(stream)
+    for values, arm in arms(finished(runs), by):
+        gen = np.random.default_rng(streams.spawn(1)[0])
         p, p_low, p_high = endurance_probability(arm.endured, confidence, n_resamples, gen)
         rmst, r_low, r_high = restricted_mean(arm.lifetime, arm.censored, horizon, confidence)
         impact, i_low, i_high = bootstrap_mean(arm.total_impact, confidence, n_resamples, gen)
@@ -601,6 +601,8 @@ class StudyAnalysis:
         logrank: :func:`logrank_table`.
         effect: :func:`backbone_effect`, or None when neither rule nor backbone varies.
         paired: :func:`paired_rule_difference`, or None when the rule does not vary.
+        backbone_paired: each backbone strength minus the weakest, paired by replication
+            within each rule (the same table shape with the roles swapped), or None.
         sensitivity: outcome -> :func:`sobol_analysis` or :func:`rank_sensitivity` table.
         sensitivity_method: ``sobol``, ``rank`` or None.
         confidence: level of every interval.
@@ -617,6 +619,7 @@ class StudyAnalysis:
     logrank: pd.DataFrame
     effect: pd.DataFrame | None
     paired: pd.DataFrame | None
+    backbone_paired: pd.DataFrame | None
     sensitivity: dict[str, pd.DataFrame]
     sensitivity_method: str | None
     confidence: float
@@ -671,16 +674,20 @@ def analyze_study(results, by: Sequence[str] | None = None, confidence: float = 
     logrank = logrank_table(runs, by) if by else logrank_table(runs.iloc[:0], [])
     summary = _with_logrank(summary, logrank, by)
     rule, level = "governance", "backbone_strength"
-    effect = paired = None
+    effect = paired = backbone_paired = None
     if rule in runs and level in runs and (rule in by or level in by):
         effect = backbone_effect(runs, rule, level, confidence, n_resamples, seed)
     if rule in by and ok[rule].nunique() > 1 and level in runs:
         paired = paired_rule_difference(runs, rule, level, "endured", confidence, n_resamples, seed,
                                         within=[c for c in by if c not in (rule, level)])
+    if level in by and ok[level].nunique() > 1 and rule in runs:
+        backbone_paired = paired_rule_difference(runs, level, rule, "endured", confidence, n_resamples, seed,
+                                                 within=[c for c in by if c not in (rule, level)])
     sensitivity, method = _sensitivity(runs, study, kind, outcomes, confidence, max(n_resamples // 10, 199), seed)
     return StudyAnalysis(name=str(study.get("name", "study")), design=kind, horizon=horizon, by=by,
                          n_runs=len(runs), n_failed=len(runs) - len(ok), summary=summary, logrank=logrank,
-                         effect=effect, paired=paired, sensitivity=sensitivity, sensitivity_method=method,
+                         effect=effect, paired=paired, backbone_paired=backbone_paired,
+                         sensitivity=sensitivity, sensitivity_method=method,
                          confidence=confidence, seed=seed)
 
 

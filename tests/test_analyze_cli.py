@@ -73,7 +73,11 @@ def test_analyze_prints_each_arm_and_writes_tables_figures_findings(store, tmp_p
     written = {p.name for p in (tmp_path / "out").iterdir()}
     for stem in ("survival", "impact", "endurance_vs_backbone"):
         assert {f"{stem}.png", f"{stem}.svg"} <= written
-    assert {"summary.csv", "logrank.csv", "backbone_effect.csv", "paired_difference.csv", "findings.md"} <= written
+    assert {"summary.csv", "logrank.csv", "backbone_effect.csv", "paired_difference.csv",
+            "backbone_paired_difference.csv", "findings.md"} <= written
+    backbone = pd.read_csv(tmp_path / "out" / "backbone_paired_difference.csv")
+    assert set(backbone.governance) == {"consensus", "opt-in"} and (backbone.reference == 0.0).all()
+    assert (backbone.n_pairs == 6).all() and (backbone.same_seed == 1.0).all()  # common random numbers
     summary = pd.read_csv(tmp_path / "out" / "summary.csv")
     assert list(summary.n) == [6, 6, 6, 6]
     runs = load_results(store).runs

@@ -183,6 +183,8 @@ def write_outputs(found, results, out: Path) -> list[Path]:
             found.effect.to_csv(tmp / "backbone_effect.csv", index=False, float_format="%.6g")
         if found.paired is not None:
             found.paired.to_csv(tmp / "paired_difference.csv", index=False, float_format="%.6g")
+        if found.backbone_paired is not None:
+            found.backbone_paired.to_csv(tmp / "backbone_paired_difference.csv", index=False, float_format="%.6g")
         for outcome, table in found.sensitivity.items():
             table.to_csv(tmp / f"sensitivity_{outcome}.csv", index=False, float_format="%.6g")
         figures = {"survival": plots.survival_figure(runs, found.by, found.horizon, found.confidence),
@@ -218,6 +220,10 @@ def findings_markdown(found, results, figures: list[str]) -> str:
                      f"{_median(r.median_lifetime, found.horizon)} | "
                      f"{_interval(r.mean_impact, r.impact_low, r.impact_high, '{:.1f}')} |")
     lines += [""] + backbone_sentences(found)
+    if found.backbone_paired is not None and len(found.backbone_paired):
+        lines += ["", "## Backbone strength compared on the same seeds", "",
+                  "Each backbone strength against the weakest, under the same rule and the same seeds:", ""]
+        lines += [f"- {s}" for s in backbone_paired_sentences(found)]
     if found.paired is not None and len(found.paired):
         lines += ["", "## Governance rules compared on the same seeds", ""]
         lines += [f"- {s}" for s in paired_sentences(found)]
@@ -238,6 +244,17 @@ def findings_markdown(found, results, figures: list[str]) -> str:
               f"numpy {prov.get('numpy')}, scipy {prov.get('scipy')}, mesa {prov.get('mesa')}; "
               f"store created {prov.get('created')}."]
     return "\n".join(lines) + "\n"
+
+
+def backbone_paired_sentences(found) -> list[str]:
+    """One sentence per rule and backbone strength: the paired gain in endurance over the weakest backbone."""
+    out = []
+    for _, r in found.backbone_paired.iterrows():
+        diff, low, high = 100 * r.difference, 100 * r.low, 100 * r.high
+        verdict = "no clear difference" if low <= 0 <= high else ("more" if diff > 0 else "less") + " often"
+        out.append(f"{r.governance}: backbone {r.backbone_strength:g} minus backbone {r.reference:g} = "
+                   f"{diff:+.1f} points [{low:+.1f}, {high:+.1f}] over {int(r.n_pairs)} pairs ({verdict})")
+    return out
 
 
 def backbone_sentences(found) -> list[str]:
