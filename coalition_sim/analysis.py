@@ -601,6 +601,7 @@ class StudyAnalysis:
         logrank: :func:`logrank_table`.
         effect: :func:`backbone_effect`, or None when neither rule nor backbone varies.
         paired: :func:`paired_rule_difference`, or None when the rule does not vary.
+        paired_impact: the same pairing as ``paired`` for total impact, or None.
         backbone_paired: each backbone strength minus the weakest, paired by replication
             within each rule (the same table shape with the roles swapped), or None.
         sensitivity: outcome -> :func:`sobol_analysis` or :func:`rank_sensitivity` table.
@@ -619,6 +620,7 @@ class StudyAnalysis:
     logrank: pd.DataFrame
     effect: pd.DataFrame | None
     paired: pd.DataFrame | None
+    paired_impact: pd.DataFrame | None
     backbone_paired: pd.DataFrame | None
     sensitivity: dict[str, pd.DataFrame]
     sensitivity_method: str | None
@@ -674,19 +676,22 @@ def analyze_study(results, by: Sequence[str] | None = None, confidence: float = 
     logrank = logrank_table(runs, by) if by else logrank_table(runs.iloc[:0], [])
     summary = _with_logrank(summary, logrank, by)
     rule, level = "governance", "backbone_strength"
-    effect = paired = backbone_paired = None
+    effect = paired = paired_impact = backbone_paired = None
     if rule in runs and level in runs and (rule in by or level in by):
         effect = backbone_effect(runs, rule, level, confidence, n_resamples, seed)
     if rule in by and ok[rule].nunique() > 1 and level in runs:
         paired = paired_rule_difference(runs, rule, level, "endured", confidence, n_resamples, seed,
                                         within=[c for c in by if c not in (rule, level)])
+        if "total_impact" in runs:
+            paired_impact = paired_rule_difference(runs, rule, level, "total_impact", confidence, n_resamples, seed,
+                                                   within=[c for c in by if c not in (rule, level)])
     if level in by and ok[level].nunique() > 1 and rule in runs:
         backbone_paired = paired_rule_difference(runs, level, rule, "endured", confidence, n_resamples, seed,
                                                  within=[c for c in by if c not in (rule, level)])
     sensitivity, method = _sensitivity(runs, study, kind, outcomes, confidence, max(n_resamples // 10, 199), seed)
     return StudyAnalysis(name=str(study.get("name", "study")), design=kind, horizon=horizon, by=by,
                          n_runs=len(runs), n_failed=len(runs) - len(ok), summary=summary, logrank=logrank,
-                         effect=effect, paired=paired, backbone_paired=backbone_paired,
+                         effect=effect, paired=paired, paired_impact=paired_impact, backbone_paired=backbone_paired,
                          sensitivity=sensitivity, sensitivity_method=method,
                          confidence=confidence, seed=seed)
 

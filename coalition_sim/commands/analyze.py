@@ -183,6 +183,8 @@ def write_outputs(found, results, out: Path) -> list[Path]:
             found.effect.to_csv(tmp / "backbone_effect.csv", index=False, float_format="%.6g")
         if found.paired is not None:
             found.paired.to_csv(tmp / "paired_difference.csv", index=False, float_format="%.6g")
+        if found.paired_impact is not None:
+            found.paired_impact.to_csv(tmp / "paired_impact_difference.csv", index=False, float_format="%.6g")
         if found.backbone_paired is not None:
             found.backbone_paired.to_csv(tmp / "backbone_paired_difference.csv", index=False, float_format="%.6g")
         for outcome, table in found.sensitivity.items():
@@ -212,13 +214,14 @@ def findings_markdown(found, results, figures: list[str]) -> str:
              f"{found.horizon:g} months. Every interval is {level}: endurance and impact by bootstrap "
              f"(seed {found.seed}), restricted mean lifetime by Greenwood's "
              f"variance, paired differences by a paired bootstrap over replications.", ""]
-    lines += ["## Endurance per arm", "", "| arm | n | endured | mean lifetime to horizon (months) | median | mean impact |",
-              "|---|---|---|---|---|---|"]
+    lines += ["## Endurance per arm", "", "| arm | n | endured | mean lifetime to horizon (months) | median | "
+              "mean impact | dissolved: collapse / dormancy / purpose achieved |", "|---|---|---|---|---|---|---|"]
     for _, r in found.summary.iterrows():
         lines.append(f"| {r.arm} | {r.n} | {_pct(r.endurance)} [{_pct(r.endurance_low)}, {_pct(r.endurance_high)}] | "
                      f"{_interval(r.rmst, r.rmst_low, r.rmst_high, '{:.1f}')} | "
                      f"{_median(r.median_lifetime, found.horizon)} | "
-                     f"{_interval(r.mean_impact, r.impact_low, r.impact_high, '{:.1f}')} |")
+                     f"{_interval(r.mean_impact, r.impact_low, r.impact_high, '{:.1f}')} | "
+                     f"{r.n_collapse} / {r.n_dormancy} / {r.n_purpose_achieved} |")
     lines += [""] + backbone_sentences(found)
     if found.backbone_paired is not None and len(found.backbone_paired):
         lines += ["", "## Backbone strength compared on the same seeds", "",
@@ -227,6 +230,9 @@ def findings_markdown(found, results, figures: list[str]) -> str:
     if found.paired is not None and len(found.paired):
         lines += ["", "## Governance rules compared on the same seeds", ""]
         lines += [f"- {s}" for s in paired_sentences(found)]
+    if found.paired_impact is not None and len(found.paired_impact):
+        lines += ["", "Total impact, same pairs:", ""]
+        lines += [f"- {s}" for s in paired_impact_sentences(found)]
     if len(found.logrank):
         significant = found.logrank[found.logrank.p_holm < 1 - found.confidence]
         lines += ["", "## Log-rank tests", "",
@@ -244,6 +250,17 @@ def findings_markdown(found, results, figures: list[str]) -> str:
               f"numpy {prov.get('numpy')}, scipy {prov.get('scipy')}, mesa {prov.get('mesa')}; "
               f"store created {prov.get('created')}."]
     return "\n".join(lines) + "\n"
+
+
+def paired_impact_sentences(found) -> list[str]:
+    """One sentence per backbone strength: the paired difference in total impact between rules."""
+    out = []
+    for _, r in found.paired_impact.iterrows():
+        where = ", ".join(_level_name(c, r[c]) for c in r.index if c in found.by and c != "governance") or "all runs"
+        verdict = "no clear difference" if r.low <= 0 <= r.high else ("more" if r.difference > 0 else "less")
+        out.append(f"{where}: {r.governance} minus {r.reference} = {r.difference:+.1f} "
+                   f"[{r.low:+.1f}, {r.high:+.1f}] impact over {int(r.n_pairs)} pairs ({verdict})")
+    return out
 
 
 def backbone_paired_sentences(found) -> list[str]:
