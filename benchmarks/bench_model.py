@@ -1,9 +1,11 @@
 """Model speed and memory, against Mesa's Boltzmann wealth example as a yardstick.
 
 Prints, for each workload, the median wall time and agent-steps per second, and
-the ratio to the yardstick measured in the same process (the machine is shared
-and noisy; ratios travel better than seconds). Peak memory of a 1,000-organization
-run is measured in a fresh subprocess (peak resident set size).
+the ratio to the yardstick. The machine is shared and noisy, so the yardstick and
+the workload run alternately in the same process and the ratio is the median of
+the paired ratios: both sides of a pair see the same load. Peak memory of a
+1,000-organization run is measured in a fresh subprocess (VmHWM, which unlike
+ru_maxrss is not inherited from the parent across exec).
 
     python benchmarks/bench_model.py            # full (about a minute)
     python benchmarks/bench_model.py --quick    # fewer repetitions
@@ -12,7 +14,6 @@ run is measured in a fresh subprocess (peak resident set size).
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import subprocess
 import sys
@@ -47,20 +48,26 @@ def coalition(n_orgs: int, governance: str = "consensus", seed: int = 0) -> int:
     return len(model.orgs) * model.steps
 
 
-def peak_memory_mb(n_orgs: int) -> float:
-    """Peak RSS (MB) of a fresh process that imports the package and runs one model."""
-    code = (f"import resource; from coalition_sim import CoalitionModel; "
-            f"CoalitionModel(n_orgs={n_orgs}, seed=0).run(120); "
-            f"print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+PEAK = ("import re; print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())"
+        ".group(1)) / 1024)")
+
+
+def peak_memory_mb(setup: str) -> float:
+    """Peak resident memory (MB) of a fresh Python process that runs ``setup``."""
+    out = subprocess.run([sys.executable, "-c", f"{setup}\n{PEAK}"], capture_output=True, text=True, check=True)
     return float(out.stdout.strip())
 
 
-def baseline_memory_mb() -> float:
-    """Peak RSS (MB) of a fresh process that only imports the package."""
-    code = "import resource, coalition_sim; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return float(out.stdout.strip())
+def paired(fn, repeats: int) -> tuple[float, float, float]:
+    """Alternate yardstick and ``fn``; return (median seconds, median agent-steps/s, median ratio)."""
+    seconds, rates, ratios = [], [], []
+    for _ in range(repeats):
+        yard_s, _ = timed(boltzmann, 1)
+        run_s, (steps,) = timed(fn, 1)
+        seconds.append(run_s)
+        rates.append(steps / run_s)
+        ratios.append((steps / run_s) / (100_000 / yard_s))
+    return statistics.median(seconds), statistics.median(rates), statistics.median(ratios)
 
 
 def main() -> None:
@@ -70,22 +77,27 @@ def main() -> None:
     reps = 3 if args.quick else 5
 
     t_boltz, _ = timed(boltzmann, reps)
-    yard = 100_000 / t_boltz
     print(f"{'workload':42s} {'median':>10s} {'agent-steps/s':>14s} {'vs yardstick':>12s}")
-    print(f"{'Boltzmann wealth (100 agents, 1000 steps)':42s} {t_boltz * 1000:8.1f}ms {yard:14,.0f} {1.0:11.2f}x")
-    rows = [("default run (30 orgs, consensus)", lambda: coalition(30), 4 * reps + 1),
-            ("default run (30 orgs, opt-in)", lambda: coalition(30, "opt-in"), 4 * reps + 1),
+    print(f"{'Boltzmann wealth (100 agents, 1000 steps)':42s} {t_boltz * 1000:8.1f}ms {100_000 / t_boltz:14,.0f} "
+          f"{1.0:11.2f}x")
+    default = [timed(lambda s=s: coalition(30, seed=s), 1)[0] for s in range(20 if not args.quick else 10)]
+    print(f"{'default run, 20 seeds (30 orgs, consensus)':42s} {statistics.median(default) * 1000:8.1f}ms "
+          f"{'':>14s} {'':>12s}")
+    rows = [("default run (30 orgs, consensus, seed 0)", lambda: coalition(30), reps),
+            ("default run (30 orgs, opt-in, seed 0)", lambda: coalition(30, "opt-in"), reps),
             ("300 orgs, consensus", lambda: coalition(300), reps),
             ("300 orgs, opt-in", lambda: coalition(300, "opt-in"), reps),
             ("1000 orgs, consensus", lambda: coalition(1000), max(reps // 2, 1)),
             ("1000 orgs, opt-in", lambda: coalition(1000, "opt-in"), max(reps // 2, 1))]
     for label, fn, n in rows:
-        seconds, steps = timed(fn, n)
-        rate = statistics.median(steps) / seconds
-        print(f"{label:42s} {seconds * 1000:8.1f}ms {rate:14,.0f} {rate / yard:11.2f}x")
-    base, peak = baseline_memory_mb(), peak_memory_mb(1000)
-    print(f"\npeak memory, 1000 orgs x 120 months: {peak:.0f} MB (of which {base:.0f} MB is Python + imports)")
-    print(f"this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB peak")
+        seconds, rate, ratio = paired(fn, n)
+        print(f"{label:42s} {seconds * 1000:8.1f}ms {rate:14,.0f} {ratio:11.2f}x")
+    base = peak_memory_mb("import coalition_sim")
+    for governance in ("consensus", "opt-in"):
+        peak = peak_memory_mb(f"from coalition_sim import CoalitionModel\n"
+                              f"CoalitionModel(n_orgs=1000, governance='{governance}', seed=0).run(120)")
+        print(f"peak memory, 1000 orgs x 120 months, {governance}: {peak:.0f} MB "
+              f"(importing the package alone: {base:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -9,12 +9,20 @@ Studies, analysis and the strategist's comparison are imported on first use
 model stays fast.
 """
 
-from importlib import import_module
+import os
 
-from coalition_sim.errors import InputError
-from coalition_sim.governance import GovernanceRule, register, rule_names
-from coalition_sim.model import CoalitionModel
-from coalition_sim.params import BACKBONE_EFFECTS, PARAMETERS
+# The model's matrix products are small; BLAS threads only add contention when
+# study workers share the cores (6x slower seen on 2 busy cores). Set before
+# numpy loads; an explicit setting by the user wins.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from importlib import import_module  # noqa: E402
+
+from coalition_sim.errors import InputError  # noqa: E402
+from coalition_sim.governance import GovernanceRule, register, rule_names  # noqa: E402
+from coalition_sim.model import CoalitionModel  # noqa: E402
+from coalition_sim.params import BACKBONE_EFFECTS, PARAMETERS  # noqa: E402
 
 __version__ = "0.1.0"
 

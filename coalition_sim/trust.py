@@ -81,8 +81,17 @@ class TrustMatrix:
 
     def _affine_within(self, group: np.ndarray, factor: float, offset: float) -> None:
         """D = D * factor + offset on the block group x group (an affine map of T)."""
-        idx = (group[:, None], group)
-        self.dev[idx] = self.dev[idx] * factor + offset
+        n = self.dev.shape[0]
+        if 5 * group.size < n:  # small block: gather, update, scatter the block
+            idx = (group[:, None], group)
+            self.dev[idx] = self.dev[idx] * factor + offset
+        else:  # large block: whole rows (fast copies) with per-column factor and offset
+            in_group = np.zeros(n, dtype=bool)
+            in_group[group] = True
+            rows = self.dev[group]
+            rows *= np.where(in_group, factor, 1.0)
+            rows += np.where(in_group, offset, 0.0)
+            self.dev[group] = rows
         self._fix_diagonal()
 
     def penalize(self, observers: np.ndarray, targets: np.ndarray, fraction: float) -> None:
@@ -126,5 +135,6 @@ class TrustMatrix:
         threshold = (DENSE_TIE - self.baseline) / self.scale
         in_group = np.zeros(self.dev.shape[0], dtype=bool)
         in_group[group] = True
-        dense = np.count_nonzero((self.dev[group] >= threshold) & in_group) - k
+        strong = self.dev >= threshold  # compare first: gathering booleans is cheaper than floats
+        dense = np.count_nonzero(strong[group] & in_group) - k
         return float(dense / (k * (k - 1)))

@@ -68,3 +68,18 @@ def test_diagonal_stays_one_and_values_stay_in_range():
     values = lazy.values
     assert np.allclose(np.diag(values), 1.0)
     assert values.min() >= 0 and values.max() <= 1 + 1e-12
+
+
+@pytest.mark.parametrize("size", [3, 25])  # 5 * 3 < 30 gathers the block; 25 updates whole rows
+def test_small_and_large_block_updates_agree_with_the_formula(size):
+    naive, lazy = naive_and_lazy(n=30, seed=size)
+    group = np.sort(np.random.default_rng(size).choice(30, size, replace=False))
+    lazy.decay(0.2)
+    naive += 0.2 * (0.3 - naive)
+    lazy.strengthen(group, 0.3)
+    block = naive[np.ix_(group, group)]
+    naive[np.ix_(group, group)] = block + 0.3 * (1 - block)
+    lazy.weaken(group, 0.4)
+    naive[np.ix_(group, group)] *= 0.6
+    np.fill_diagonal(naive, 1.0)
+    assert np.allclose(lazy.values, naive, atol=1e-12)
