@@ -80,11 +80,10 @@ def format_summary(model: CoalitionModel, s: dict, series, every: int) -> str:
         f"{'month':>5} {'members':>7} {'joins':>5} {'exits':>5} {'trust':>5} {'energy':>6} "
         f"{'adopted':>7} {'success':>7} {'impact':>7}",
     ]
-    months = list(range(0, len(series), max(every, 1)))
-    if months[-1] != len(series) - 1:
-        months.append(len(series) - 1)
-    for m in months:
-        window = series.iloc[max(months[months.index(m) - 1] + 1, 0) if m else 0: m + 1]
+    last = len(series) - 1
+    months = sorted(set(range(0, last, max(every, 1))) | {last})
+    for previous, m in zip([-1, *months], months):
+        window = series.iloc[previous + 1: m + 1]  # counts since the previous row
         row = series.iloc[m]
         lines.append(f"{m:>5} {int(row.members):>7} {int(window.joins.sum()):>5} {int(window.exits.sum()):>5} "
                      f"{row.mean_trust:>5.2f} {row.energy:>6.2f} {int(window.adopted.sum()):>7} "
