@@ -17,11 +17,17 @@ A coalition's lifetime is right-censored at the horizon: a run that ``endured`` 
 - Sensitivity: Sobol indices for Saltelli designs (:func:`sobol_analysis`), rank
   correlation and standardized regression coefficients for other designs
   (:func:`rank_sensitivity`).
+- A whole study at once: :func:`analyze_study` (what ``coalition-sim analyze`` prints and writes).
+
+    >>> from coalition_sim import load_results
+    >>> from coalition_sim.analysis import analyze_study
+    >>> found = analyze_study(load_results("results/governance_backbone"))  # doctest: +SKIP
+    >>> found.summary[["arm", "endurance", "endurance_low", "endurance_high", "rmst"]]  # doctest: +SKIP
+    >>> found.paired          # opt-in minus consensus on the same seeds  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 import warnings
 from collections.abc import Sequence

@@ -158,7 +158,7 @@ def sobol_figure(table: pd.DataFrame, outcome: str) -> Figure:
     _index_bars(ax, table, [("S1", "first order (alone)", "#1b6ca8"),
                             ("ST", "total (with interactions)", "#e09f3e")])
     ax.set(ylabel="share of variance", title=f"Sobol sensitivity of {outcome.replace('_', ' ')} "
-                                             f"(N={int(table.n_base.iloc[0])})")
+                                             f"(N={int(table.n_base.iloc[0])}, 95% bootstrap CI)")
     return fig
 
 
@@ -169,5 +169,5 @@ def sensitivity_figure(table: pd.DataFrame, outcome: str) -> Figure:
     _index_bars(ax, table, [("rho", "Spearman rank correlation", "#335c67"),
                             ("src", f"standardized regression (R² = {table.r2.iloc[0]:.2f})", "#d1495b")])
     ax.set(ylabel="coefficient", ylim=(-1.05, 1.05),
-           title=f"Sensitivity of {outcome.replace('_', ' ')} ({int(table.n_points.iloc[0])} design points)")
+           title=f"Sensitivity of {outcome.replace('_', ' ')} ({int(table.n_points.iloc[0])} design points, 95% CI)")
     return fig

@@ -106,6 +106,8 @@ def logrank_notes(row: pd.Series, by: list[str], reference: dict) -> str:
         p = row.get(f"logrank_p_vs_{factor}_ref", math.nan)
         if not math.isnan(p):
             notes.append(f"vs {_level_name(factor, reference[factor])} {_p(p)}")
+    if not by:
+        return "-"
     return "; ".join(notes) or "reference"
 
 
@@ -130,7 +132,8 @@ def format_table(found) -> str:
     widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
     lines = [head, ""] + ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines += ["", "endured: share alive at the horizon (bootstrap CI); mean lifetime: restricted to the horizon;",
-              "median: months until half had dissolved; log-rank: survival curve vs the reference level, other factors equal."]
+              "median: months until half had dissolved;",
+              "log-rank: survival curve vs the reference level, other factors equal."]
     if found.paired is not None and len(found.paired):
         lines += ["", "Paired difference in endurance (same seeds in both rules):"]
         lines += [f"  {sentence}" for sentence in paired_sentences(found)]
@@ -199,12 +202,13 @@ def write_outputs(found, results, out: Path) -> list[Path]:
             figures[f"sensitivity_{outcome}"] = make(table, outcome)
         for stem, fig in figures.items():
             plots.save(fig, tmp, stem)
-        (tmp / "findings.md").write_text(findings_markdown(found, results, sorted(figures)))
+        tables = sorted(p.name for p in tmp.glob("*.csv") if p.name != "summary.csv")
+        (tmp / "findings.md").write_text(findings_markdown(found, results, sorted(figures), tables))
         written = [out / p.name for p in tmp.iterdir()]
     return written
 
 
-def findings_markdown(found, results, figures: list[str]) -> str:
+def findings_markdown(found, results, figures: list[str], tables: list[str] = ()) -> str:
     """The findings in words, with their intervals, the data's provenance and how to reproduce them."""
     prov = results.provenance
     study_path = prov.get("study_path") or f"experiments/{found.name}.toml"
@@ -242,7 +246,9 @@ def findings_markdown(found, results, figures: list[str]) -> str:
     for outcome, table in found.sensitivity.items():
         lines += ["", f"## Sensitivity of {outcome}", ""]
         lines += [f"- {s}" for s in sensitivity_sentences(found, outcome, table)]
-    lines += ["", "## Files", "", "- `summary.csv`: one row per arm (all the numbers above, plus causes of dissolution).",
+    lines += ["", "## Files", "",
+              "- `summary.csv`: one row per arm (all the numbers above, plus causes of dissolution).",
+              *[f"- `{name}`" for name in tables],
               *[f"- `{stem}.png` / `{stem}.svg`" for stem in figures], "",
               "## Reproduce", "", "```", f"coalition-sim study {study_path}",
               f"coalition-sim analyze {results.path}", "```", "",
