@@ -108,13 +108,15 @@ def canvases(model) -> tuple[NetworkCanvas, live_charts.ChartsCanvas]:
 def NetworkView(model):
     """The coalition as a network (a stable layout per reset)."""
     network, _ = canvases(model)
-    solara.FigureMatplotlib(network.update(model), format="png")
+    # The figure object is reused, so tell Solara what changes it (else it keeps the old image).
+    solara.FigureMatplotlib(network.update(model), format="png", dependencies=[model, model.steps])
 
 
 def LiveCharts(model):
     """Members, trust, alignment and energy, impact, initiatives, dilution: month by month."""
     _, charts = canvases(model)
-    solara.FigureMatplotlib(charts.update(model.datacollector.get_model_vars_dataframe()), format="png")
+    solara.FigureMatplotlib(charts.update(model.datacollector.get_model_vars_dataframe()), format="png",
+                            dependencies=[model, model.steps])
 
 
 def EventFeed(model):

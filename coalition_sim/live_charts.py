@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 PANELS = (
     ("Members", {"members": "#2c3e50", "joins": "#27ae60", "exits": "#c0392b"}),
@@ -46,8 +47,10 @@ class ChartsCanvas:
             for column, colour in columns.items():
                 (line,) = ax.plot([], [], color=colour, lw=1.3, label=column.replace("_", " "))
                 self.lines.append((ax, column, line))
-            ax.set_title(title, fontsize=9)
+            ax.set_title(title, fontsize=9, y=1.0)  # a fixed title position skips a costly layout pass
             ax.tick_params(labelsize=7)
+            ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(4))
             if len(columns) > 1:
                 ax.legend(loc="upper left", fontsize=6, frameon=False)
         self.axes = list(axes.flat)
