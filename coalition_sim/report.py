@@ -347,11 +347,14 @@ def friction_section(result) -> str:
              "organizations force plans to be bent (dilution) or block them; under opt-in they sit those "
              "initiatives out.</p>",
              _table(["organization", "role", "objects to", "average bend needed"], obj_rows)]
-    if len(result.drivers):
+    top = [result.recommended] + ([result.runner_up] if result.runner_up else [])
+    drivers = result.drivers[result.drivers["option"].isin(top)]
+    if len(drivers):
         rows = [[d["option"], d["outcome"].replace("_", " "), d["label"], f"{d['spearman']:+.2f}"]
-                for _, d in result.drivers.iterrows()]
+                for _, d in drivers.iterrows()]
         parts += ["<h3>Which uncertain inputs move them</h3><p>Rank correlation across the draws between each "
-                  "uncertain input and blocking or dilution (+ means more of it when the input is higher).</p>",
+                  "uncertain input and blocking or dilution (+ means more of it when the input is higher), for "
+                  "the two best options (every option: drivers.csv).</p>",
                   _table(["option", "outcome", "input", "correlation"], rows)]
     return "\n".join(parts)
 
@@ -361,10 +364,19 @@ def loss_section(result, figures) -> str:
     if second is None:
         return ""
     rule = result.loss_rule
+    from coalition_sim.compare import OUTCOME, paired
+
+    wide = paired(result.runs, OUTCOME, [best, second])
+    diff = (wide[best] - wide[second]).to_numpy()
+    half = 1.96 * diff.std(ddof=1) / math.sqrt(diff.size) if diff.size > 1 else math.nan
+    paired_text = (f"<p>Draw by draw, {_e(best)} achieves {diff.mean():+.1f} impact against {_e(second)} "
+                   f"(95% interval {diff.mean() - half:+.1f} to {diff.mean() + half:+.1f}); it does better in "
+                   f"{_pct(float((diff > 0).mean()))} of the draws and worse in {_pct(float((diff < 0).mean()))}.</p>")
     if rule is None:
-        what = ("<p>No simple condition on the uncertain inputs separates the draws where "
-                f"{_e(best)} loses from those where it wins: its losses look like chance events inside the "
-                "model rather than a matter of how the uncertain facts turn out.</p>")
+        what = ("<p>No simple condition (one or two thresholds) on the uncertain inputs separates the draws "
+                f"where {_e(best)} loses from those where it wins better than chance would: its losses are "
+                "spread across the range of what you are unsure about, and depend on chance events inside the "
+                "model or on combinations too intricate for a simple rule.</p>")
     else:
         what = (f"<p>A threshold search over the uncertain inputs (one or two conditions) finds that "
                 f"{_e(best)} loses to {_e(second)} mostly when <b>{_e(rule.text())}</b>.</p><ul>"
@@ -373,7 +385,7 @@ def loss_section(result, figures) -> str:
                 f"{_pct(rule.base_rate)} of the time.</li>"
                 f"<li>{_pct(rule.coverage)} of all its losses happen under this condition.</li></ul>"
                 "<p>If you think the condition is likely in your coalition, weigh the runner-up seriously.</p>")
-    return (f"<h2>When the recommendation loses</h2>" + what + _img(figures, "loss", "when the recommendation loses"))
+    return "<h2>When the recommendation loses</h2>" + paired_text + what + _img(figures, "loss", "when it loses")
 
 
 def scenario_section(result) -> str:
