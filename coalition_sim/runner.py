@@ -19,6 +19,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -164,10 +165,11 @@ def run_many(specs: Iterable[RunSpec], *, workers: int | None = None,
 def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[RunResult]:
     """Submit chunks with at most ``limit`` in flight; yield results as chunks finish."""
     own = executor is None
-    pool = executor or cf.ProcessPoolExecutor(max_workers=workers,
+    pool = executor or cf.ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint,
                                               mp_context=multiprocessing.get_context("spawn"))
     chunks = _chunks(specs, chunk)
     in_flight: set[cf.Future] = set()
+    finished = False
     try:
         for batch in islice(chunks, limit):
             in_flight.add(pool.submit(run_chunk, batch, keep_series))
@@ -177,11 +179,26 @@ def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[Run
                 in_flight.add(pool.submit(run_chunk, batch, keep_series))
             for future in done:
                 yield from future.result()
+        finished = True
     finally:
         for future in in_flight:
             future.cancel()
         if own:
+            if not finished:  # Ctrl-C, an error, or the caller stopped: drop the runs in flight
+                _terminate_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_sigint() -> None:
+    """Pool workers leave Ctrl-C to the parent, which stops them (no tracebacks from each)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _terminate_workers(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop the pool's processes now rather than after their current chunk."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process.is_alive():
+            process.terminate()
 
 
 def _chunks(specs: Iterable[RunSpec], size: int) -> Iterator[list[RunSpec]]:
