@@ -66,14 +66,16 @@ def backbone_loss(model, cut: int = 36) -> bool:
 
 
 def gridlock(model) -> bool:
-    """Membership grows, and more decisions are blocked per month once it has grown than at the start."""
-    df = _series(model)
-    if len(df) < 13:
+    """Membership doubles; then either at least one more decision is blocked every two months
+    than while the coalition was at its starting size, or it dissolves because nothing is adopted."""
+    series = _series(model)
+    start, df = series.members.iloc[0], series.iloc[1:]
+    small = df.blocked[df.members <= start + 1]
+    large = df.blocked[df.members >= 2 * start]
+    if len(large) == 0:
         return False
-    early = df.blocked.iloc[1:13].mean()
-    grown = df.members.iloc[1:] >= 1.3 * df.members.iloc[0]
-    late = df.blocked.iloc[1:][grown.to_numpy()]
-    return bool(grown.any()) and late.mean() > early + 0.2
+    more_blocked = len(small) >= 1 and len(large) >= 2 and large.mean() >= small.mean() + 0.5
+    return bool(more_blocked or model.cause == "dormancy")
 
 
 def adapts_after_crisis(model) -> bool:
@@ -119,10 +121,12 @@ _ALL = (
     Preset(
         name="gridlock",
         title="Consensus gridlock as the coalition grows",
-        caption=("A small, like-minded group decides everything by consensus and keeps its doors open. "
-                 "As newcomers with other views join, more and more initiatives are blocked."),
-        params={"governance": "consensus", "n_orgs": 10, "network_ratio": 3.0, "entry_rate": 0.1,
-                "alignment_spread": 0.18, "seed": 1},
+        caption=("Five organizations decide everything by consensus, agree easily, and keep their doors open. "
+                 "As the coalition triples, every newcomer's objections must be met, initiatives are blocked "
+                 "month after month, and nothing gets done."),
+        params={"governance": "consensus", "n_orgs": 5, "network_ratio": 5.0, "entry_rate": 0.12,
+                "alignment_spread": 0.15, "tolerance": 0.3, "influence_rate": 0.0, "deliberation_rounds": 1,
+                "backbone_strength": 0.3, "patience": 30.0, "seed": 3},
         story=gridlock,
     ),
     Preset(
