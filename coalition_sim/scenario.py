@@ -32,7 +32,7 @@ import numpy as np
 from coalition_sim.errors import InputError
 from coalition_sim.initiative import ROLES
 from coalition_sim.params import PARAMETERS, suggest
-from coalition_sim.population import CORE, NETWORK, SECTOR_SKILLS, SECTORS, Population
+from coalition_sim.population import CORE, NETWORK, NETWORK_TRUST_FACTOR, SECTOR_SKILLS, SECTORS, Population
 
 # ---------------------------------------------------------------------------- fields
 
@@ -331,7 +331,8 @@ class Scenario:
 
     def _trust(self, values: dict[str, float], member: np.ndarray) -> np.ndarray:
         both = member[:, None] & member[None, :]
-        trust = np.where(both, values["trust.default"], values["trust.network"])
+        network = values.get("trust.network", NETWORK_TRUST_FACTOR * values["trust.default"])
+        trust = np.where(both, values["trust.default"], network)
         index = {o.name: i for i, o in enumerate(self.organizations)}
         for pair in self.pairs:
             i, j = index[pair.source], index[pair.target]
@@ -573,8 +574,8 @@ class _Parser:
         self.keys(table, "trust", SECTIONS["trust"])
         default = table.get("default", PARAMETERS["initial_trust"].default)
         self.number(default, "trust.default", FIELDS["trust"], "trust between members")
-        network = table.get("network", default if not _is_number(default) else 0.5 * default)
-        self.number(network, "trust.network", FIELDS["trust"], "trust with the wider network")
+        if "network" in table:  # else half of the drawn default (NETWORK_TRUST_FACTOR)
+            self.number(table["network"], "trust.network", FIELDS["trust"], "trust with the wider network")
         self.number(table.get("backbone", default), "trust.backbone", FIELDS["trust"], "trust in the backbone")
         pairs = table.get("pairs", [])
         if not isinstance(pairs, list):
