@@ -74,6 +74,19 @@ class Store:
         path = store_file(path)
         if not path.exists():
             _create(path, spec)
+        cls.check(path, spec)
+        return cls(path)
+
+    @staticmethod
+    def check(path: str | Path, spec: "StudySpec") -> None:
+        """Refuse ``path`` if it exists and is not this study's store (creates nothing).
+
+        Raises:
+            InputError: not a store, or made by a different study.
+        """
+        path = store_file(path)
+        if not path.exists():
+            return
         existing = read_meta(path)
         if existing.get("spec_hash") != spec.spec_hash():
             made_by = json.loads(existing.get("spec", "{}")).get("name", "?")
@@ -81,7 +94,6 @@ class Store:
                 f"{path} was made by a different study file (study '{made_by}', spec hash "
                 f"{existing.get('spec_hash', '')[:12]}, this file {spec.spec_hash()[:12]}); "
                 f"resume only with the same file, or give another --out")
-        return cls(path)
 
     def __enter__(self) -> "Store":
         return self

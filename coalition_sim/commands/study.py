@@ -44,7 +44,7 @@ def main(args: argparse.Namespace) -> int:
     workers = 1 if kind == "serial" else args.workers
     from coalition_sim.store import Store
 
-    Store.open(store, spec).close()  # refuses another study's store before anything is said or run
+    Store.check(store, spec)  # refuses another study's store before anything is said or run
     print(f"Study '{spec.name}': {spec.n_runs} runs ({len(spec.design_points())} points x "
           f"{spec.replications} replications, {spec.steps} months) -> {store}", file=sys.stderr)
     with _executor(kind, args.scheduler, args.workers) as executor:
