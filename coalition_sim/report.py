@@ -274,6 +274,9 @@ def headline(result) -> str:
             rule = result.loss_rule
             text.append(f" {_e(best)} loses mostly when <b>{_e(rule.text())}</b>: where that holds "
                         f"({_pct(rule.support)} of draws), it loses {_pct(rule.loss_rate)} of the time.")
+        else:
+            text.append(" No simple condition on what you are unsure about explains when it loses (see "
+                        "<i>When the recommendation loses</i>).")
         text.append("</p>")
     text.append("</div>")
     return "\n".join(text)
