@@ -261,3 +261,13 @@ def test_random_valid_scenarios_run_through_compare(sc, rank):
     assert len(result.inputs) == 3
     assert set(result.exit_risk["organization"]) == {o.name for o in sc.organizations}
     assert result.objections["p_object"].between(0, 1).all()
+
+
+def test_the_package_level_compare_is_callable_whatever_was_imported_first(small):
+    import coalition_sim
+    import coalition_sim.compare  # noqa: F401  (shadows the lazy export with the module)
+    from coalition_sim import compare as exported
+
+    result = exported(small, "consensus", replications=2, steps=3, workers=1, progress=False, figures=False)
+    assert len(result.runs) == 2
+    assert callable(coalition_sim.compare)
