@@ -111,13 +111,15 @@ def run_one(spec: RunSpec, keep_series: bool | Sequence[str] = True) -> RunResul
 
 
 def _series(model, keep: bool | Sequence[str]):
+    """The kept monthly series as one float block (cheaper to build and pickle than mesa's frame)."""
+    import pandas as pd
+
     if keep is False or keep is None:
         return None
-    frame = model.datacollector.get_model_vars_dataframe()
-    if keep is not True:
-        frame = frame[list(keep)]
-    frame.index.name = "month"
-    return frame
+    columns = model.datacollector.model_vars
+    names = list(columns) if keep is True else list(keep)
+    values = np.array([columns[name] for name in names], dtype=float).T
+    return pd.DataFrame(values, columns=names, index=pd.RangeIndex(len(values), name="month"))
 
 
 def run_chunk(specs: list[RunSpec], keep_series: bool | Sequence[str] = True) -> list[RunResult]:

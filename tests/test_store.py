@@ -151,3 +151,12 @@ def test_loading_something_else_is_refused(tmp_path):
     bogus.write_text(textwrap.dedent("not sqlite"))
     with pytest.raises(InputError, match="not a coalition-sim results store"):
         load_results(bogus)
+
+
+def test_the_sql_view_is_the_long_series_table(stored):
+    spec, folder = stored
+    with sqlite3.connect(folder / "results.sqlite") as conn:
+        view = pd.read_sql_query("SELECT run_id, month, variable, value FROM series_long "
+                                 "ORDER BY run_id, variable, month", conn)
+    pd.testing.assert_frame_equal(view, load_results(folder).series, check_dtype=False)
+    assert view["value"].isna().any() and len(view) > 0
