@@ -326,7 +326,7 @@ class Scenario:
             sector=sector, capacity=col["capacity"], position=position, tolerance=col["tolerance"],
             skills=skills, patience=col["patience"], energy=col["energy"],
             status=np.where(member, CORE, NETWORK), trust=self._trust(values, member),
-            backbone_trust=np.full(n, values["trust.backbone"]), purpose=purpose,
+            backbone_trust=np.full(n, values.get("trust.backbone", values["trust.default"])), purpose=purpose,
             names=[o.name for o in orgs])
 
     def _trust(self, values: dict[str, float], member: np.ndarray) -> np.ndarray:
@@ -576,7 +576,8 @@ class _Parser:
         self.number(default, "trust.default", FIELDS["trust"], "trust between members")
         if "network" in table:  # else half of the drawn default (NETWORK_TRUST_FACTOR)
             self.number(table["network"], "trust.network", FIELDS["trust"], "trust with the wider network")
-        self.number(table.get("backbone", default), "trust.backbone", FIELDS["trust"], "trust in the backbone")
+        if "backbone" in table:  # else each draw's member trust
+            self.number(table["backbone"], "trust.backbone", FIELDS["trust"], "trust in the backbone")
         pairs = table.get("pairs", [])
         if not isinstance(pairs, list):
             self.fail("trust.pairs", f"got {_show(pairs)}; allowed a list of tables like "

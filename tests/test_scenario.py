@@ -97,11 +97,12 @@ def test_sample_builds_the_population_the_file_describes():
     assert model.names[:3] == ["A", "B", "C"]
 
 
-def test_network_trust_defaults_to_half_of_the_drawn_member_trust():
+def test_network_and_backbone_trust_default_to_the_drawn_member_trust():
     sc = parse_scenario(GOOD.replace("network = 0.1\n", "").replace("default = 0.4", "default = [0.2, 0.6]"))
     for seed in range(5):
         pop, _ = sc.sample(np.random.default_rng(seed))
         assert pop.trust[3, 0] == pytest.approx(0.5 * pop.trust[1, 2])
+        assert np.all(pop.backbone_trust == pop.trust[1, 2])
         assert 0.2 <= pop.trust[1, 2] <= 0.6
 
 
