@@ -152,6 +152,9 @@ def _create(path: Path, spec: "StudySpec") -> None:
     columns += [(name, "outcome", types[name]) for name in outcomes]
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 would hide the store from co-workers
     try:
         conn = sqlite3.connect(tmp)
         with conn:
