@@ -140,3 +140,27 @@ def test_parse_errors_are_input_errors_a_library_caller_can_catch(tmp_path):
     with pytest.raises(ValueError, match="replications"):
         load_study(write(tmp_path, GOOD.replace("replications = 2", "replications = -1")))
     assert issubclass(InputError, ValueError)
+
+
+def test_runs_that_raise_are_recorded_and_counted_and_the_study_goes_on(tmp_path, capsys, monkeypatch):
+    from coalition_sim import load_results
+    from coalition_sim.model import CoalitionModel
+
+    original = CoalitionModel.run
+
+    def run_or_fail(self, months=120):
+        if self.rule.name == "opt-in" and self.backbone.initial_strength == 1.0:
+            raise RuntimeError("a bug that only this arm hits")
+        return original(self, months)
+
+    monkeypatch.setattr(CoalitionModel, "run", run_or_fail)
+    store = tmp_path / "store.sqlite"
+    code = cli(["study", str(write(tmp_path, GOOD)), "--out", str(store), "--executor", "serial", "--no-progress"])
+    assert code == 0
+    assert "2 of 12 runs FAILED" in capsys.readouterr().out
+    runs = load_results(store).runs
+    failed = runs[runs.status == "failed"]
+    assert failed[["governance", "backbone_strength"]].drop_duplicates().values.tolist() == [["opt-in", 1.0]]
+    assert failed["error"].str.contains("RuntimeError: a bug that only this arm hits").all()
+    assert failed["seed"].tolist() == runs[(runs.governance == "consensus") & (runs.backbone_strength == 1.0)]["seed"].tolist()
+    assert (runs.status == "ok").sum() == 10
