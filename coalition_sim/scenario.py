@@ -485,6 +485,8 @@ class _Parser:
         return Uncertain("choice", (tuple(float(v) for v in values), tuple(w / total for w in weights)), spec)
 
     def inside(self, value: float, path: str, spec: Field) -> None:
+        if spec.integer and math.isfinite(value) and not float(value).is_integer():
+            self.fail(path, f"got {value!r}, not a whole number; allowed {spec.allowed()}")
         if not math.isfinite(value) or not spec.contains(value):
             self.fail(path, f"got {value!r}, out of range; allowed {spec.allowed()}")
 

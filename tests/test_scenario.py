@@ -157,6 +157,7 @@ BAD = [
     ('position = [0.2, 0.7]', 'position = [0.2]', ["organizations[1].position", "2 coordinates"]),
     ('horizon = 24', 'horizon = [12, 24]', ["scenario.horizon", "must be known"]),
     ('strength = 0.7', 'strength = 1.7', ["backbone.strength", "out of range"]),
+    ('strength = 0.7', 'strength = 0.7\ncut_month = 36.5', ["backbone.cut_month", "not a whole number"]),
     ('[backbone]', '[model]\nn_orgs = 5\n[backbone]', ["model.n_orgs", "organizations, trust, backbone"]),
     ('[backbone]', '[model]\ntransaction_cots = 0.1\n[backbone]', ["did you mean 'transaction_cost'"]),
     ('[backbone]', '[model]\nmin_members = 5\n[backbone]', ["organizations", "line 5", "min_members"]),
