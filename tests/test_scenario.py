@@ -178,10 +178,13 @@ def test_each_mistake_gets_one_located_line(tmp_path, old, new, fragments):
         assert fragment in message, message
 
 
-def test_empty_coalition_is_refused(tmp_path):
-    path = write(tmp_path, '[scenario]\nname = "Nobody"\n')
+def test_empty_coalition_is_refused(tmp_path, capsys):
+    path = write(tmp_path, '[scenario]\nname = "Nobody"\n[[network]]\nname = "X"\nsector = "business"\n')
     with pytest.raises(InputError, match=r"organizations: the coalition is empty"):
         load_scenario(path)
+    out = tmp_path / "report"
+    assert cli.main(["compare", str(path), "--out", str(out), "--no-progress"]) == 2
+    assert "the coalition is empty" in capsys.readouterr().err and not out.exists()
 
 
 def test_missing_file_is_one_line(tmp_path):
@@ -189,7 +192,10 @@ def test_missing_file_is_one_line(tmp_path):
         load_scenario(tmp_path / "nope.toml")
 
 
-@pytest.mark.parametrize("old,new,fragments", BAD[:8], ids=[b[1][:30] for b in BAD[:8]])
+EMPTY = ('[[organizations]]\nname = "A"', '[[notorganizations]]\nname = "A"', ["notorganizations"])
+
+
+@pytest.mark.parametrize("old,new,fragments", [*BAD, EMPTY], ids=[b[1][:30] for b in [*BAD, EMPTY]])
 def test_cli_exits_2_with_one_line_and_writes_no_report(tmp_path, capsys, old, new, fragments):
     path = write(tmp_path, GOOD.replace(old, new, 1))
     out = tmp_path / "report"
