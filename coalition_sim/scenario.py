@@ -184,17 +184,6 @@ class Uncertain:
             return min(self.args[0])
         return self.field.low if self.dist == "normal" else self.args[0]
 
-    def typical(self) -> float:
-        """A central value (the fixed value, a mean or a mode)."""
-        a = self.args
-        if self.dist in ("fixed", "normal"):
-            return a[0]
-        if self.dist == "triangular":
-            return a[1]
-        if self.dist == "choice":
-            return float(np.dot(a[0], a[1]))
-        return (a[0] + a[1]) / 2
-
 
 # ---------------------------------------------------------------------------- the scenario
 
