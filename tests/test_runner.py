@@ -109,3 +109,18 @@ def test_zero_workers_is_refused():
 
     with pytest.raises(InputError, match="workers=0"):
         list(run_many(_specs(1), workers=0, progress=False))
+
+
+def test_finished_models_are_freed_so_memory_stays_flat():
+    import gc
+
+    from coalition_sim import CoalitionModel
+
+    def alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, CoalitionModel) for o in gc.get_objects())
+
+    before = alive()
+    for spec in _specs(5):
+        run_one(spec)
+    assert alive() == before
