@@ -19,6 +19,7 @@ import concurrent.futures as cf
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -48,7 +49,8 @@ def shared_pool(workers: int | None = None) -> cf.ProcessPoolExecutor:
     with _POOL_LOCK:
         if _POOL is None:
             workers = workers or max(1, min(2, os.cpu_count() or 1))
-            _POOL = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+            _POOL = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=_exit_with_parent, initargs=(os.getpid(),))
             atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
         return _POOL
 
@@ -58,6 +60,17 @@ def warm_up() -> None:
     pool = shared_pool()
     for _ in range(pool._max_workers):
         pool.submit(_import_model)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: quit as soon as the server that started it is gone (no orphans after a kill)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
 
 
 def _import_model() -> bool:

@@ -114,6 +114,21 @@ class Visit:
         self.page.on("pageerror", lambda exc: self.errors.append(f"page error: {exc}"))
         self.page.goto(url)
         self.page.get_by_text(re.compile(r"^Step: \d+$")).wait_for(timeout=PAGE_LOAD_MS)
+        self.page.wait_for_function("document.querySelectorAll('img').length >= 2", timeout=PAGE_LOAD_MS)
+
+    def click_when_still(self, locator, still_s: float = 1.0, timeout_s: float = 60) -> None:
+        """Click ``locator`` once its position has not changed for ``still_s``: the page's grid
+        slides panels into place after loading, and a click during the slide is lost."""
+        deadline = time.monotonic() + timeout_s
+        box, since = locator.bounding_box(), time.monotonic()
+        while time.monotonic() - since < still_s:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{locator} kept moving for {timeout_s} s")
+            time.sleep(0.1)
+            now = locator.bounding_box()
+            if now != box:
+                box, since = now, time.monotonic()
+        locator.click()
 
     def step(self) -> int:
         return int(self.page.get_by_text(re.compile(r"^Step: \d+$")).inner_text().split(":")[1])
@@ -204,7 +219,8 @@ def test_play_advances_step_counter_and_charts(visit, tmp_path_factory):
 def test_replicate_button_produces_its_plot(visit, tmp_path_factory):
     with screenshot_on_failure(visit, tmp_path_factory, "replicates"):
         wait_until(lambda: len(visit.images()) >= 2, 60, "the first drawings")
-        visit.page.get_by_role("button", name=re.compile("Is this typical")).click()
+        visit.click_when_still(visit.page.get_by_role("button", name=re.compile("Is this typical")))
+        visit.page.get_by_text(re.compile(r"^Running replicates in the background")).wait_for(timeout=30_000)
         visit.page.get_by_text(re.compile(r"^50 replicates")).wait_for(timeout=180_000)
         assert len(visit.images()) == 3
         assert visit.errors == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import socket
-import subprocess
 import sys
 from pathlib import Path
 
@@ -39,7 +38,7 @@ def server_command(host: str, port: int, dev: bool = False) -> list[str]:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Print the address, then serve until Ctrl+C."""
+    """Print the address, then replace this process by the Solara server (until Ctrl+C)."""
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port={args.port} is out of range: allowed an integer 0..65535")
     port = args.port or free_port(args.host)
@@ -47,4 +46,8 @@ def main(args: argparse.Namespace) -> int:
     print(f"Coalition classroom: open http://{shown}:{port}/ in a browser (Ctrl+C stops the server)",
           flush=True)
     env = {**os.environ, "COALITION_SIM_WARM_POOL": "1"}
-    return subprocess.call(server_command(args.host, port, args.dev), env=env)
+    command = server_command(args.host, port, args.dev)
+    # Become the server (same process id): Ctrl+C and a supervisor's SIGTERM reach it directly,
+    # and no orphaned server is left behind when this process is stopped.
+    os.execve(command[0], command, env)
+    return 0  # pragma: no cover - execve does not return
