@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 import warnings
 import weakref
 
@@ -91,18 +92,27 @@ def build_model(preset_name: str) -> CoalitionModel:
     return CoalitionModel(**PRESETS[preset_name].model_params())
 
 
-_CANVASES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-"""Per model (so per browser session and reset): its network and chart figures, built once."""
+MAX_CANVASES = 24
+"""Figures kept for this many models at most (one per open browser tab is enough)."""
+_CANVASES: "OrderedDict[int, tuple]" = OrderedDict()
+"""id(model) -> (weak reference to the model, network canvas, charts canvas), oldest first.
+A plain bounded cache rather than a WeakKeyDictionary: Mesa 3.3 keeps every model alive
+(Agent._ids, mesa#3179), so weak keys would never be dropped."""
 _CANVAS_LOCK = threading.Lock()
 
 
 def canvases(model) -> tuple[NetworkCanvas, live_charts.ChartsCanvas]:
-    """The network and chart canvases of ``model``, built on first use."""
+    """The network and chart canvases of ``model``, built on first use (per reset)."""
     with _CANVAS_LOCK:
-        if model not in _CANVASES:
-            _CANVASES[model] = (NetworkCanvas(model, figsize=(6.4, 4.3), dpi=live_charts.DPI),
-                                live_charts.ChartsCanvas())
-        return _CANVASES[model]
+        entry = _CANVASES.get(id(model))
+        if entry is None or entry[0]() is not model:
+            entry = (weakref.ref(model), NetworkCanvas(model, figsize=(6.4, 4.3), dpi=live_charts.DPI),
+                     live_charts.ChartsCanvas())
+            _CANVASES[id(model)] = entry
+            while len(_CANVASES) > MAX_CANVASES:
+                _CANVASES.popitem(last=False)
+        _CANVASES.move_to_end(id(model))
+        return entry[1], entry[2]
 
 
 def NetworkView(model):

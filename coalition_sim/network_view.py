@@ -25,8 +25,8 @@ from coalition_sim.population import CORE, EXITED, NETWORK, SECTORS
 
 SECTOR_COLOURS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
 """Colour of each sector in SECTORS order (ColorBrewer Dark2, colour-blind safe)."""
-TIE_THRESHOLD = 0.6
-"""Mutual trust above which a tie is drawn (the mean of T[i, j] and T[j, i])."""
+TIE_THRESHOLD = 0.5
+"""Mutual trust above which a tie is drawn (the mean of T[i, j] and T[j, i]): more trust than not."""
 TIES_PER_NODE = 2
 """At most this many ties per organization present are drawn (the strongest), so a
 coalition where everyone trusts everyone stays legible and fast."""

@@ -121,8 +121,20 @@ def test_a_changed_control_takes_effect_on_reset():
     assert title_changes == ["Step: 1"]
     from coalition_sim import app
 
-    models = list(app._CANVASES.keys())
-    assert any(m.initial_members == 12 for m in models)
+    models = [entry[0]() for entry in app._CANVASES.values()]
+    assert any(m is not None and m.initial_members == 12 for m in models)
+
+
+def test_figure_cache_is_bounded_and_per_model():
+    from coalition_sim import app
+
+    models = [CoalitionModel(n_orgs=3, seed=s) for s in range(app.MAX_CANVASES + 5)]
+    first = app.canvases(models[-1])
+    assert app.canvases(models[-1]) is not None and app.canvases(models[-1])[0] is first[0]
+    for model in models:
+        app.canvases(model)
+    assert len(app._CANVASES) <= app.MAX_CANVASES
+    assert app.canvases(models[0])[0] is not app.canvases(models[1])[0]
 
 
 @pytest.mark.parametrize("label, value", [
