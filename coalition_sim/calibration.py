@@ -44,6 +44,8 @@ GRANT_MONTH = 36
 """Month the start-up grant ends (Communities That Care: a 3-year grant)."""
 NORC_MONTH = GRANT_MONTH + 54
 """Funding end plus 4.5 years, the middle of NORC's 'three to six years after funding ended'."""
+NORC_LAST = GRANT_MONTH + 72
+"""Funding end plus 6 years: closures up to here count in NORC's split of causes."""
 SUCCESS_CAUSES = ("censored", "purpose_achieved")
 """Pattern 3's analogue of a successful alliance: it lasted the horizon or achieved its purpose."""
 SETTINGS: dict[str, dict[str, Any]] = {
@@ -134,11 +136,11 @@ def hazard_ratio(runs: pd.DataFrame, split: float, horizon: float,
     return Estimate(ratio, ratio * math.exp(-half), ratio * math.exp(half), early.n + late.n)
 
 
-def cause_share(runs: pd.DataFrame, cause: str, after: float,
+def cause_share(runs: pd.DataFrame, cause: str, after: float, until: float = math.inf,
                 confidence: float = CONFIDENCE) -> Estimate:
-    """Among coalitions that closed after month ``after``, the share that closed by ``cause``."""
+    """Among coalitions that closed in months (after, until], the share that closed by ``cause``."""
     life, censored = _life(runs)
-    ended = runs[~censored & (life > after)]
+    ended = runs[~censored & (life > after) & (life <= until)]
     if len(ended) == 0:
         return NAN
     hits = int((ended["cause"] == cause).sum())
@@ -220,8 +222,19 @@ KALE = "Kale, Dyer & Singh (2002), Strategic Management Journal 23(8): 63% vs 50
 AGE = "Liability of newness: Feinberg et al. (2008); established coalitions close less often"
 
 
-def _both(by: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    return pd.concat([by["sustained"], by["none"]], ignore_index=True)
+def failures_only(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs with 'purpose achieved' treated as censored: only collapse and dormancy are events.
+
+    The cause-specific hazard of failure, as in the liability-of-newness literature,
+    where a coalition that closes because its work is done has not died.
+    """
+    runs = runs.copy()
+    runs["censored"] = runs["censored"].astype(bool) | (runs["cause"] == "purpose_achieved")
+    return runs
+
+
+def _no_funding_change(by: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    return failures_only(pd.concat([by["sustained"], by["none"]], ignore_index=True))
 
 
 CRITERIA: tuple[Criterion, ...] = (
@@ -233,12 +246,13 @@ CRITERIA: tuple[Criterion, ...] = (
               2 / 3, 0.57, 0.77, FEINBERG, lambda by: survival_at(by["grant"], 84)),
     Criterion("p2_active_after_funding", 2, "share of those running at funding end still running 4.5 years later",
               0.68, 0.58, 0.78, NORC, lambda by: conditional_survival(by["grant"], GRANT_MONTH, NORC_MONTH)),
-    Criterion("p2_goal_met_share", 2, "among closures after funding ended, share with purpose achieved",
-              1 / 3, 0.18, 0.50, NORC, lambda by: cause_share(by["grant"], "purpose_achieved", GRANT_MONTH)),
+    Criterion("p2_goal_met_share", 2, "among closures 0-6 years after funding ended, share with purpose achieved",
+              1 / 3, 0.18, 0.50, NORC, lambda by: cause_share(by["grant"], "purpose_achieved", GRANT_MONTH, NORC_LAST)),
     Criterion("p3_success_ratio", 3, "success share with a sustained backbone / without a backbone",
               0.63 / 0.50, 1.08, 1.50, KALE, lambda by: success_ratio(by["sustained"], by["none"])),
-    Criterion("p4_hazard_late_over_early", 4, "closure hazard in years 4-10 / years 1-3 (no funding change)",
-              0.5, 0.0, 0.8, AGE, lambda by: hazard_ratio(_both(by), GRANT_MONTH, 120)),
+    Criterion("p4_hazard_late_over_early", 4,
+              "failure (collapse/dormancy) hazard in years 4-10 / years 1-3, no funding change",
+              0.5, 0.0, 0.8, AGE, lambda by: hazard_ratio(_no_funding_change(by), GRANT_MONTH, 120)),
 )
 """Every criterion; a point is accepted when all of them accept."""
 
@@ -434,6 +448,8 @@ def narrowed_ranges(scores: pd.DataFrame, varied: Sequence[str], top: int = 8,
                     pad: float = 0.1) -> dict[str, tuple[float, float]]:
     """Ranges for a next round: the span of the accepted points (or the ``top`` closest), padded.
 
+    The padded ranges are clipped to each parameter's allowed range.
+
     Args:
         scores: the scores table.
         varied: parameters to narrow.
@@ -443,11 +459,14 @@ def narrowed_ranges(scores: pd.DataFrame, varied: Sequence[str], top: int = 8,
     chosen = accepted(scores)
     if len(chosen) < top:
         chosen = scores.sort_values(["patterns_met", "distance"], ascending=[False, True]).head(top)
+    from coalition_sim.params import PARAMETERS
+
     out = {}
     for name in varied:
         low, high = float(chosen[name].min()), float(chosen[name].max())
         span = high - low
-        out[name] = (low - pad * span, high + pad * span)
+        param = PARAMETERS[name]
+        out[name] = (max(low - pad * span, param.low), min(high + pad * span, param.high))
     return out
 
 

@@ -76,6 +76,13 @@ def _score_study(args: argparse.Namespace) -> int:
     results = load_results(store)
     if len(results.runs) < spec.n_runs:
         raise InputError(f"{store}: {len(results.runs)} of {spec.n_runs} runs stored; run without --no-run")
+    failed = int((results.runs["status"] != "ok").sum())
+    if failed == len(results.runs):
+        raise InputError(f"{store}: all {failed} runs failed, nothing to score; the runs table's "
+                         f"error column has each traceback")
+    if failed:
+        print(f"warning: {failed} of {len(results.runs)} runs failed and are left out of the scores",
+              file=sys.stderr)
     scores = calibration.score_results(results)
     chosen = calibration.accepted(scores)
     with atomic_dir(out) as tmp:
