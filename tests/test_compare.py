@@ -271,3 +271,32 @@ def test_the_package_level_compare_is_callable_whatever_was_imported_first(small
     result = exported(small, "consensus", replications=2, steps=3, workers=1, progress=False, figures=False)
     assert len(result.runs) == 2
     assert callable(coalition_sim.compare)
+
+
+def test_objections_known_answers():
+    from coalition_sim.compare import objections
+
+    text = SMALL.replace('name = "A"\nsector = "nonprofit"', 'name = "A"\nsector = "nonprofit"\nalignment = 1.0\n'
+                         'tolerance = 0.5').replace('name = "C"\nsector = "community"',
+                                                    'name = "C"\nsector = "community"\nalignment = 0.5\n'
+                                                    'tolerance = 0.01')
+    text += "[initiatives]\nspread = 0.0\n"
+    sc = parse_scenario(text)
+    draws, _ = plan_runs(sc, make_options("consensus"), 3, 6, seed=0)
+    table = objections(sc, draws).set_index("organization")
+    assert table.loc["A", "p_object"] == 0.0  # at the purpose, every ideal is the purpose
+    assert table.loc["C", "p_object"] == 1.0  # in a corner with almost no tolerance
+    assert table.loc["C", "mean_bend"] == pytest.approx(0.5 * np.sqrt(2) - 0.01)
+    assert table.index[0] == "C"
+
+
+def test_exit_risk_from_a_hand_made_table():
+    from coalition_sim.compare import exit_risk
+
+    runs = pd.DataFrame({"option": ["x"] * 4, "status": ["ok"] * 4})
+    exits = pd.DataFrame({"replication": [0, 1, 2], "option": ["x"] * 3, "organization": ["A", "A", "B"],
+                          "month": [10, 30, 5], "cause": ["impatience", "burnout", "impatience"]})
+    table = exit_risk(exits, runs, ["A", "B", "C"], ["x"]).set_index("organization")
+    assert table.loc["A", "p_leave"] == 0.5 and table.loc["A", "month_median"] == 20
+    assert table.loc["B", "p_leave"] == 0.25 and table.loc["B", "main_cause"] == "impatience"
+    assert table.loc["C", "p_leave"] == 0.0 and np.isnan(table.loc["C", "month_median"])
