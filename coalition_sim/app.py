@@ -47,8 +47,12 @@ MAX_ORGS = 300
 """Largest coalition the page offers (the model allows more; the page stays responsive)."""
 FEED_LENGTH = 12
 """Events shown in the feed, newest first."""
-PLAY_INTERVAL_MS = 150
-"""Default pause between months when playing (the page's speed slider changes it)."""
+PLAY_INTERVAL_MS = 400
+"""Default pause between months when playing (the page's speed slider changes it). It must
+stay above the time a redraw takes on the serving machine (about 100-300 ms with 100
+organizations, see benchmarks/bench_app.py): Mesa's play loop changes the page from its own
+thread, and if it does so faster than the page redraws, Solara stops the session's render
+loop ("Too many renders")."""
 
 CONTROLS = {
     # name: (widget, label, min, max, step)

@@ -11,17 +11,19 @@ Needs Debian's chromium at /usr/bin/chromium and Playwright (no download).
 from __future__ import annotations
 
 import re
+import tempfile
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import TimeoutError, sync_playwright
 
 from coalition_sim import PRESETS
 
 OUT = Path(__file__).resolve().parent / "img"
+LOG = None
 MONTHS = {"silos": 60, "backbone-cut": 72, "gridlock": 40, "crisis": 60, "pull": 60}
 """Month to stop at (a dissolving coalition stops earlier)."""
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -46,6 +48,17 @@ def wait_for_server(port: int, deadline_s: float = 90) -> None:
     raise SystemExit(f"the server did not start on port {port}")
 
 
+def click_when_still(locator, still_s: float = 1.0) -> None:
+    """Click once the element has not moved for ``still_s`` seconds."""
+    box, since = locator.bounding_box(), time.monotonic()
+    while time.monotonic() - since < still_s:
+        time.sleep(0.1)
+        now = locator.bounding_box()
+        if now != box:
+            box, since = now, time.monotonic()
+    locator.click()
+
+
 def step(page) -> int:
     return int(page.get_by_text(STEP).inner_text().split(":")[1])
 
@@ -66,9 +79,20 @@ def shoot(browser, url: str, name: str) -> Path:
         time.sleep(0.2)
     if page.get_by_role("button", name="❚❚").is_enabled():
         page.get_by_role("button", name="❚❚").click()
-    page.get_by_role("button", name=re.compile("Is this typical")).click()
+    button = page.get_by_role("button", name=re.compile("Is this typical"))
+    started = page.get_by_text(re.compile(r"^Running replicates|^\d+ replicates"))
+    for _ in range(5):  # the grid may slide panels as the page settles; a click during a slide is lost
+        click_when_still(button)
+        try:
+            started.wait_for(timeout=10_000)
+            break
+        except TimeoutError:
+            continue
     page.get_by_text(re.compile(r"^\d+ replicates")).wait_for(timeout=300_000)
     page.wait_for_function("document.querySelectorAll('img').length >= 3")
+    deadline = time.monotonic() + 60
+    while button.is_disabled() and time.monotonic() < deadline:  # the task is wrapping up
+        time.sleep(0.2)
     path = OUT / f"preset-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     page.close()
@@ -76,10 +100,12 @@ def shoot(browser, url: str, name: str) -> Path:
 
 
 def main() -> None:
+    global LOG
     OUT.mkdir(parents=True, exist_ok=True)
+    LOG = open(Path(tempfile.gettempdir()) / "coalition-screenshots-server.log", "w")  # for when a shot fails
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli", "app", "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=LOG, stderr=subprocess.STDOUT)
     try:
         wait_for_server(port)
         with sync_playwright() as p:
