@@ -54,7 +54,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "none": {"backbone_strength": 0.0, "backbone_cut_month": 0},
 }
 """Backbone settings every design point runs under (overrides of the point's values)."""
-CALIBRATION_KEYS = ("out",)
+CALIBRATION_KEYS = ("out", "impact_goals")
+GOAL_KEYS = ("low", "high", "num")
 CONFIDENCE = 0.95
 
 
@@ -172,6 +173,47 @@ def success_ratio(with_backbone: pd.DataFrame, without: pd.DataFrame,
         return Estimate(0.0, 0.0, math.nan, n1 + n0)
     half = _z(confidence) * math.sqrt(1 / x1 - 1 / n1 + 1 / x0 - 1 / n0)
     return Estimate(ratio, ratio * math.exp(-half), ratio * math.exp(half), n1 + n0)
+
+
+# ----------------------------------------------------------------------------- profiling the goal
+def impact_paths(series: pd.DataFrame, run_ids: Sequence[int], horizon: int) -> np.ndarray:
+    """Cumulative impact per run and month (rows in ``run_ids`` order), held after a run ends.
+
+    Args:
+        series: long series table (run_id, month, variable, value) with ``cumulative_impact``.
+    """
+    rows = series[series["variable"] == "cumulative_impact"]
+    wide = rows.pivot(index="run_id", columns="month", values="value")
+    wide = wide.reindex(index=list(run_ids), columns=range(horizon + 1)).ffill(axis=1).fillna(0.0)
+    return wide.to_numpy(dtype=float)
+
+
+def apply_goal(runs: pd.DataFrame, paths: np.ndarray, goal: float) -> pd.DataFrame:
+    """The runs as they would have ended with ``impact_goal = goal`` (they ran with none).
+
+    The goal acts only through the dissolution check, after collapse and before
+    dormancy (``endurance.dissolution_cause``), so a run with no goal is the same
+    run with a goal up to the first month its cumulative impact reaches it:
+    it then closes with its purpose achieved, unless it collapsed that month.
+
+    Args:
+        runs: runs made with ``impact_goal = 0`` (lifetime, censored, cause).
+        paths: their cumulative impact per month, from :func:`impact_paths`.
+        goal: the impact goal to apply (> 0).
+    """
+    reached = paths[:, 1:] >= goal
+    first = np.where(reached.any(axis=1), reached.argmax(axis=1) + 1, np.iinfo(np.int64).max)
+    life = runs["lifetime"].to_numpy(dtype=np.int64)
+    cause = runs["cause"].to_numpy(dtype=object)
+    purpose = (first < life) | ((first == life) & (cause != "collapse"))
+    out = runs.copy()
+    out["lifetime"] = np.where(purpose, first, life)
+    out["cause"] = np.where(purpose, "purpose_achieved", cause)
+    out["censored"] = out["censored"].astype(bool).to_numpy() & ~purpose
+    if "endured" in out:
+        out["endured"] = out["censored"]
+    out["impact_goal"] = goal
+    return out
 
 
 def _z(confidence: float) -> float:
@@ -293,6 +335,12 @@ class CalibrationSpec(StudySpec):
 
     settings: tuple[tuple[str, tuple], ...] = ()
     out: str | None = None
+    goals: tuple[float, ...] = ()
+
+    @property
+    def profiles_goal(self) -> bool:
+        """True when runs go without an impact goal and the goal is applied afterwards."""
+        return bool(self.goals)
 
     def setting_names(self) -> list[str]:
         """Settings in point-id order."""
@@ -323,7 +371,8 @@ class CalibrationSpec(StudySpec):
     def to_dict(self) -> dict:
         """The study's normalised spec plus its settings (so the store's hash covers them)."""
         return {**super().to_dict(),
-                "calibration": {"settings": {name: dict(values) for name, values in self.settings}}}
+                "calibration": {"settings": {name: dict(values) for name, values in self.settings},
+                                "impact_goals": list(self.goals)}}
 
     def default_store(self) -> Path:
         """``<out>/results.sqlite`` (out defaults to results/calibration/<name>)."""
@@ -368,16 +417,49 @@ def parse_calibration(data: dict, *, text: str = "", path: str | None = None) ->
     out = table.get("out")
     if out is not None and (not isinstance(out, str) or not out.strip()):
         raise InputError(f"calibration.out={out!r}: must be a folder path")
+    goals = _goals(table.get("impact_goals"))
     spec = parse_study(data, text=text, path=path)
     if spec.design != "lhs":
         raise InputError(f"design.kind={spec.design!r}: a calibration searches with kind = \"lhs\"")
-    for name, values in SETTINGS.items():
+    overrides = {name: dict(values) for name, values in SETTINGS.items()}
+    if goals:
+        for where, names in (("fixed", spec.fixed), ("varied", [f.name for f in spec.factors])):
+            if "impact_goal" in names:
+                raise InputError(f"{where}.impact_goal: calibration.impact_goals profiles the goal; leave it out")
+        overrides = {name: {**values, "impact_goal": 0.0} for name, values in overrides.items()}
+    for name, values in overrides.items():
         for key in values:
             if key in spec.fixed:
                 raise InputError(f"fixed.{key}: set by the calibration's '{name}' setting; leave it out")
-    settings = tuple((name, tuple(sorted(values.items()))) for name, values in SETTINGS.items())
+    settings = tuple((name, tuple(sorted(values.items()))) for name, values in overrides.items())
     fields = {f.name: getattr(spec, f.name) for f in dataclasses.fields(StudySpec) if f.name != "_cache"}
-    return CalibrationSpec(**fields, settings=settings, out=out)
+    if goals:
+        fields["series"] = tuple(dict.fromkeys((*spec.series, "cumulative_impact")))
+    return CalibrationSpec(**fields, settings=settings, out=out, goals=goals)
+
+
+def _goals(entry: Any) -> tuple[float, ...]:
+    """The goal grid of ``calibration.impact_goals = {low, high, num}`` (empty when absent)."""
+    if entry is None:
+        return ()
+    where = "calibration.impact_goals"
+    if not isinstance(entry, dict):
+        raise InputError(f"{where}={entry!r}: give a table {{ low = .., high = .., num = .. }}")
+    for key in entry:
+        if key not in GOAL_KEYS:
+            raise InputError(f"unknown key '{where}.{key}'; allowed: {', '.join(GOAL_KEYS)}")
+    for key in GOAL_KEYS:
+        if key not in entry:
+            raise InputError(f"{where}.{key}: missing; give low, high and num")
+    low, high, num = entry["low"], entry["high"], entry["num"]
+    for key, value in (("low", low), ("high", high)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < math.inf:
+            raise InputError(f"{where}.{key}={value!r}: must be a number > 0")
+    if not low < high:
+        raise InputError(f"{where}: low={low!r} must be below high={high!r}")
+    if isinstance(num, bool) or not isinstance(num, int) or num < 2:
+        raise InputError(f"{where}.num={num!r}: must be an integer >= 2")
+    return tuple(float(g) for g in np.linspace(low, high, num))
 
 
 def run_calibration(spec: CalibrationSpec, store: str | Path | None = None, workers: int | None = None,
@@ -430,13 +512,46 @@ def score_runs(runs: pd.DataFrame, names: Sequence[str], varied: Sequence[str],
     return pd.DataFrame(rows)
 
 
+def score_goals(runs: pd.DataFrame, paths: np.ndarray, names: Sequence[str], varied: Sequence[str],
+                goals: Sequence[float], criteria: Sequence[Criterion] = CRITERIA) -> pd.DataFrame:
+    """Score every base point at every impact goal of the grid (runs made with no goal).
+
+    Args:
+        runs: the store's runs table (all made with ``impact_goal = 0``).
+        paths: cumulative impact per run (rows in ``runs`` order), from :func:`impact_paths`.
+
+    Returns:
+        One row per (point, goal), as :func:`score_runs` with ``impact_goal`` set.
+    """
+    ok = analysis.finished(runs).index
+    paths = paths[runs.index.get_indexer(ok)]
+    runs = split_settings(runs.loc[ok], names)
+    rows = []
+    for point, group in runs.groupby("base_point", sort=True):
+        where = runs.index.get_indexer(group.index)
+        by0 = {name: group[group["setting"] == name] for name in names}
+        at = {name: where[(group["setting"] == name).to_numpy()] for name in names}
+        first = by0["grant"].iloc[0] if len(by0["grant"]) else group.iloc[0]
+        base = {"point": int(point), **{v: first[v] for v in varied if v != "impact_goal"},
+                "replications": int(len(by0["grant"]))}
+        for goal in goals:
+            by = {name: apply_goal(by0[name], paths[at[name]], goal) for name in names}
+            rows.append({**base, "impact_goal": float(goal), **score_point(by, criteria)})
+    return pd.DataFrame(rows)
+
+
 def score_results(results) -> pd.DataFrame:
     """Score a calibration store's runs (as loaded by ``load_results``)."""
     study = results.study
     if "calibration" not in study:
         raise InputError(f"{results.path}: not a calibration store (made by study '{study.get('name')}')")
     names = list(study["calibration"]["settings"])
-    return score_runs(results.runs, names, list(study["varied"]))
+    goals = study["calibration"].get("impact_goals") or []
+    if not goals:
+        return score_runs(results.runs, names, list(study["varied"]))
+    runs = results.runs.reset_index(drop=True)
+    paths = impact_paths(results.series, runs["run_id"], int(study["steps"]))
+    return score_goals(runs, paths, names, list(study["varied"]), goals)
 
 
 def accepted(scores: pd.DataFrame) -> pd.DataFrame:
@@ -500,6 +615,40 @@ def check_params(params: dict, replications: int, master_seed: int = 20261122, s
     runs = pd.DataFrame(rows).sort_values("run_id").reset_index(drop=True)
     by = {name: runs[runs["setting"] == name] for name in names}
     return score_point(by, criteria), runs
+
+
+def candidates(scores: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The ``top`` points closest to meeting every pattern (most patterns met, then distance).
+
+    With a profiled goal a point has one row per goal; its best row stands for it.
+    """
+    ranked = scores.sort_values(["patterns_met", "distance", "point"], ascending=[False, True, True])
+    return ranked.drop_duplicates("point").head(top).reset_index(drop=True)
+
+
+def confirm(scores: pd.DataFrame, varied: Sequence[str], fixed: dict, top: int, replications: int,
+            master_seed: int, workers: int | None = None) -> pd.DataFrame:
+    """Re-run the ``top`` candidates with new seeds and more replications, and score them again.
+
+    A screen with few replications accepts some points by luck; a point is
+    *confirmed* only when independent runs also meet every pattern.
+
+    Returns:
+        One row per candidate: ``point``, its parameters, ``replications`` and the scores.
+    """
+    rows = []
+    if "impact_goal" in scores and "impact_goal" not in varied:
+        varied = [*varied, "impact_goal"]
+    for _, cand in candidates(scores, top).iterrows():
+        params = {**fixed, **{name: _plain(cand[name]) for name in varied}}
+        row, _ = check_params(params, replications, master_seed, workers=workers)
+        rows.append({"point": int(cand["point"]), **{name: params[name] for name in varied},
+                     "replications": replications, **row})
+    return pd.DataFrame(rows)
+
+
+def _plain(value):
+    return value.item() if hasattr(value, "item") else value
 
 
 def criteria_table(row: dict[str, Any], criteria: Sequence[Criterion] = CRITERIA) -> pd.DataFrame:

@@ -221,6 +221,8 @@ def test_bad_calibration_files_are_one_line_naming_the_field(tmp_path, capsys, e
     (["--check-preset", "nope"], "nope"),
     (["--check-preset", "community_coalition", "--replications", "3"], "--replications"),
     (["missing.toml"], "cannot read"),
+    (["x.toml", "--confirm", "-1"], "--confirm"),
+    (["--check-preset", "community_coalition", "--confirm", "2"], "--confirm"),
 ])
 def test_bad_flags_are_one_line_exit_2(capsys, argv, words):
     code = cli(["calibrate", *argv])
@@ -271,3 +273,72 @@ def test_narrowed_ranges_stay_inside_the_allowed_range():
     scores = pd.DataFrame({"backbone_after_cut": [0.0, 0.5], "accepted": [True, True],
                            "patterns_met": [4, 4], "distance": [0.5, 0.7]})
     assert cal.narrowed_ranges(scores, ["backbone_after_cut"], pad=0.5)["backbone_after_cut"] == (0.0, 0.75)
+
+
+def test_confirm_reruns_the_best_points_with_new_seeds(tmp_path, capsys):
+    path = write(tmp_path, TINY)
+    out = tmp_path / "out"
+    assert cli(["calibrate", str(path), "--out", str(out), "--workers", "1", "--no-progress",
+                "--confirm", "1", "--replications", "10", "--seed", "5"]) == 0
+    scores = pd.read_csv(out / "scores.csv")
+    confirmed = pd.read_csv(out / "confirmed.csv")
+    best = cal.candidates(scores, 1)
+    assert list(confirmed["point"]) == list(best["point"]) and list(confirmed["replications"]) == [10]
+    assert confirmed["initial_trust"].iloc[0] == pytest.approx(best["initial_trust"].iloc[0])
+    accepted = pd.read_csv(out / "accepted.csv")
+    assert len(accepted) == int(confirmed["accepted"].sum())
+    assert "Confirmed with new seeds" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ profiling the impact goal
+def test_apply_goal_ends_runs_when_their_impact_first_reaches_the_goal():
+    runs = runs_table([120, 5, 4, 4], ["censored", "dormancy", "collapse", "dormancy"], horizon=120)
+    paths = np.zeros((4, 121))
+    paths[0, 1:] = np.arange(1, 121)          # reaches 10 at month 10
+    paths[1, 1:6] = [0, 0, 0, 0, 50]          # reaches the goal the month it falls dormant: purpose first
+    paths[1, 6:] = 50
+    paths[2, 1:5] = [0, 0, 0, 50]             # reaches it the month it collapses: collapse first
+    paths[2, 5:] = 50
+    paths[3, 1:] = 1.0                        # never reaches it
+    out = cal.apply_goal(runs, paths, 10.0)
+    assert list(out["lifetime"]) == [10, 5, 4, 4]
+    assert list(out["cause"]) == ["purpose_achieved", "purpose_achieved", "collapse", "dormancy"]
+    assert list(out["censored"]) == [False, False, False, False]
+    assert list(runs["cause"]) == ["censored", "dormancy", "collapse", "dormancy"]  # input untouched
+
+
+def test_a_goal_applied_afterwards_equals_running_with_that_goal():
+    """The profiling shortcut is exact: same seed, goal in the run vs applied to a run without one."""
+    from coalition_sim.model import CoalitionModel
+
+    for seed in range(3):
+        params = dict(n_orgs=12, network_ratio=0.5, initiative_rate=1.5, seed=seed)
+        free = CoalitionModel(**params).run(60)
+        path = free.datacollector.get_model_vars_dataframe()["cumulative_impact"].to_numpy()
+        goal = max(float(path[-1]) * 0.6, 0.5)
+        direct = CoalitionModel(**params, impact_goal=goal).run(60).summary()
+        s = free.summary()
+        after = cal.apply_goal(runs_table([s["lifetime"]], [s["cause"]]),
+                               np.pad(path, (0, 61 - len(path)), mode="edge")[None, :], goal)
+        assert (int(after["lifetime"][0]), after["cause"][0]) == (direct["lifetime"], direct["cause"])
+
+
+def test_a_profiled_calibration_fixes_the_goal_at_zero_and_keeps_the_impact_series(tmp_path):
+    text = TINY.replace("impact_goal = { low = 20.0, high = 60.0 }\n", "") + \
+        "impact_goals = { low = 5.0, high = 25.0, num = 3 }\n"
+    spec = cal.load_calibration(write(tmp_path, text))
+    assert spec.goals == (5.0, 15.0, 25.0) and "cumulative_impact" in spec.series
+    assert all(p["impact_goal"] == 0.0 for p in spec.design_points().points)
+    with pytest.raises(InputError, match="varied.impact_goal"):
+        cal.load_calibration(write(tmp_path, TINY + "impact_goals = { low = 5.0, high = 25.0, num = 3 }\n"))
+
+
+def test_calibrate_scores_every_point_at_every_goal(tmp_path, capsys):
+    text = TINY.replace("impact_goal = { low = 20.0, high = 60.0 }\n", "") + \
+        "impact_goals = { low = 5.0, high = 25.0, num = 3 }\n"
+    out = tmp_path / "out"
+    assert cli(["calibrate", str(write(tmp_path, text)), "--out", str(out), "--workers", "1",
+                "--no-progress"]) == 0
+    scores = pd.read_csv(out / "scores.csv")
+    assert len(scores) == 2 * 3 and sorted(set(scores["impact_goal"])) == [5.0, 15.0, 25.0]
+    assert "of 2 points meet all four patterns" in capsys.readouterr().out

@@ -3,7 +3,9 @@
 Runs the study through the study runner if its store lacks runs (resuming), scores
 every design point against every pattern (see :mod:`coalition_sim.calibration`)
 and writes, all or nothing, ``scores.csv`` (every point) and ``accepted.csv`` (the
-points that meet all patterns at once) beside the store. ``--check-preset NAME``
+points that meet all patterns at once) beside the store. ``--confirm K`` re-runs
+the K best points with new seeds (``confirmed.csv``); ``accepted.csv`` then holds
+only the points the independent runs confirm. ``--check-preset NAME``
 instead runs one preset under the three backbone settings and writes its scores
 and its survival curve against the published points.
 """
@@ -21,7 +23,7 @@ HELP = "Calibrate against published coalition survival: score a calibration stud
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """FILE, --out, --workers, --no-run, --check-preset, --replications, --no-progress."""
+    """FILE, --out, --workers, --no-run, --confirm, --check-preset, --replications, --seed, --no-progress."""
     parser.add_argument("file", type=Path, metavar="FILE", nargs="?",
                         help="calibration file, e.g. experiments/calibration/round1.toml")
     parser.add_argument("--out", type=Path, default=None,
@@ -29,11 +31,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--no-run", dest="run", action="store_false",
                         help="score the runs already in the store; run nothing")
+    parser.add_argument("--confirm", type=int, default=0, metavar="K",
+                        help="re-run the K best points with new seeds and --replications runs per setting; "
+                             "accepted.csv then holds the confirmed points (default 0: no confirmation)")
     parser.add_argument("--check-preset", default=None, metavar="NAME",
                         help="instead of FILE: score one preset (e.g. community_coalition) and plot it")
     parser.add_argument("--replications", type=int, default=200,
-                        help="runs per setting for --check-preset (default 200)")
-    parser.add_argument("--seed", type=int, default=20261122, help="master seed for --check-preset")
+                        help="runs per setting for --check-preset and --confirm (default 200)")
+    parser.add_argument("--seed", type=int, default=20261122,
+                        help="master seed for --check-preset and --confirm")
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
 
 
@@ -52,6 +58,10 @@ def _check_flags(args: argparse.Namespace) -> None:
         raise InputError(f"--workers={args.workers} is out of range: allowed an integer >= 1")
     if args.replications < 10:
         raise InputError(f"--replications={args.replications} is out of range: allowed an integer >= 10")
+    if args.confirm < 0:
+        raise InputError(f"--confirm={args.confirm} is out of range: allowed an integer >= 0")
+    if args.confirm and args.check_preset is not None:
+        raise InputError("--confirm goes with FILE, not with --check-preset")
     if args.seed < 0:
         raise InputError(f"--seed={args.seed} is out of range: allowed an integer >= 0")
 
@@ -85,18 +95,39 @@ def _score_study(args: argparse.Namespace) -> int:
               file=sys.stderr)
     scores = calibration.score_results(results)
     chosen = calibration.accepted(scores)
+    varied = [f.name for f in spec.factors] + (["impact_goal"] if spec.profiles_goal else [])
+    confirmed = None
+    if args.confirm:
+        print(f"Confirming the {args.confirm} best points: {args.replications} new runs per setting each",
+              file=sys.stderr)
+        start = time.perf_counter()
+        confirmed = calibration.confirm(scores, varied, spec.fixed, args.confirm, args.replications,
+                                        args.seed, workers=args.workers)
+        print(f"confirmation took {time.perf_counter() - start:.0f} s", file=sys.stderr)
     with atomic_dir(out) as tmp:
         scores.to_csv(tmp / "scores.csv", index=False)
+        if confirmed is not None:
+            confirmed.to_csv(tmp / "confirmed.csv", index=False)
+            chosen = calibration.accepted(confirmed)
         chosen.to_csv(tmp / "accepted.csv", index=False)
-    print(_report(scores, chosen, [f.name for f in spec.factors]))
-    print(f"\nWrote scores.csv ({len(scores)} points) and accepted.csv ({len(chosen)} sets) to {out}")
+    print(_report(scores, calibration.accepted(scores), varied))
+    if confirmed is not None:
+        print(f"\nConfirmed with new seeds: {len(chosen)} of {len(confirmed)} candidates meet all four patterns.")
+    written = "scores.csv, confirmed.csv" if confirmed is not None else "scores.csv"
+    print(f"\nWrote {written} and accepted.csv ({len(chosen)} sets) to {out}")
     return 0
 
 
 def _report(scores, chosen, varied: list[str]) -> str:
-    from coalition_sim.calibration import CRITERIA, narrowed_ranges
+    from coalition_sim.calibration import CRITERIA, candidates, narrowed_ranges
 
-    lines = [f"{len(chosen)} of {len(scores)} points meet all four patterns.", "", "Points meeting each criterion:"]
+    sets = ""
+    if len(scores) > scores["point"].nunique():  # a profiled goal: one row per (point, goal)
+        sets = f" ({len(chosen)} accepted (point, impact goal) sets; the best goal per point counts below)"
+        chosen = chosen.drop_duplicates("point")
+        scores = candidates(scores, len(scores))
+    lines = [f"{len(chosen)} of {len(scores)} points meet all four patterns{sets}.", "",
+             "Points meeting each criterion:"]
     for c in CRITERIA:
         lines.append(f"  pattern {c.pattern} {c.key:28s} target {c.target:6.3f} "
                      f"[{c.low:.3f}, {c.high:.3f}]: {int(scores[f'{c.key}_ok'].sum()):4d}")
