@@ -17,9 +17,11 @@ depends on its spec alone, never on worker count or order.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
@@ -192,8 +194,9 @@ def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[Run
     in_flight: set[cf.Future] = set()
     finished = False
     try:
-        for batch in islice(chunks, limit):
-            in_flight.add(pool.submit(run_chunk, batch, keep_series))
+        with _sigint_ignored(own):  # workers start (and import) deaf to Ctrl-C; the parent handles it
+            for batch in islice(chunks, limit):
+                in_flight.add(pool.submit(run_chunk, batch, keep_series))
         while in_flight:
             done, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
             for batch in islice(chunks, len(done)):
@@ -208,6 +211,23 @@ def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[Run
             if not finished:  # Ctrl-C, an error, or the caller stopped: drop the runs in flight
                 _terminate_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _sigint_ignored(enabled: bool):
+    """Ignore SIGINT while the pool spawns its processes, so they inherit the disposition.
+
+    A worker still importing when Ctrl-C arrives would otherwise die with a traceback.
+    Only in the main thread (where signal handlers live); a no-op elsewhere.
+    """
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ignore_sigint() -> None:

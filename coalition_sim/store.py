@@ -5,14 +5,14 @@ Tables (query them with any SQLite client):
 * ``runs``: one row per finished run: run_id, point_id, replication, seed,
   sobol_block, status ('ok'/'failed'), error (traceback), runtime_s, one column
   per model parameter, one column per kept summary outcome;
-* ``series``: the kept monthly series, one row per run and variable: run_id,
-  variable, monthly (a JSON array, index = month; NaN as null), which is 20x
-  cheaper to write than a row per value; the view ``series_long`` (run_id, month,
-  variable, value) is the long table in SQL, and ``load_results`` returns it;
+* ``series``: the kept monthly series, one row per run and month: run_id, month
+  (0 = initial state), one REAL column per kept series (a row per value would
+  cost 24x the inserts); the view ``series_long`` (run_id, month, variable,
+  value) is the long table in SQL, and ``load_results`` returns it;
 * ``exits``: organizations that left: run_id, organization, month, cause;
 * ``meta``: key/value: schema_version, spec (normalised study, JSON), spec_hash,
   study_text (the TOML file), provenance (JSON: versions, git commit, time);
-* ``columns``: each parameter/outcome column's role and Python type.
+* ``columns``: each parameter/outcome/series column's role and Python type.
 
 Each run is written in one transaction, so a crash or Ctrl-C loses at most the
 runs in flight; :meth:`Store.done_ids` tells a restart what to skip. A store made
@@ -63,8 +63,10 @@ class Store:
         self.conn = sqlite3.connect(path)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.columns = dict(self.conn.execute("SELECT name, type FROM columns ORDER BY rowid"))
-        self._insert_run = _insert_sql(list(RUN_COLUMNS) + list(self.columns))
+        self.columns = _column_types(self.conn, "param", "outcome")
+        self.series_names = list(_column_types(self.conn, "series"))
+        self._insert_run = _insert_sql("runs", list(RUN_COLUMNS) + list(self.columns))
+        self._insert_series = _insert_sql("series", ["run_id", "month", *self.series_names])
 
     @classmethod
     def open(cls, path: str | Path, spec: "StudySpec") -> "Store":
@@ -130,9 +132,9 @@ class Store:
                result.error, result.runtime_s] + [_plain(values.get(c)) for c in self.columns]
         with self.conn:
             self.conn.execute(self._insert_run, row)
-            if result.series is not None:
-                self.conn.executemany("INSERT INTO series VALUES (?, ?, ?)",
-                                      _series_rows(run.run_id, result.series))
+            if result.series is not None and self.series_names:
+                self.conn.executemany(self._insert_series,
+                                      _series_rows(run.run_id, result.series, self.series_names))
             if result.exits:
                 self.conn.executemany(
                     "INSERT INTO exits VALUES (?, ?, ?, ?)",
@@ -150,6 +152,7 @@ def _create(path: Path, spec: "StudySpec") -> None:
     columns = [(name, "param", {"int": "int", "float": "float"}.get(p.kind, "str"))
                for name, p in PARAMETERS.items()]
     columns += [(name, "outcome", types[name]) for name in outcomes]
+    columns += [(name, "series", "float") for name in spec.series]
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(fd)
     umask = os.umask(0)
@@ -172,17 +175,21 @@ def _create(path: Path, spec: "StudySpec") -> None:
 
 
 def _schema(conn: sqlite3.Connection, columns: list[tuple[str, str, str]]) -> None:
-    extra = "".join(f', "{name}" {SQL_TYPES[kind]}' for name, _, kind in columns)
+    extra = "".join(f', "{name}" {SQL_TYPES[kind]}' for name, role, kind in columns if role != "series")
+    series = [name for name, role, _ in columns if role == "series"]
+    series_columns = "".join(f', "{name}" REAL' for name in series)
+    long = " UNION ALL ".join(f"SELECT run_id, month, '{name}' AS variable, \"{name}\" AS value FROM series"
+                              for name in series) or \
+        "SELECT run_id, month, NULL AS variable, NULL AS value FROM series WHERE 0"
     conn.executescript(f"""
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE columns (name TEXT PRIMARY KEY, role TEXT NOT NULL, type TEXT NOT NULL);
         CREATE TABLE runs (run_id INTEGER PRIMARY KEY, point_id INTEGER NOT NULL,
             replication INTEGER NOT NULL, seed INTEGER NOT NULL, sobol_block TEXT,
             status TEXT NOT NULL, error TEXT NOT NULL, runtime_s REAL{extra});
-        CREATE TABLE series (run_id INTEGER NOT NULL, variable TEXT NOT NULL,
-            monthly TEXT NOT NULL, PRIMARY KEY (run_id, variable)) WITHOUT ROWID;
-        CREATE VIEW series_long AS SELECT s.run_id, CAST(j.key AS INTEGER) AS month,
-            s.variable, j.value AS value FROM series AS s, json_each(s.monthly) AS j;
+        CREATE TABLE series (run_id INTEGER NOT NULL, month INTEGER NOT NULL{series_columns},
+            PRIMARY KEY (run_id, month)) WITHOUT ROWID;
+        CREATE VIEW series_long AS {long};
         CREATE TABLE exits (run_id INTEGER NOT NULL, organization TEXT NOT NULL,
             month INTEGER NOT NULL, cause TEXT NOT NULL);
         CREATE INDEX exits_run ON exits (run_id);
@@ -190,9 +197,14 @@ def _schema(conn: sqlite3.Connection, columns: list[tuple[str, str, str]]) -> No
     conn.executemany("INSERT INTO columns VALUES (?, ?, ?)", columns)
 
 
-def _insert_sql(names: list[str]) -> str:
+def _insert_sql(table: str, names: list[str]) -> str:
     quoted = ", ".join(f'"{n}"' for n in names)
-    return f"INSERT INTO runs ({quoted}) VALUES ({', '.join('?' * len(names))})"
+    return f"INSERT INTO {table} ({quoted}) VALUES ({', '.join('?' * len(names))})"
+
+
+def _column_types(conn: sqlite3.Connection, *roles: str) -> dict[str, str]:
+    marks = ", ".join("?" * len(roles))
+    return dict(conn.execute(f"SELECT name, type FROM columns WHERE role IN ({marks}) ORDER BY rowid", roles))
 
 
 def _plain(value: Any) -> Any:
@@ -204,33 +216,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _series_rows(run_id: int, series: "pd.DataFrame") -> list[tuple]:
-    """(run_id, variable, monthly JSON) rows; months are 0, 1, ... (the series' index)."""
-    if list(series.index) != list(range(len(series))):
-        raise ValueError("series must be indexed by month 0, 1, 2, ...")
-    values = series.to_numpy(dtype=float).T
-    return [(run_id, str(name), _json_floats(column)) for name, column in zip(series.columns, values)]
+def _series_rows(run_id: int, series: "pd.DataFrame", names: list[str]) -> list[tuple]:
+    """(run_id, month, value per kept series) rows (NaN is stored as NULL)."""
+    values = series.reindex(columns=names).to_numpy(dtype=float).tolist()
+    return [(run_id, int(month), *row) for month, row in zip(series.index, values)]
 
 
-def _json_floats(values) -> str:
-    """A JSON array of floats, exact (shortest round-trip repr), NaN as null."""
-    return "[" + ",".join(map(repr, values.tolist())).replace("nan", "null") + "]"
-
-
-def _expand_series(rows: list[tuple]) -> "pd.DataFrame":
-    """(run_id, variable, monthly) rows to the long frame (run_id, month, variable, value)."""
-    import numpy as np
-    import pandas as pd
-
-    arrays = [np.array(json.loads(monthly), dtype=float) for _, _, monthly in rows]
-    lengths = np.array([a.size for a in arrays], dtype=int)
-    return pd.DataFrame({
-        "run_id": np.repeat(np.array([r[0] for r in rows], dtype=np.int64), lengths),
-        "month": np.concatenate([np.arange(n, dtype=np.int64) for n in lengths]) if rows
-        else np.zeros(0, dtype=np.int64),
-        "variable": np.repeat(np.array([r[1] for r in rows], dtype=object), lengths),
-        "value": np.concatenate(arrays) if rows else np.zeros(0),
-    })
+def _long_series(wide: "pd.DataFrame", names: list[str]) -> "pd.DataFrame":
+    """Wide (run_id, month, one column per series) to long (run_id, month, variable, value)."""
+    long = wide.melt(id_vars=["run_id", "month"], value_vars=names, var_name="variable", value_name="value")
+    long = long.sort_values(["run_id", "variable", "month"], kind="stable").reset_index(drop=True)
+    long["value"] = long["value"].astype(float)
+    long["variable"] = long["variable"].astype(object)
+    return long
 
 
 def read_meta(path: str | Path) -> dict[str, str]:
@@ -303,7 +301,8 @@ class Results:
         self.provenance = {**json.loads(meta["provenance"]), "study_text": meta.get("study_text", ""),
                            "study_path": meta.get("study_path", "")}
         with self._connect() as conn:
-            types = dict(conn.execute("SELECT name, type FROM columns ORDER BY rowid"))
+            types = _column_types(conn, "param", "outcome")
+            self.series_names = sorted(_column_types(conn, "series"))
             self.runs = _typed(pd.read_sql_query("SELECT * FROM runs ORDER BY run_id", conn), types)
 
     def _connect(self):
@@ -314,9 +313,17 @@ class Results:
     @cached_property
     def series(self) -> "pd.DataFrame":
         """Long table (run_id, month, variable, value) of the kept monthly series."""
+        return self._series_between(None, None)
+
+    def _series_between(self, first: int | None, last: int | None) -> "pd.DataFrame":
+        import pandas as pd
+
+        names = self.series_names
+        where = "" if first is None else f" WHERE run_id BETWEEN {int(first)} AND {int(last)}"
+        columns = ", ".join(f'"{n}"' for n in ["run_id", "month", *names])
         with self._connect() as conn:
-            rows = conn.execute("SELECT run_id, variable, monthly FROM series ORDER BY run_id, variable")
-            return _expand_series(rows.fetchall())
+            wide = pd.read_sql_query(f"SELECT {columns} FROM series{where} ORDER BY run_id, month", conn)
+        return _long_series(wide, names)
 
     @cached_property
     def exits(self) -> "pd.DataFrame":
@@ -393,8 +400,8 @@ def export(path: str | Path, out: str | Path | None = None, format: str = "csv")
     return [out / name for name in names]
 
 
-SERIES_CHUNK = 2_000
-"""Stored series (run x variable) per chunk when exporting (keeps memory flat)."""
+SERIES_CHUNK = 500
+"""Runs per chunk of series when exporting (keeps memory flat)."""
 
 
 def _write_table(results: Results, table: str, target: Path, format: str) -> None:
@@ -402,13 +409,13 @@ def _write_table(results: Results, table: str, target: Path, format: str) -> Non
         frame = getattr(results, table)
         frame.to_csv(target, index=False) if format == "csv" else frame.to_parquet(target, index=False)
         return
-    with results._connect() as conn:
-        cursor = conn.execute("SELECT run_id, variable, monthly FROM series ORDER BY run_id, variable")
-        chunks = (_expand_series(rows) for rows in iter(lambda: cursor.fetchmany(SERIES_CHUNK), []))
-        if format == "csv":
-            _csv_chunks(chunks, target)
-        else:
-            _parquet_chunks(chunks, target)
+    ids = results.runs["run_id"].tolist()
+    groups = [ids[i:i + SERIES_CHUNK] for i in range(0, len(ids), SERIES_CHUNK)]
+    chunks = (results._series_between(group[0], group[-1]) for group in groups)
+    if format == "csv":
+        _csv_chunks(chunks, target)
+    else:
+        _parquet_chunks(chunks, target)
 
 
 def _csv_chunks(chunks, target: Path) -> None:

@@ -132,7 +132,7 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(study_file, uninterrupted, tmp_
     os.killpg(process.pid, signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
-    assert "Resume with the same command" in err and "Traceback" not in err
+    assert "Resume with the same command" in err and "Traceback" not in err, err
     assert committed(store) < RUNS
     from coalition_sim.cli import main as cli
 
