@@ -41,7 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.runner import RunResult, RunSpec
     from coalition_sim.study import StudySpec
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""Layout of the tables; a store of another version is refused, not misread."""
 STORE_NAME = "results.sqlite"
 """File name of a store inside a study's results folder."""
 RUN_COLUMNS = ("run_id", "point_id", "replication", "seed", "sobol_block", "status", "error", "runtime_s")
@@ -250,6 +251,10 @@ def read_meta(path: str | Path) -> dict[str, str]:
         raise InputError(f"{path}: not a coalition-sim results store") from None
     if "spec_hash" not in meta:
         raise InputError(f"{path}: not a coalition-sim results store")
+    if meta.get("schema_version") != SCHEMA_VERSION:
+        raise InputError(f"{path}: made by another version of coalition-sim (store layout "
+                         f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION}); delete it (or give "
+                         f"another --out) and run the study again")
     return meta
 
 
