@@ -135,10 +135,10 @@ def _series(model, keep: bool | Sequence[str]):
     """The kept monthly series as one float block (cheaper to build and pickle than mesa's frame)."""
     import pandas as pd
 
-    if keep is False or keep is None:
-        return None
     columns = model.datacollector.model_vars
-    names = list(columns) if keep is True else list(keep)
+    names = list(columns) if keep is True else list(keep or ())
+    if not names:
+        return None
     values = np.array([columns[name] for name in names], dtype=float).T
     return pd.DataFrame(values, columns=names, index=pd.RangeIndex(len(values), name="month"))
 

@@ -52,6 +52,8 @@ def test_run_one_keeps_only_the_named_series_or_none():
     spec = _specs(1)[0]
     assert list(run_one(spec, ["members", "energy"]).series.columns) == ["members", "energy"]
     assert run_one(spec, False).series is None
+    empty = run_one(spec, [])
+    assert empty.status == OK and empty.series is None
 
 
 def test_a_run_that_raises_is_returned_as_failed_with_its_traceback():
