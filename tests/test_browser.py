@@ -71,17 +71,21 @@ def _wait_for_port(port: int, process: subprocess.Popen, deadline_s: float) -> N
 
 
 @pytest.fixture(scope="module")
-def server():
-    """``coalition-sim app`` on a free port; yields its URL and the first line it printed."""
+def server(tmp_path_factory):
+    """``coalition-sim app`` on a free port; yields its URL and the first line it printed.
+
+    Its output goes to a file (a pipe nobody reads would fill and stall the server); at the
+    end the file must hold no traceback.
+    """
     _need_browser()
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli", "app", "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    with open(log, "w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli", "app", "--host", "127.0.0.1",
+                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, text=True)
     try:
-        first_line = process.stdout.readline().strip()
         _wait_for_port(port, process, SERVER_START_S)
-        yield f"http://127.0.0.1:{port}/", first_line
+        yield f"http://127.0.0.1:{port}/", log.read_text().splitlines()[0]
     finally:
         process.terminate()
         try:
@@ -89,6 +93,7 @@ def server():
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    assert "Traceback" not in log.read_text(), f"the server logged an error; see {log}"
 
 
 @pytest.fixture(scope="module")
@@ -217,10 +222,19 @@ def test_play_advances_step_counter_and_charts(visit, tmp_path_factory):
 
 
 def test_replicate_button_produces_its_plot(visit, tmp_path_factory):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     with screenshot_on_failure(visit, tmp_path_factory, "replicates"):
         wait_until(lambda: len(visit.images()) >= 2, 60, "the first drawings")
-        visit.click_when_still(visit.page.get_by_role("button", name=re.compile("Is this typical")))
-        visit.page.get_by_text(re.compile(r"^Running replicates in the background")).wait_for(timeout=30_000)
+        button = visit.page.get_by_role("button", name=re.compile("Is this typical"))
+        started = visit.page.get_by_text(re.compile(r"^Running replicates in the background|^50 replicates"))
+        for attempt in range(3):  # a click while the grid is still sliding panels is lost: retry it
+            visit.click_when_still(button)
+            try:
+                started.wait_for(timeout=15_000)
+                break
+            except PlaywrightTimeout:
+                assert attempt < 2, "the button never started the replicates"
         visit.page.get_by_text(re.compile(r"^50 replicates")).wait_for(timeout=180_000)
         assert len(visit.images()) == 3
         assert visit.errors == []
