@@ -71,10 +71,18 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
     from coalition_sim.model import CoalitionModel
     from coalition_sim.network_view import NetworkCanvas
 
+    import ipywidgets
+
     rc = render_page(n_orgs)
     step = rc.find(v.Btn, children=["Step"]).widget
     step.click()  # the layout is computed on the first draw after a reset
+    before = [bytes(w.value) for w in rc.find(ipywidgets.Image).widgets]
     page = median_seconds(step.click, repeats)
+    after = [bytes(w.value) for w in rc.find(ipywidgets.Image).widgets]
+    counter = [c for w in rc.find(v.Html, tag="span").widgets for c in w.children if str(c).startswith("Step: ")]
+    # guard against timing a no-op: the month advanced and both drawings were redrawn
+    assert counter == [f"Step: {repeats + 1}"], counter
+    assert len(after) == 2 and all(a != b for a, b in zip(after, before)), "the page was not redrawn"
     model = CoalitionModel(n_orgs=n_orgs, governance="opt-in", seed=3).run(24)
     series = model.datacollector.get_model_vars_dataframe()
 
