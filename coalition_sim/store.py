@@ -184,7 +184,8 @@ def _schema(conn: sqlite3.Connection, columns: list[tuple[str, str, str]]) -> No
         "SELECT run_id, month, NULL AS variable, NULL AS value FROM series WHERE 0"
     conn.executescript(f"""
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE columns (name TEXT PRIMARY KEY, role TEXT NOT NULL, type TEXT NOT NULL);
+        CREATE TABLE columns (name TEXT NOT NULL, role TEXT NOT NULL, type TEXT NOT NULL,
+            PRIMARY KEY (role, name));
         CREATE TABLE runs (run_id INTEGER PRIMARY KEY, point_id INTEGER NOT NULL,
             replication INTEGER NOT NULL, seed INTEGER NOT NULL, sobol_block TEXT,
             status TEXT NOT NULL, error TEXT NOT NULL, runtime_s REAL{extra});

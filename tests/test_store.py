@@ -160,3 +160,17 @@ def test_the_sql_view_is_the_long_series_table(stored):
                                  "ORDER BY run_id, variable, month", conn)
     pd.testing.assert_frame_equal(view, load_results(folder).series, check_dtype=False)
     assert view["value"].isna().any() and len(view) > 0
+
+
+def test_every_series_and_every_outcome_can_be_kept_together(tmp_path):
+    from coalition_sim.metrics import SERIES
+
+    study = tmp_path / "all.toml"
+    study.write_text('name = "all"\nsteps = 6\nreplications = 2\nmaster_seed = 1\nseries = true\n')
+    run_study(study, tmp_path / "all.sqlite", workers=1, progress=False)
+    results = load_results(tmp_path / "all.sqlite")
+    assert sorted(results.series["variable"].unique()) == sorted(SERIES)   # 'joins' is a series and an outcome
+    assert {"joins", "backbone_strength"} <= set(results.runs.columns)
+    model = CoalitionModel(seed=int(results.runs.seed[1])).run(6)
+    joins = results.series.query("run_id == 1 and variable == 'joins'")["value"].to_numpy()
+    np.testing.assert_array_equal(joins, model.datacollector.get_model_vars_dataframe()["joins"].to_numpy(float))
