@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import os
 import threading
-from collections import OrderedDict
 import warnings
 import weakref
+from collections import OrderedDict
 
 import solara
-from matplotlib.figure import Figure
 from mesa.visualization import SolaraViz
+from mesa.visualization.utils import update_counter
 
 from coalition_sim import live_charts, replicates
 from coalition_sim.governance import rule_names
@@ -151,6 +151,7 @@ def ReplicatesPanel(model):
 @solara.component
 def Replicates(model: CoalitionModel):
     """Runs replicates in a background task; draws them against the live run."""
+    update_counter.get()  # redraw with every month, as Mesa's own components do
     result, set_result = solara.use_state(None)  # (settings key, Spread)
     done = solara.use_reactive(0)
     settings = tuple(sorted(model.params.items()))
@@ -164,6 +165,8 @@ def Replicates(model: CoalitionModel):
 
     task = solara.lab.use_task(work, dependencies=None)
     solara.use_effect(_warm_pool_if_serving, [])
+    fresh = result is not None and result[0] == settings
+    current = solara.use_memo(lambda: replicates.SpreadCanvas(result[1]) if fresh else None, [result, fresh])
     with solara.Card("One run is one draw"):
         solara.Button(f"Is this typical? Run {replicates.N_REPLICATES} replicates", color="primary",
                       disabled=task.pending, on_click=lambda: task(dict(model.params), seed, settings))
@@ -172,15 +175,11 @@ def Replicates(model: CoalitionModel):
             solara.ProgressLinear(value=100 * done.value / replicates.N_REPLICATES)
         elif task.error:
             solara.Error(f"The replicates failed: {task.exception}")
-        if result is not None and result[0] == settings:
-            spread = result[1]
-            fig = Figure(figsize=(8.0, 3.2))
-            ax_survival, ax_members = fig.subplots(1, 2)
+        if current is not None:
             members = model.datacollector.get_model_vars_dataframe()["members"].to_numpy()
-            replicates.plot_spread(ax_survival, ax_members, spread, members)
-            fig.tight_layout()
-            solara.FigureMatplotlib(fig, format="png")
-            solara.Text(replicates.describe(spread))
+            solara.FigureMatplotlib(current.update(members), format="png",
+                                    dependencies=[current, model, model.steps])
+            solara.Text(replicates.describe(result[1]))
         elif result is not None:
             solara.Text("The settings changed since the last replicates: press the button again.")
 

@@ -165,6 +165,30 @@ def summarize(results: Iterable[RunResult], horizon: int = HORIZON) -> Spread:
                   float(np.median(impacts)) if ok else float("nan"))
 
 
+class SpreadCanvas:
+    """The replicates' figure, drawn once; each month only the live run's line moves.
+
+    Args:
+        spread: the replicates' summary.
+        figsize: inches.
+    """
+
+    def __init__(self, spread: Spread, figsize=(8.0, 3.2), dpi: int = 80) -> None:
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=figsize, dpi=dpi)
+        ax_survival, ax_members = self.figure.subplots(1, 2)
+        plot_spread(ax_survival, ax_members, spread, live_members=[0])
+        self.live = ax_members.get_lines()[-1]
+        self.figure.tight_layout()
+
+    def update(self, live_members) -> "Figure":  # noqa: F821
+        """Show the live run's member counts so far; returns the figure."""
+        live_members = np.asarray(live_members, dtype=float)
+        self.live.set_data(np.arange(live_members.size), live_members)
+        return self.figure
+
+
 def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_members=None) -> None:
     """Draw the survival curve and the member band, with the live run's members on top.
 

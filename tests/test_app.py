@@ -170,11 +170,19 @@ def test_replicate_button_runs_in_background_and_draws_the_spread(monkeypatch):
     assert len(images(rc)) == 2
     click(rc, f"Is this typical? Run {replicates.N_REPLICATES} replicates")
     assert finished.wait(60), "the replicates never finished"
+    button = rc.find(v.Btn, children=[f"Is this typical? Run {replicates.N_REPLICATES} replicates"]).widget
     deadline = time.monotonic() + 30
-    while len(images(rc)) < 3 and time.monotonic() < deadline:  # the page re-renders when the task ends
-        time.sleep(0.05)
-    assert len(images(rc)) == 3
+    while (button.disabled or len(images(rc)) < 3) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the task's thread re-renders the page as it ends
+    assert len(images(rc)) == 3 and not button.disabled
     assert any(t.startswith("6 replicates") for t in texts(rc))
+    spread_before = images(rc)[2]
+    click(rc, "Step")  # the live run's line moves over the replicates' band
+    assert len(images(rc)) == 3 and images(rc)[2] != spread_before
+    set_control(rc, "Initial trust", 0.9)
+    click(rc, "Reset")
+    assert len(images(rc)) == 2, "a spread for other settings is not shown"
+    assert not any(t.startswith("6 replicates") for t in texts(rc))
 
 
 # ---------------------------------------------------------------- presets

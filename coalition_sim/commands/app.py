@@ -20,7 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="address to listen on (default 127.0.0.1: this machine only; "
                              "0.0.0.0 lets others in the room connect)")
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
-    parser.add_argument("--dev", action="store_true", help="Solara's development mode (reloads on edits)")
+    parser.add_argument("--dev", action="store_true",
+                        help="run Solara in development mode instead of production mode")
 
 
 def free_port(host: str) -> int:
@@ -42,7 +43,8 @@ def main(args: argparse.Namespace) -> int:
     if not 0 <= args.port <= 65535:
         raise InputError(f"--port={args.port} is out of range: allowed an integer 0..65535")
     port = args.port or free_port(args.host)
-    shown = "localhost" if args.host in ("127.0.0.1", "localhost") else args.host
+    shown = {"127.0.0.1": "localhost", "0.0.0.0": socket.gethostname(), "::": socket.gethostname()}.get(
+        args.host, args.host)
     print(f"Coalition classroom: open http://{shown}:{port}/ in a browser (Ctrl+C stops the server)",
           flush=True)
     env = {**os.environ, "COALITION_SIM_WARM_POOL": "1"}
