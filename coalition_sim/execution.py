@@ -19,11 +19,17 @@ from dataclasses import dataclass
 import numpy as np
 
 B0 = -1.0
+"""Logit of success for a team with just the capacity needed and middling everything."""
 B_CAP = 1.5
+"""Weight of ln(pooled capacity / need)."""
 B_SKILL = 3.0
+"""Weight of skill coverage (0..1, centred at 1/2)."""
 B_TRUST = 2.0
+"""Weight of mean trust within the team (centred at 1/2)."""
 B_COHERENCE = 1.5
+"""Weight of coherence, 1 - dilution / DILUTION_SCALE (centred at 1/2)."""
 B_COORD = 1.0
+"""Weight of the backbone's roles-to-strengths coordination."""
 CAP_CEILING = 3.0
 """Pooled capacity beyond this multiple of the need adds nothing."""
 DILUTION_SCALE = 0.5

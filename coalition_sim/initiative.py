@@ -51,8 +51,8 @@ class Initiative:
             self.draft = self.ideal.copy()
 
     def expired(self, now: int) -> bool:
-        """True once its window has passed without adoption."""
-        return now - self.arrived >= self.window
+        """True once it has waited ``window`` months (its arrival month included) undecided."""
+        return now - self.arrived + 1 >= self.window
 
     def theory_of_change(self) -> str:
         """Plain-language skill mix, e.g. 'research + communications'."""

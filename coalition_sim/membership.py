@@ -64,7 +64,8 @@ def entry_chance(model, candidates: np.ndarray, ties: np.ndarray) -> np.ndarray:
     alignment = model.alignment(candidates)
     admitted = alignment >= model.boundary_alignment
     reach = 0.5 + model.backbone.effect("public_will")
-    return np.where(admitted, model.entry_rate * pull(model, candidates, alignment, ties) * reach, 0.0)
+    chance = np.minimum(model.entry_rate * pull(model, candidates, alignment, ties) * reach, 1.0)
+    return np.where(admitted, chance, 0.0)
 
 
 def joiners(model, ties: np.ndarray) -> np.ndarray:

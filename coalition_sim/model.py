@@ -22,7 +22,7 @@ from coalition_sim.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.initiative import LAPSED, ROLES
 from coalition_sim.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.organization import Organization
-from coalition_sim.population import CORE, EXITED, NETWORK, SECTORS, Population, generate
+from coalition_sim.population import CORE, EXITED, NETWORK, SECTORS, Population, check_population, generate
 from coalition_sim.trust import TrustMatrix
 
 MEETING_TRUST = 0.3
@@ -33,6 +33,9 @@ SCALARS = ("deliberation_rounds", "transaction_cost", "trust_gain", "trust_decay
            "influence_threshold", "influence_rate", "entry_rate", "boundary_alignment", "min_members",
            "dormancy_limit", "impact_goal")
 """Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
+BACKBONE_TRUST_RATE = 0.1
+"""Monthly share of the gap between trust in the backbone and its strength that closes
+(organizations come to trust a backbone as much as it delivers; not one of the six effects)."""
 SUCCESS_MEMORY = 0.1
 """Weight of the latest outcome in the coalition's expected success rate."""
 
@@ -65,6 +68,8 @@ class CoalitionModel(mesa.Model):
         for name in SCALARS:
             setattr(self, name, checked[name])
         self.rule = governance if isinstance(governance, GovernanceRule) else make_rule(governance)
+        if population is not None:
+            check_population(population)
         self._init_population(population.copy() if population is not None else generate(
             self.rng, **{k: checked[k] for k in ("n_orgs", "network_ratio", "n_sectors",
                          "capacity_inequality", "goal_dims", "alignment_spread", "tolerance",
@@ -87,6 +92,7 @@ class CoalitionModel(mesa.Model):
         self.trust = TrustMatrix(pop.trust, self.trust_baseline)
         self.backbone_trust, self.purpose, self.names = pop.backbone_trust, pop.purpose, pop.names
         self.goal_dims = int(self.purpose.size)
+        self.farthest = float(np.sqrt((np.maximum(self.purpose, 1.0 - self.purpose) ** 2).sum()))
         self._core = self._network = None
         self.initial_members = int(np.count_nonzero(self.status == CORE))
         self.orgs = [Organization(self, i) for i in range(pop.size)]
@@ -135,9 +141,9 @@ class CoalitionModel(mesa.Model):
         self._core = self._network = None
 
     def alignment(self, idx: np.ndarray) -> np.ndarray:
-        """1 - distance to the shared purpose / diameter of the goal space."""
+        """1 at the shared purpose, 0 at the point of the goal space farthest from it."""
         gap = self.position[idx] - self.purpose
-        return 1.0 - np.sqrt(np.einsum("ij,ij->i", gap, gap) / self.goal_dims)
+        return 1.0 - np.sqrt(np.einsum("ij,ij->i", gap, gap)) / self.farthest
 
     def cost_relief(self) -> float:
         """Multiplier on meeting and membership costs from the transaction-cost effect."""
@@ -278,7 +284,7 @@ class CoalitionModel(mesa.Model):
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         np.clip(self.position, 0.0, 1.0, out=self.position)
         morale.rest(self.energy, np.flatnonzero(self.status != EXITED), self.backbone.effect("morale"))
-        self.backbone_trust += 0.1 * (self.backbone.strength - self.backbone_trust)
+        self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
 
     def membership(self) -> None:
         """Members weigh the month; some leave; the network is pulled in.

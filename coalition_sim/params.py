@@ -22,7 +22,9 @@ BACKBONE_EFFECTS = (
     "transaction_costs",
     "morale",
 )
-"""The six backbone functions (Turner et al. 2012), each switchable alone."""
+"""The six backbone functions, each switchable alone: four of Turner et al.'s (2012) six
+backbone activities (vision and strategy, aligned activities, shared measurement, public
+will) and two from seed 003 (lowering transaction costs, p.8; sustaining morale, p.10)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ PARAMETERS: dict[str, Param] = {
         _P("trust_gain", 0.1, "float", 0, 1, "per joint month",
            "Fraction of the gap to full trust closed by working together one month."),
         _P("trust_decay", 0.01, "float", 0, 1, "per month",
-           "Fraction of the gap to the baseline that unused trust loses each month."),
+           "Fraction of the gap to the baseline that every tie loses each month (work and meetings rebuild it)."),
         _P("trust_baseline", 0.3, "float", 0, 1, "probability-like",
            "Trust level that unused relationships drift back to."),
         _P("influence_threshold", 0.25, "float", 0, 2, "goal-space units",
@@ -125,7 +127,7 @@ PARAMETERS: dict[str, Param] = {
            "Convergence parameter mu of Deffuant et al. (2000)."),
         # --- membership and endurance --------------------------------------
         _P("entry_rate", 0.05, "float", 0, 1, "per month",
-           "Chance per month that a fully pulled network organization joins the core."),
+           "Base monthly chance that a network organization joins: times its pull and (0.5 + public will), capped at 1."),
         _P("boundary_alignment", 0.0, "float", 0, 1, "alignment",
            "Minimum alignment a newcomer must have to join (seed 000: boundaries); 0 = open door."),
         _P("min_members", 3, "int", 1, 100, "organizations",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from coalition_sim.errors import InputError
 from coalition_sim.initiative import ROLES
 
 SECTORS = ("nonprofit", "business", "government", "academia", "community")
@@ -77,6 +78,39 @@ class Population:
         """A deep copy (the model mutates its own)."""
         arrays = {k: (v.copy() if isinstance(v, np.ndarray) else list(v)) for k, v in self.__dict__.items()}
         return Population(**arrays)
+
+
+def check_population(pop: Population) -> None:
+    """Refuse a hand-built population whose arrays are inconsistent or out of range.
+
+    Raises:
+        InputError: naming the field and what is allowed.
+    """
+    n = pop.size
+    dims = pop.purpose.size
+    shapes = {"sector": (n,), "capacity": (n,), "position": (n, dims), "tolerance": (n,),
+              "skills": (n, len(ROLES)), "patience": (n,), "energy": (n,), "status": (n,),
+              "trust": (n, n), "backbone_trust": (n,)}
+    for name, shape in shapes.items():
+        value = getattr(pop, name)
+        if np.shape(value) != shape:
+            raise InputError(f"population.{name} has shape {np.shape(value)}: allowed {shape}")
+        if not np.all(np.isfinite(value)):
+            raise InputError(f"population.{name} has a missing or infinite value")
+    checks = [("capacity", pop.capacity > 0, "> 0"), ("tolerance", pop.tolerance > 0, "> 0"),
+              ("patience", pop.patience >= 1, ">= 1"), ("purpose", (pop.purpose >= 0) & (pop.purpose <= 1), "in [0, 1]")]
+    for name, values in (("position", pop.position), ("skills", pop.skills), ("energy", pop.energy),
+                         ("trust", pop.trust), ("backbone_trust", pop.backbone_trust)):
+        checks.append((name, (values >= 0) & (values <= 1), "in [0, 1]"))
+    for name, ok, allowed in checks:
+        if not np.all(ok):
+            raise InputError(f"population.{name} has a value out of range: allowed {allowed}")
+    if not 1 <= dims <= 3:
+        raise InputError(f"population.purpose has {dims} dimensions: allowed 1 to 3")
+    if not np.all(np.isin(pop.status, (CORE, NETWORK, EXITED))) or not np.any(pop.status == CORE):
+        raise InputError("population.status needs at least one core member and only core/network/exited values")
+    if len(pop.names) != n:
+        raise InputError(f"population.names has {len(pop.names)} names for {n} organizations")
 
 
 def generate(rng: np.random.Generator, *, n_orgs: int, network_ratio: float, n_sectors: int,

@@ -99,17 +99,21 @@ def concede(model: "CoalitionModel", members: np.ndarray, draft: np.ndarray,
     member who objects most (a minimal concession), until at least ``quorum`` of
     members accept or the rounds run out.
 
+    A round is one concession (the first round also presents the draft), so an
+    agreement after k concessions costs max(k, 1) rounds.
+
     Returns:
         (draft, rounds used, accepted)
     """
     draft = draft.copy()
-    for used in range(1, rounds + 1):
+    for concessions in range(rounds + 1):
         gaps = tolerance_gaps(model, members, draft)
         if np.mean(gaps <= 1e-9) >= quorum:
-            return draft, used, True
+            return draft, max(concessions, 1), True
+        if concessions == rounds:
+            break
         worst = members[int(np.argmax(gaps))]
         toward = model.position[worst] - draft
         dist = float(np.sqrt(toward @ toward))
         draft = draft + toward * (1.0 - model.tolerance[worst] / dist)
-    gaps = tolerance_gaps(model, members, draft)
-    return draft, rounds, bool(np.mean(gaps <= 1e-9) >= quorum)
+    return draft, rounds, False

@@ -6,8 +6,8 @@ With no backbone a member stands in: the largest organization drafts, and its
 draft is biased toward its own position and noisier. The coordinator invites
 organizations by skill (roles-to-strengths effect; without it, at random) and,
 through public will, some of the wider network. Each invitee opts in when the
-blueprint is within its tolerance and the value it expects beats its cost
-(scaled by tiredness). The team is filled in invitation order until it has the
+blueprint is within its tolerance and the value it expects beats its cost: the
+work it would really do plus a meeting, divided by its energy. The team is filled in invitation order until it has the
 capacity the initiative needs. Declining costs nothing and keeps membership.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.execution import effort
 from coalition_sim.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
 
 DRAFT_NOISE = 0.15
@@ -59,7 +60,9 @@ def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np
     fit = np.clip(1.0 - dist / tol, 0.0, 1.0)
     energy = model.energy[invited]
     expected = initiative.value * model.expected_success() * (0.5 + 0.5 * fit)
-    cost = model.work_cost_per_unit() * (1.0 - energy) + model.round_cost()
+    burden = model.work_cost_per_unit() * effort(energy, dist, tol) + model.round_cost()
+    with np.errstate(divide="ignore"):
+        cost = burden / energy  # the same work weighs more on a tired organization
     return (dist <= tol) & (energy > ENERGY_FLOOR) & (expected >= cost)
 
 
