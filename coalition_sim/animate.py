@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from coalition_sim.errors import InputError
 from coalition_sim.model import CoalitionModel
-from coalition_sim.network_view import _draw_state, _setup_axes
+from coalition_sim.network_view import draw_state, setup_axes
 
 FORMATS = (".gif", ".mp4")
 EVENT_PRIORITY = ("dissolved", "backbone", "shock", "exit", "join", "blocked", "succeeded", "failed", "lapsed")
@@ -98,7 +98,7 @@ def animate(params: dict, out: Path, months: int = 120, fps: int = 6, dpi: int =
     fig = Figure(figsize=(10.0, 4.6), dpi=dpi)
     ax_net = fig.add_axes((0.0, 0.1, 0.5, 0.82))
     ax_chart = fig.add_axes((0.66, 0.2, 0.32, 0.65))
-    _setup_axes(ax_net, model)
+    setup_axes(ax_net, model)
     text = fig.text(0.02, 0.03, "", fontsize=9)
     lines = {c: ax_chart.plot([], [], color=col, label=c)[0]
              for c, col in (("members", "#2c3e50"), ("joins", "#27ae60"), ("exits", "#c0392b"))}
@@ -111,7 +111,7 @@ def animate(params: dict, out: Path, months: int = 120, fps: int = 6, dpi: int =
     def draw(i: int):
         for artist in drawn:
             artist.remove()
-        drawn[:] = _draw_state(ax_net, _FrameView(model, frames[i]), title=True)
+        drawn[:] = draw_state(ax_net, _FrameView(model, frames[i]), title=True)
         months_so_far = np.arange(i + 1)
         for column, line in lines.items():
             line.set_data(months_so_far, series[column].to_numpy()[: i + 1])

@@ -19,6 +19,7 @@ import weakref
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from coalition_sim.population import CORE, EXITED, NETWORK, SECTORS
@@ -121,8 +122,8 @@ def draw_network(ax: Axes, model, title: bool = True) -> None:
         model: a CoalitionModel.
         title: whether to write the month and head counts above the drawing.
     """
-    _setup_axes(ax, model)
-    _draw_state(ax, model, title)
+    setup_axes(ax, model)
+    draw_state(ax, model, title)
 
 
 class NetworkCanvas:
@@ -135,22 +136,21 @@ class NetworkCanvas:
     """
 
     def __init__(self, model, figsize=(7.5, 5.0), dpi: int = 80) -> None:
-        from matplotlib.figure import Figure
-
         self.figure = Figure(figsize=figsize, dpi=dpi)
         self.ax = self.figure.add_axes((0.0, 0.0, 0.74, 0.93))
-        _setup_axes(self.ax, model)
+        setup_axes(self.ax, model)
         self._artists: list = []
 
-    def update(self, model) -> "Figure":  # noqa: F821
+    def update(self, model) -> Figure:
         """Redraw the coalition's current state; returns the figure."""
         for artist in self._artists:
             artist.remove()
-        self._artists = _draw_state(self.ax, model, title=True)
+        self._artists = draw_state(self.ax, model, title=True)
         return self.figure
 
 
-def _setup_axes(ax: Axes, model) -> None:
+def setup_axes(ax: Axes, model) -> None:
+    """The parts of the drawing that never change for a model: limits, no ticks, the legend."""
     ax.set_xlim(-1.35, 1.35)
     ax.set_ylim(-1.25, 1.25)
     ax.set_aspect("equal")
@@ -161,7 +161,7 @@ def _setup_axes(ax: Axes, model) -> None:
     _legend(ax, model)
 
 
-def _draw_state(ax: Axes, model, title: bool) -> list:
+def draw_state(ax: Axes, model, title: bool = True) -> list:
     """Ties, organizations and the backbone as they are now; returns the artists drawn."""
     xy = layout(model)
     n = xy.shape[0]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from coalition_sim.runner import RunResult, RunSpec, run_many, spawn_seeds
 
@@ -174,15 +175,13 @@ class SpreadCanvas:
     """
 
     def __init__(self, spread: Spread, figsize=(8.0, 3.2), dpi: int = 80) -> None:
-        from matplotlib.figure import Figure
-
         self.figure = Figure(figsize=figsize, dpi=dpi)
         ax_survival, ax_members = self.figure.subplots(1, 2)
         plot_spread(ax_survival, ax_members, spread, live_members=[0])
         self.live = ax_members.get_lines()[-1]
         self.figure.tight_layout()
 
-    def update(self, live_members) -> "Figure":  # noqa: F821
+    def update(self, live_members) -> Figure:
         """Show the live run's member counts so far; returns the figure."""
         live_members = np.asarray(live_members, dtype=float)
         self.live.set_data(np.arange(live_members.size), live_members)
