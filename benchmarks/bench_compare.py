@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from coalition_sim.compare import SERIES_KEPT, analyse, make_options, plan_runs
+from coalition_sim.comparison import SERIES_KEPT, analyse, make_options, plan_runs
 from coalition_sim.report import make_figures
 from coalition_sim.runner import run_many
 from coalition_sim.model import CoalitionModel

@@ -30,7 +30,7 @@ _LAZY = {
     "load_results": "coalition_sim.store",
     "run_study": "coalition_sim.study",
     "load_study": "coalition_sim.study",
-    "compare": "coalition_sim.compare",
+    "compare": "coalition_sim.comparison",
     "load_scenario": "coalition_sim.scenario",
     "PRESETS": "coalition_sim.presets",
 }

@@ -675,7 +675,7 @@ def survival_figure(runs: pd.DataFrame, horizon: float = 120, confidence: float 
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(7.4, 4.6), layout="constrained")
+    fig = Figure(figsize=(9.0, 5.8), layout="constrained")
     ax = fig.subplots()
     for name in SETTINGS:
         rows = runs[runs["setting"] == name]
@@ -687,13 +687,20 @@ def survival_figure(runs: pd.DataFrame, horizon: float = 120, confidence: float 
         ax.fill_between(t, low, high, step="post", color=colour, alpha=0.18, linewidth=0)
         ax.step(t, s, where="post", color=colour, lw=2 if name == "grant" else 1.2,
                 label=f"model: {SETTING_LABELS[name]} (n={km.n})")
+    grant = runs[runs["setting"] == "grant"]
+    if len(grant) and (grant["cause"] == "purpose_achieved").any():
+        failing = failures_only(grant)
+        km = analysis.kaplan_meier(failing["lifetime"], failing["censored"], confidence)
+        t, s, _, _ = km.steps(horizon)
+        ax.step(t, s, where="post", color=SETTING_COLOURS["grant"], lw=1.4, ls="--",
+                label="model, grant: failures only (purpose achieved not counted as closing)")
     _published(ax)
     ax.axvline(GRANT_MONTH, color="0.5", lw=0.8, ls=":")
     ax.set(xlabel="months since the coalition formed", ylabel="share of coalitions still running",
            xlim=(0, horizon), ylim=(0, 1.02),
            title=f"Calibration: model survival ({confidence:.0%} bands) vs published figures")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=7.5, loc="lower left")
+    ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, frameon=False)
     return fig
 
 

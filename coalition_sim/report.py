@@ -147,7 +147,7 @@ def loss_figure(result) -> Figure:
         ax.text(0.5, 0.5, "Only one option: nothing to compare.", ha="center", transform=ax.transAxes)
         ax.set_axis_off()
         return fig
-    from coalition_sim.compare import OUTCOME, paired
+    from coalition_sim.comparison import OUTCOME, paired
 
     wide = paired(result.runs, OUTCOME, [best, second])
     diff = (wide[best] - wide[second]).to_numpy()
@@ -264,7 +264,7 @@ def headline(result) -> str:
     second = result.runner_up
     if second is not None:
         r2 = result.ranking.set_index("option")
-        from coalition_sim.compare import OUTCOME, paired
+        from coalition_sim.comparison import OUTCOME, paired
 
         wide = paired(result.runs, OUTCOME, [best, second])
         lose = float((wide[best] < wide[second]).mean()) if len(wide) else math.nan
@@ -367,7 +367,7 @@ def loss_section(result, figures) -> str:
     if second is None:
         return ""
     rule = result.loss_rule
-    from coalition_sim.compare import OUTCOME, paired
+    from coalition_sim.comparison import OUTCOME, paired
 
     wide = paired(result.runs, OUTCOME, [best, second])
     diff = (wide[best] - wide[second]).to_numpy()

@@ -11,11 +11,11 @@ Files are read with :mod:`tomllib` only (no code runs from input). A mistake get
 one line naming the file, the line where it can be found, the field path
 (``organizations[3].capacity``; indices count from 0) and what is allowed.
 
-Alignment ``a`` is the model's own measure, 1 - distance to the shared purpose /
-diameter of the goal space: an organization with alignment ``a`` is placed at
-distance ``(1 - a) * sqrt(dims)`` from the purpose (the centre of the goal
-space) in a randomly drawn direction that keeps it inside the space. The
-farthest corner has alignment 0.5, so alignment lies in [0.5, 1].
+Alignment ``a`` is the model's own measure (``CoalitionModel.alignment``): 1 at the
+shared purpose, 0 at the point of the goal space farthest from it. An organization
+with alignment ``a`` is placed at distance ``(1 - a) * sqrt(dims) / 2`` from the
+purpose (the centre of the goal space) in a randomly drawn direction that keeps it
+inside the space.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def _param_field(name: str) -> Field:
 UNIT = Field(0.0, 1.0)
 FIELDS = {
     "capacity": Field(0.0, 100.0, low_open=True),
-    "alignment": Field(0.5, 1.0),
+    "alignment": Field(0.0, 1.0),
     "position": UNIT,
     "tolerance": _param_field("tolerance"),
     "skills": UNIT,
@@ -79,7 +79,7 @@ FIELDS = {
 }
 """Allowed values of scenario fields that are not model parameters."""
 
-ORG_DEFAULTS = {"capacity": 1.0, "alignment": 0.9, "tolerance": PARAMETERS["tolerance"].default,
+ORG_DEFAULTS = {"capacity": 1.0, "alignment": 0.8, "tolerance": PARAMETERS["tolerance"].default,
                 "patience": PARAMETERS["patience"].default, "energy": PARAMETERS["initial_energy"].default}
 """Values an organization gets when the file leaves them out."""
 
@@ -333,14 +333,16 @@ class Scenario:
 
 
 def place(rng: np.random.Generator, purpose: np.ndarray, alignment: float) -> np.ndarray:
-    """A position at distance (1 - alignment) * sqrt(dims) from ``purpose``, inside [0, 1]^dims.
+    """A position whose model alignment is ``alignment``, inside [0, 1]^dims.
 
-    The direction is drawn uniformly on the sphere; directions that would leave
-    the goal space are redrawn (a few times, then the direction of a random corner,
-    which always fits since alignment >= 0.5).
+    Its distance from the purpose is (1 - alignment) times the distance from the
+    purpose to the farthest point of the goal space (sqrt(dims) / 2 for a centred
+    purpose). The direction is drawn uniformly on the sphere; directions that would
+    leave the goal space are redrawn (a few times, then the direction of a random
+    corner, which always fits).
     """
     dims = purpose.size
-    radius = (1.0 - alignment) * math.sqrt(dims)
+    radius = (1.0 - alignment) * float(np.sqrt((np.maximum(purpose, 1.0 - purpose) ** 2).sum()))
     for _ in range(50):
         u = rng.normal(size=dims)
         norm = float(np.linalg.norm(u))

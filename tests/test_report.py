@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from coalition_sim import cli
-from coalition_sim.compare import compare
+from coalition_sim.comparison import compare
 from coalition_sim.scenario import parse_scenario
 
 SCENARIO = """\

@@ -26,7 +26,7 @@ horizon = 24
 name = "A"
 sector = "nonprofit"
 capacity = 2.0
-alignment = 0.9
+alignment = 0.8
 tolerance = 0.3
 
 [[organizations]]
@@ -83,8 +83,10 @@ def test_sample_builds_the_population_the_file_describes():
     assert [SECTORS[s] for s in pop.sector] == ["nonprofit", "business", "community", "academia"]
     assert pop.capacity[0] == 2.0 and 0.5 <= pop.capacity[1] <= 1.5
     np.testing.assert_allclose(pop.position[1], [0.2, 0.7])
-    # alignment a -> distance (1 - a) * sqrt(dims) from the purpose
-    assert math.dist(pop.position[0], pop.purpose) == pytest.approx(0.1 * math.sqrt(2))
+    # alignment a -> distance (1 - a) * sqrt(dims) / 2 from the purpose: the model's alignment
+    assert math.dist(pop.position[0], pop.purpose) == pytest.approx(0.2 * math.sqrt(2) / 2)
+    model = CoalitionModel(population=pop, seed=0)
+    assert model.alignment(np.array([0]))[0] == pytest.approx(0.8)
     assert pop.skills[1, 4] == 0.9  # legal given; the rest from the sector profile
     np.testing.assert_allclose(np.delete(pop.skills[1], 4), np.delete(SECTOR_SKILLS["business"], 4))
     assert pop.trust[0, 1] == pop.trust[1, 0] == 0.9  # between = both ways
@@ -120,16 +122,16 @@ def test_same_generator_same_draw_and_draws_stay_in_range():
         assert d.params["backbone_cut_month"] in (0, 36)
         align = sc.input("organizations[6].alignment").value  # a truncated normal
         assert align.dist == "normal"
-        assert 0.5 <= d.inputs["organizations[6].alignment"] <= 1.0
+        assert 0.0 <= d.inputs["organizations[6].alignment"] <= 1.0
 
 
 def test_alignment_places_inside_the_goal_space_even_far_from_the_purpose():
-    text = GOOD.replace("alignment = 0.9", "alignment = 0.52")
+    text = GOOD.replace("alignment = 0.8", "alignment = 0.04")
     sc = parse_scenario(text)
     for seed in range(20):
         pop, _ = sc.sample(np.random.default_rng(seed))
         assert np.all((pop.position[0] >= 0) & (pop.position[0] <= 1))
-        assert math.dist(pop.position[0], pop.purpose) == pytest.approx(0.48 * math.sqrt(2), abs=1e-9)
+        assert math.dist(pop.position[0], pop.purpose) == pytest.approx(0.96 * math.sqrt(2) / 2, abs=1e-9)
 
 
 def test_line_map_finds_array_tables_and_inline_pairs():
@@ -144,7 +146,7 @@ BAD = [
     # (replace this, with that, expected fragments of the one-line message)
     ('capacity = 2.0', 'capacity = "big"', ["organizations[0].capacity", "line 8", "'big'", "allowed"]),
     ('capacity = 2.0', 'capacity = -1', ["organizations[0].capacity", "out of range", "> 0"]),
-    ('alignment = 0.9', 'alignment = 0.3', ["organizations[0].alignment", "0.5"]),
+    ('alignment = 0.8', 'alignment = 1.3', ["organizations[0].alignment", "out of range", "1"]),
     ('tolerance = 0.3', 'tolrance = 0.3', ["organizations[0].tolrance", "did you mean 'tolerance'"]),
     ('[backbone]', '[backbon]', ["backbon", "did you mean 'backbone'"]),
     ('name = "B"', 'name = "A"', ["organizations[1].name", "duplicate", "'A'"]),

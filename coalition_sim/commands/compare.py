@@ -11,7 +11,7 @@ HELP = "Compare governance options on a scenario file (paired draws) and write a
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The scenario file, the options and how to run and rank them."""
-    from coalition_sim.compare import RANK_RULES
+    from coalition_sim.comparison import RANK_RULES
 
     parser.add_argument("scenario", type=Path, help="scenario file (TOML); start from `coalition-sim scenario template`")
     parser.add_argument("--options", default="consensus,opt-in",
@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Validate everything, run, and write the report (nothing is written on bad input)."""
-    from coalition_sim.compare import compare
+    from coalition_sim.comparison import compare
     from coalition_sim.errors import InputError
 
     if args.workers is not None and args.workers < 1:

@@ -32,8 +32,8 @@ goal_dims = 2            # dimensions of the goal space (1-3); alignment below i
 # --- core members: one block per organization --------------------------------------------
 # sector:     nonprofit, business, government, academia or community
 # capacity:   what it can put in per month; 1 = a typical partner (must be > 0)
-# alignment:  closeness to the shared purpose, 1 = fully aligned, 0.9 = close, 0.75 = far,
-#             0.5 = the farthest possible (or give position = [x, y], each in [0, 1]; purpose = [0.5, 0.5])
+# alignment:  closeness to the shared purpose, 1 = fully aligned, 0.8 = close, 0.5 = far,
+#             0 = the farthest possible (or give position = [x, y], each in [0, 1]; purpose = [0.5, 0.5])
 # tolerance:  how far a plan may be from its own view before it objects (0.01-1.5; typical 0.3)
 # patience:   poor months in a row it tolerates before leaving (1-120)
 # energy:     morale at the start (0.05-1)
@@ -43,7 +43,7 @@ goal_dims = 2            # dimensions of the goal space (1-3); alignment below i
 name = "First Partner"
 sector = "nonprofit"
 capacity = 1.0
-alignment = 0.9
+alignment = 0.8
 tolerance = 0.3
 patience = 12
 skills = { policy = 0.8, communications = 0.6 }
@@ -52,7 +52,7 @@ skills = { policy = 0.8, communications = 0.6 }
 name = "Second Partner"
 sector = "government"
 capacity = [1.0, 2.0]          # not sure: between 1 and 2
-alignment = 0.8
+alignment = 0.6
 tolerance = 0.25
 patience = 18
 
@@ -60,7 +60,7 @@ patience = 18
 name = "Third Partner"
 sector = "community"
 capacity = 0.5
-alignment = {dist = "triangular", low = 0.8, mode = 0.9, high = 0.95}
+alignment = {dist = "triangular", low = 0.6, mode = 0.8, high = 0.9}
 tolerance = 0.35
 patience = 8
 
@@ -69,7 +69,7 @@ patience = 8
 name = "Possible Ally"
 sector = "academia"
 capacity = 0.8
-alignment = 0.85
+alignment = 0.7
 
 # --- trust -------------------------------------------------------------------------------
 [trust]

@@ -23,8 +23,6 @@ conditions under which the recommended option loses to the runner-up
 from __future__ import annotations
 
 import math
-import sys
-import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -618,14 +616,3 @@ def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | N
         return None
     return LossRule(conditions=choice, n=n, support=n / n_rows, loss_rate=k / n, base_rate=base,
                     coverage=k / int(lost.sum()), score=score)
-
-
-class _CallableModule(types.ModuleType):
-    """Importing this submodule makes ``coalition_sim.compare`` name the module, shadowing the
-    lazily exported function; calling the module calls the function, so both spellings work."""
-
-    def __call__(self, *args, **kwargs) -> ComparisonResult:
-        return compare(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
