@@ -45,26 +45,43 @@ def study_spec(runs: int, months: int, seed: int):
 
 
 # ------------------------------------------------------------------ workloads
-def bare_loop(spec) -> float:
-    """The yardstick: the same runs, called directly, nothing kept."""
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished (joined) children, user + system."""
+    import resource
+
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + kids.ru_utime + kids.ru_stime
+
+
+def bare_loop(spec) -> tuple[float, float]:
+    """The yardstick: the same runs, called directly, nothing kept. Returns (wall, CPU) seconds."""
     from coalition_sim import CoalitionModel
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     for run in spec.runs():
-        CoalitionModel(**run.params, seed=run.seed).run(run.steps).summary()
-    return time.perf_counter() - start
+        model = CoalitionModel(**run.params, seed=run.seed).run(run.steps)
+        model.summary()
+        _release(model)
+    return time.perf_counter() - start, cpu_seconds() - cpu
 
 
-def through_runner(spec, workers: int, folder: Path) -> float:
-    """The study through run_study into a fresh store."""
+def _release(model) -> None:
+    """Free the model as the runner does (Mesa 3.3 keeps every model alive otherwise, mesa#3179)."""
+    import mesa
+
+    mesa.Agent._ids.pop(model, None)
+
+
+def through_runner(spec, workers: int, folder: Path) -> tuple[float, float]:
+    """The study through run_study into a fresh store. Returns (wall, CPU incl. workers) seconds."""
     from coalition_sim.study import run_study
 
     store = folder / f"runner-{workers}-{spec.master_seed}-{time.monotonic_ns()}.sqlite"
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     outcome = run_study(spec, store, workers=workers, progress=False)
     elapsed = time.perf_counter() - start
     assert outcome.completed == spec.n_runs and outcome.failed_total == 0
-    return elapsed
+    return elapsed, cpu_seconds() - cpu
 
 
 def child(task: str, runs: int, months: int, workers: int, folder: str) -> None:
@@ -89,7 +106,7 @@ def child(task: str, runs: int, months: int, workers: int, folder: str) -> None:
     else:
         raise SystemExit(f"unknown task {task}")
     # (getrusage's ru_maxrss is no use here: it survives exec, so it reports the driver's peak)
-    print(json.dumps({"seconds": round(time.perf_counter() - start, 2)}))
+    print(json.dumps({"seconds": round(time.perf_counter() - start, 2), "cpu_seconds": round(cpu_seconds(), 2)}))
 
 
 def measured(task: str, runs: int, months: int, workers: int, folder: Path) -> dict:
@@ -121,25 +138,30 @@ def part_ab(runs: int, months: int, folder: Path, parts: set[str]) -> dict:
     """Overhead (a) and scaling (b), in alternating blocks of half the runs."""
     half = runs // 2
     times = {"bare": 0.0, "runner_1": 0.0, "runner_2": 0.0}
+    cpu = dict.fromkeys(times, 0.0)
     orders = [("bare", "runner_1", "runner_2"), ("runner_2", "runner_1", "bare")]
     for block, order in enumerate(orders):
         spec = study_spec(half, months, seed=block)
         for name in order:
             if name == "runner_2" and "b" not in parts:
                 continue
-            if name == "bare":
-                times[name] += bare_loop(spec)
-            else:
-                times[name] += through_runner(spec, int(name[-1]), folder)
-    out = {"runs": 2 * half, "months": months, **{k: round(v, 1) for k, v in times.items()}}
-    out["overhead_pct"] = round(100 * (times["runner_1"] / times["bare"] - 1), 1)
-    print(f"(a) {2 * half} runs x {months} months: bare loop {times['bare']:.1f} s, "
-          f"runner (1 worker, all series stored) {times['runner_1']:.1f} s -> overhead {out['overhead_pct']:+.1f}% "
-          f"(target <= +10%)")
+            wall, used = bare_loop(spec) if name == "bare" else through_runner(spec, int(name[-1]), folder)
+            times[name] += wall
+            cpu[name] += used
+    out = {"runs": 2 * half, "months": months, "wall_s": {k: round(v, 1) for k, v in times.items()},
+           "cpu_s": {k: round(v, 1) for k, v in cpu.items()},
+           "overhead_pct": round(100 * (times["runner_1"] / times["bare"] - 1), 1),
+           "overhead_cpu_pct": round(100 * (cpu["runner_1"] / cpu["bare"] - 1), 1)}
+    print(f"(a) {2 * half} runs x {months} months: bare loop {times['bare']:.1f} s (CPU {cpu['bare']:.1f} s), "
+          f"runner, 1 worker, all series stored {times['runner_1']:.1f} s (CPU {cpu['runner_1']:.1f} s) -> "
+          f"overhead {out['overhead_pct']:+.1f}% wall, {out['overhead_cpu_pct']:+.1f}% CPU (target <= +10%)")
     if "b" in parts:
         out["speedup_2_vs_1"] = round(times["runner_1"] / times["runner_2"], 2)
+        out["cpu_2_vs_1"] = round(cpu["runner_2"] / cpu["runner_1"], 2)
         print(f"(b) 2 workers {times['runner_2']:.1f} s vs 1 worker {times['runner_1']:.1f} s -> "
-              f"{out['speedup_2_vs_1']:.2f}x (target >= 1.7x)")
+              f"{out['speedup_2_vs_1']:.2f}x (target >= 1.7x); CPU used with 2 workers "
+              f"{cpu['runner_2']:.1f} s = {out['cpu_2_vs_1']:.2f}x the 1-worker CPU (the best speed-up free "
+              f"cores could give is 2 / {out['cpu_2_vs_1']:.2f} = {2 / out['cpu_2_vs_1']:.2f}x)")
     return out
 
 
@@ -154,6 +176,7 @@ def part_c(runs: int, months: int, folder: Path) -> dict:
     out = {"runs": runs, "months": months, "runner": ours, "batch_run": theirs,
            "small_runs": small, "runner_small": ours_small, "batch_run_small": theirs_small,
            "speedup": round(theirs["seconds"] / ours["seconds"], 2),
+           "cpu_ratio": round(theirs["cpu_seconds"] / ours["cpu_seconds"], 2),
            "memory_ratio": round(ours["tree_peak_mb"] / theirs["tree_peak_mb"], 3),
            "growth_ratio": round(grow_ours / grow_theirs, 3) if grow_theirs > 0 else None}
     print(f"(c) {runs} runs x {months} months, data every month, 2 processes: runner {ours['seconds']:.1f} s, "
@@ -161,6 +184,8 @@ def part_c(runs: int, months: int, folder: Path) -> dict:
           f"{theirs['seconds']:.1f} s, peak {theirs['tree_peak_mb']:.0f} MB (parent {theirs['parent_peak_mb']:.0f} MB)"
           f" -> {out['speedup']:.2f}x faster (target >= 1.5x), memory {out['memory_ratio']:.2f} of batch_run's "
           f"(target <= 0.20)")
+    print(f"    CPU: runner {ours['cpu_seconds']:.1f} s, batch_run {theirs['cpu_seconds']:.1f} s -> batch_run uses "
+          f"{out['cpu_ratio']:.2f}x the runner's CPU")
     print(f"    growth of the peak from {small} to {runs} runs: runner {grow_ours:.0f} MB, batch_run "
           f"{grow_theirs:.0f} MB -> {out['growth_ratio']} of batch_run's (the rest is the same interpreters, "
           f"numpy, pandas and Mesa loaded in 3 processes on each side)")
