@@ -221,6 +221,8 @@ def test_bad_calibration_files_are_one_line_naming_the_field(tmp_path, capsys, e
     (["--check-preset", "nope"], "nope"),
     (["--check-preset", "community_coalition", "--replications", "3"], "--replications"),
     (["missing.toml"], "cannot read"),
+    ([str(ROOT / "experiments" / "calibration" / "round1.toml"), "--no-run", "--out", "/nonexistent/cal"],
+     "no store to score"),
     (["x.toml", "--confirm", "-1"], "--confirm"),
     (["--check-preset", "community_coalition", "--confirm", "2"], "--confirm"),
 ])

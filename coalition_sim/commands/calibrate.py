@@ -27,7 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, metavar="FILE", nargs="?",
                         help="calibration file, e.g. experiments/calibration/round1.toml")
     parser.add_argument("--out", type=Path, default=None,
-                        help="output folder (default: the file's calibration.out, or results/calibration)")
+                        help="output folder (default: the file's calibration.out, else results/calibration/<name>; "
+                             "results/calibration with --check-preset)")
     parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
     parser.add_argument("--no-run", dest="run", action="store_false",
                         help="score the runs already in the store; run nothing")
@@ -75,6 +76,8 @@ def _score_study(args: argparse.Namespace) -> int:
     spec = calibration.load_calibration(args.file)
     out = args.out or spec.out_dir()
     store = out / "results.sqlite"
+    if not args.run and not store.exists():
+        raise InputError(f"{store}: no store to score; run without --no-run first")
     Store.open(store, spec).close()  # refuses another study's store before anything runs
     if args.run:
         print(f"Calibration '{spec.name}': {spec.n_runs} runs ({len(spec.base_points())} points x "
