@@ -104,7 +104,7 @@ _ALL = (
         name="silos",
         title="Competing silos learn to work together",
         caption=("Thirty organizations that barely trust each other start under an opt-in coordinator. "
-                 "Watch trust climb and strong ties appear as they work side by side on initiatives they chose."),
+                 "Watch mean trust climb from near zero as they work side by side on initiatives they chose."),
         params={"governance": "opt-in", "backbone_strength": 0.7, "initial_trust": 0.05,
                 "alignment_spread": 0.25, "seed": 3},
         story=silos_learn,

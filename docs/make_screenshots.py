@@ -24,8 +24,8 @@ from coalition_sim import PRESETS
 
 OUT = Path(__file__).resolve().parent / "img"
 LOG = None
-MONTHS = {"silos": 60, "backbone-cut": 72, "gridlock": 40, "crisis": 60, "pull": 60}
-"""Month to stop at (a dissolving coalition stops earlier)."""
+MONTHS = {"silos": 60, "backbone-cut": 72, "gridlock": 40, "crisis": 60, "pull": 60, "community_coalition": 72}
+"""Month to stop at (a dissolving coalition stops earlier); other presets stop at 60."""
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
 STEP = re.compile(r"^Step: \d+$")
@@ -73,7 +73,7 @@ def shoot(browser, url: str, name: str) -> Path:
     page.get_by_text(PRESETS[name].caption).wait_for(timeout=30_000)
     page.get_by_role("button", name="▶").click()
     deadline = time.monotonic() + 300
-    while step(page) < MONTHS[name] and time.monotonic() < deadline:
+    while step(page) < MONTHS.get(name, 60) and time.monotonic() < deadline:
         if page.get_by_role("button", name="❚❚").is_disabled():  # the coalition dissolved
             break
         time.sleep(0.2)
