@@ -67,7 +67,7 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
     """Median seconds of a Step press (model step + redraw of every component)."""
     import ipyvuetify as v
 
-    from coalition_sim import live_charts
+    from coalition_sim import app, live_charts
     from coalition_sim.model import CoalitionModel
     from coalition_sim.network_view import NetworkCanvas
 
@@ -90,7 +90,7 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
     network_canvas, charts_canvas = NetworkCanvas(model, dpi=live_charts.DPI), live_charts.ChartsCanvas()
 
     def network():
-        network_canvas.update(model).savefig(io.BytesIO(), format="png")
+        app.svg_bytes(network_canvas.update(model))
 
     network()
     return {
@@ -98,8 +98,7 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
         "page_with_spread": with_spread,
         "model_step": median_seconds(lambda: CoalitionModel(n_orgs=n_orgs, seed=1).step(), repeats),
         "network": median_seconds(network, repeats),
-        "charts": median_seconds(lambda: charts_canvas.update(series).savefig(io.BytesIO(), format="png"),
-                                 repeats),
+        "charts": median_seconds(lambda: app.svg_bytes(charts_canvas.update(series)), repeats),
         "yardstick": median_seconds(lambda: yardstick_chart(series), repeats),
     }
 

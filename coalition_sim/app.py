@@ -5,9 +5,8 @@ page shows a story (preset) with its caption, the coalition as a network, live
 charts, a plain-language event feed, and an "Is this typical?" button that runs
 50 replicates of the current settings in the background.
 
-Everything is drawn with matplotlib through ``solara.FigureMatplotlib`` (as
-Mesa's matplotlib backend does): the Altair backend would fetch vega from a
-CDN, and the page must work with no internet connection (``solara-assets``
+Everything is drawn with matplotlib (as Mesa's matplotlib backend does), sent
+to the browser as SVG images: the Altair backend would fetch vega from a CDN, and the page must work with no internet connection (``solara-assets``
 serves Solara's own scripts). The six charts share one figure with a fixed
 layout (``coalition_sim.live_charts``) rather than six ``make_plot_component``
 figures: that is several times cheaper to redraw each month.
@@ -20,13 +19,16 @@ model and Reset all agree. Change a control, then press Reset to rebuild.
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 import warnings
 import weakref
 from collections import OrderedDict
 
+import matplotlib
 import solara
+from solara.alias import rw
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
@@ -119,18 +121,33 @@ def canvases(model) -> tuple[NetworkCanvas, live_charts.ChartsCanvas]:
         return entry[1], entry[2]
 
 
+def svg_bytes(figure) -> bytes:
+    """The figure as SVG with its text kept as text (no glyph outlines, no raster, no PNG encoding):
+    about a third cheaper than PNG for these figures. The browser draws the text with a local font."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg")
+    return buffer.getvalue()
+
+
+@solara.component
+def FigureSVG(figure, dependencies: list):
+    """Show a matplotlib figure as SVG, redrawn only when ``dependencies`` change
+    (the figures are reused between months, so their identity says nothing)."""
+    image = solara.use_memo(lambda: svg_bytes(figure), dependencies)
+    return rw.Image(value=image, format="svg+xml")
+
+
 def NetworkView(model):
     """The coalition as a network (a stable layout per reset)."""
     network, _ = canvases(model)
-    # The figure object is reused, so tell Solara what changes it (else it keeps the old image).
-    solara.FigureMatplotlib(network.update(model), format="png", dependencies=[model, model.steps])
+    FigureSVG(network.update(model), dependencies=[model, model.steps])
 
 
 def LiveCharts(model):
     """Members, trust, alignment and energy, impact, initiatives, dilution: month by month."""
     _, charts = canvases(model)
-    solara.FigureMatplotlib(charts.update(model.datacollector.get_model_vars_dataframe()), format="png",
-                            dependencies=[model, model.steps])
+    FigureSVG(charts.update(model.datacollector.get_model_vars_dataframe()), dependencies=[model, model.steps])
 
 
 def EventFeed(model):
@@ -177,8 +194,7 @@ def Replicates(model: CoalitionModel):
             solara.Error(f"The replicates failed: {task.exception}")
         if current is not None:
             members = model.datacollector.get_model_vars_dataframe()["members"].to_numpy()
-            solara.FigureMatplotlib(current.update(members), format="png",
-                                    dependencies=[current, model, model.steps])
+            FigureSVG(current.update(members), dependencies=[current, model, model.steps])
             solara.Text(replicates.describe(result[1]))
         elif result is not None:
             solara.Text("The settings changed since the last replicates: press the button again.")
