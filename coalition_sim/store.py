@@ -243,7 +243,7 @@ def read_meta(path: str | Path) -> dict[str, str]:
     if not path.is_file():
         raise InputError(f"{path}: no results store there (run `coalition-sim study FILE` first)")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _reader(path)
         try:
             meta = dict(conn.execute("SELECT key, value FROM meta"))
         finally:
@@ -257,6 +257,14 @@ def read_meta(path: str | Path) -> dict[str, str]:
                          f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION}); delete it (or give "
                          f"another --out) and run the study again")
     return meta
+
+
+def _reader(path: Path) -> sqlite3.Connection:
+    """A connection for reading: read-write when allowed (so SQLite can recover a WAL
+    left by a killed writer and see every committed run), read-only otherwise."""
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        return sqlite3.connect(path, timeout=30)
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
 def provenance() -> dict[str, Any]:
@@ -314,7 +322,7 @@ class Results:
     def _connect(self):
         import contextlib
 
-        return contextlib.closing(sqlite3.connect(f"file:{self.path}?mode=ro", uri=True))
+        return contextlib.closing(_reader(self.path))
 
     @cached_property
     def series(self) -> "pd.DataFrame":
