@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coalition_sim.errors import InputError
+from coalition_sim.fingerprint import model_fingerprint
 from coalition_sim.params import PARAMETERS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -87,12 +88,18 @@ class Store:
         """Refuse ``path`` if it exists and is not this study's store (creates nothing).
 
         Raises:
-            InputError: not a store, or made by a different study.
+            InputError: not a store, or made by a different study or model.
         """
         path = store_file(path)
         if not path.exists():
             return
         existing = read_meta(path)
+        made_with = existing.get("model_fingerprint")
+        if made_with is not None and made_with != model_fingerprint():
+            raise InputError(
+                f"{path} was made by another version of the model (code fingerprint {made_with}, "
+                f"now {model_fingerprint()}); its runs would mix with new ones: delete it to rerun, "
+                f"or give another --out")
         if existing.get("spec_hash") != spec.spec_hash():
             made_by = json.loads(existing.get("spec", "{}")).get("name", "?")
             raise InputError(
@@ -165,6 +172,7 @@ def _create(path: Path, spec: "StudySpec") -> None:
             _schema(conn, columns)
             meta = {"schema_version": SCHEMA_VERSION, "spec": json.dumps(spec.to_dict()),
                     "spec_hash": spec.spec_hash(), "study_text": spec.text,
+                    "model_fingerprint": model_fingerprint(),
                     "description": spec.description, "study_path": spec.path or "",
                     "provenance": json.dumps(provenance())}
             conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
@@ -278,6 +286,7 @@ def provenance() -> dict[str, Any]:
         except PackageNotFoundError:
             libs[lib] = None
     return {"package_version": libs.pop("coalition-sim"), "git_commit": _git_commit(),
+            "model_fingerprint": model_fingerprint(),
             "python": platform.python_version(), **libs, "platform": platform.platform(),
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
 

@@ -174,3 +174,23 @@ def test_every_series_and_every_outcome_can_be_kept_together(tmp_path):
     model = CoalitionModel(seed=int(results.runs.seed[1])).run(6)
     joins = results.series.query("run_id == 1 and variable == 'joins'")["value"].to_numpy()
     np.testing.assert_array_equal(joins, model.datacollector.get_model_vars_dataframe()["joins"].to_numpy(float))
+
+
+def test_a_store_made_by_another_model_is_refused_not_resumed(stored, monkeypatch):
+    spec, folder = stored
+    store = folder / "results.sqlite"
+    Store.check(store, spec)  # same model: resuming is allowed
+    import coalition_sim.store as store_module
+
+    monkeypatch.setattr(store_module, "model_fingerprint", lambda: "0123456789abcdef")
+    with pytest.raises(InputError, match="another version of the model") as err:
+        Store.check(store, spec)
+    assert "\n" not in str(err.value) and "delete it" in str(err.value)
+
+
+def test_the_fingerprint_follows_model_code_only():
+    from coalition_sim.fingerprint import MODEL_MODULES, model_fingerprint
+
+    assert len(model_fingerprint()) == 16
+    assert "model.py" in MODEL_MODULES and "governance" in MODEL_MODULES
+    assert "analysis.py" not in MODEL_MODULES and "app.py" not in MODEL_MODULES
