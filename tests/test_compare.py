@@ -278,7 +278,7 @@ def test_objections_known_answers():
 
     text = SMALL.replace('name = "A"\nsector = "nonprofit"', 'name = "A"\nsector = "nonprofit"\nalignment = 1.0\n'
                          'tolerance = 0.5').replace('name = "C"\nsector = "community"',
-                                                    'name = "C"\nsector = "community"\nalignment = 0.5\n'
+                                                    'name = "C"\nsector = "community"\nalignment = 0.0\n'
                                                     'tolerance = 0.01')
     text += "[initiatives]\nspread = 0.0\n"
     sc = parse_scenario(text)
