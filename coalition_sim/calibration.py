@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +37,7 @@ from scipy import stats
 from coalition_sim import analysis
 from coalition_sim.designs import Design
 from coalition_sim.errors import InputError
+from coalition_sim.toml_input import read_toml
 from coalition_sim.study import StudySpec, parse_study
 
 GRANT_MONTH = 36
@@ -389,15 +389,7 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     Raises:
         InputError: one line naming the file and the field.
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the calibration file ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: malformed TOML: {exc}") from None
+    data, text = read_toml(path, "calibration")
     try:
         return parse_calibration(data, text=text, path=str(path))
     except InputError as exc:

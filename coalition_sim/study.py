@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +23,7 @@ from typing import Any
 from coalition_sim import params as model_params
 from coalition_sim.designs import KINDS, Design, Factor, make_design, run_seeds
 from coalition_sim.errors import InputError
+from coalition_sim.toml_input import read_toml
 from coalition_sim.runner import RunSpec
 
 TOP_KEYS = ("name", "description", "steps", "replications", "master_seed", "store",
@@ -138,15 +138,7 @@ def load_study(path: str | Path) -> StudySpec:
     Raises:
         InputError: one line naming the file and the field (or the TOML line).
     """
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the study file ({exc.strerror})") from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: malformed TOML: {exc}") from None
+    data, text = read_toml(path, "study")
     try:
         return parse_study(data, text=text, path=str(path))
     except InputError as exc:
