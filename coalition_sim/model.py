@@ -171,20 +171,28 @@ class CoalitionModel(mesa.Model):
         """One month, in the order of MODEL.md."""
         if self.cause is not None:
             return
+        self.open_books()
+        self.environment_changes()      # 1. environment
+        self.decide_and_execute()       # 2-4. decide, execute, learn and feel
+        self.lapse()
+        self.relationships()            # 5. relationships
+        self.membership()               # 6. membership
+        self.endurance()                # 7. endurance
+        self.stats = metrics.snapshot(self)
+        self.datacollector.collect(self)
+
+    def open_books(self) -> None:
+        """Start the month's ledger: counts, each organization's benefit and cost."""
         self._new_tally()
         self.benefit[:] = 0.0
         self.cost[:] = 0.0
-        self.environment_changes()
         self.deliberated = []
+
+    def decide_and_execute(self) -> None:
+        """The rule decides on every pending initiative; adopted ones are carried out."""
         for decision in self.rule.decide(self, list(self.pending)):
             self.apply(decision)
         self.deliberate()
-        self.lapse()
-        self.relationships()
-        self.membership()
-        self.endurance()
-        self.stats = metrics.snapshot(self)
-        self.datacollector.collect(self)
 
     def run(self, months: int = 120) -> "CoalitionModel":
         """Step up to ``months`` times (fewer if the coalition dissolves)."""
