@@ -37,7 +37,7 @@ from scipy import stats
 from coalition_sim import analysis
 from coalition_sim.designs import Design
 from coalition_sim.errors import InputError
-from coalition_sim.toml_input import read_toml
+from coalition_sim.toml_input import load_toml
 from coalition_sim.study import StudySpec, parse_study
 
 GRANT_MONTH = 36
@@ -389,11 +389,7 @@ def load_calibration(path: str | Path) -> CalibrationSpec:
     Raises:
         InputError: one line naming the file and the field.
     """
-    data, text = read_toml(path, "calibration")
-    try:
-        return parse_calibration(data, text=text, path=str(path))
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    return load_toml(path, "calibration", parse_calibration)
 
 
 def parse_calibration(data: dict, *, text: str = "", path: str | None = None) -> CalibrationSpec:

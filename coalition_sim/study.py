@@ -23,7 +23,7 @@ from typing import Any
 from coalition_sim import params as model_params
 from coalition_sim.designs import KINDS, Design, Factor, make_design, run_seeds
 from coalition_sim.errors import InputError
-from coalition_sim.toml_input import read_toml
+from coalition_sim.toml_input import load_toml
 from coalition_sim.runner import RunSpec
 
 TOP_KEYS = ("name", "description", "steps", "replications", "master_seed", "store",
@@ -138,11 +138,7 @@ def load_study(path: str | Path) -> StudySpec:
     Raises:
         InputError: one line naming the file and the field (or the TOML line).
     """
-    data, text = read_toml(path, "study")
-    try:
-        return parse_study(data, text=text, path=str(path))
-    except InputError as exc:
-        raise InputError(f"{path}: {exc}") from None
+    return load_toml(path, "study", parse_study)
 
 
 def parse_study(data: dict, *, text: str = "", path: str | None = None) -> StudySpec:

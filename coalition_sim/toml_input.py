@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from coalition_sim.errors import InputError
+
+T = TypeVar("T")
 
 
 def read_toml(path: str | Path, kind: str) -> tuple[dict, str]:
@@ -27,3 +31,16 @@ def read_toml(path: str | Path, kind: str) -> tuple[dict, str]:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"{path}: malformed TOML: {exc}") from None
+
+
+def load_toml(path: str | Path, kind: str, parse: Callable[..., T]) -> T:
+    """Read a TOML file and validate it with ``parse(data, text=..., path=...)``.
+
+    Raises:
+        InputError: one line that starts with the file's path.
+    """
+    data, text = read_toml(path, kind)
+    try:
+        return parse(data, text=text, path=str(path))
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
