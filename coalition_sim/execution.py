@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coalition_sim.goal_space import distances
+
 B0 = -1.0
 """Logit of success for a team with just the capacity needed and middling everything."""
 B_CAP = 1.5
@@ -85,7 +87,7 @@ def success_probability(capacity_ratio: float, coverage: float, trust: float,
 def execute(model, decision) -> Outcome:
     """Run one adopted initiative with its team; draw success from the model's rng."""
     team, blueprint, initiative = decision.participants, decision.blueprint, decision.initiative
-    distance = np.sqrt(((model.position[team] - blueprint) ** 2).sum(axis=1))
+    distance = distances(model.position[team], blueprint)
     work = effort(model.energy[team], distance, model.tolerance[team])
     dilution = float(np.sqrt(((blueprint - initiative.ideal) ** 2).sum()))
     coh = coherence(dilution)

@@ -18,6 +18,7 @@ from coalition_sim.endurance import dissolution_cause
 from coalition_sim.environment import Environment
 from coalition_sim.events import CAUSE_TEXT, EXIT_REASONS, EventLog
 from coalition_sim.execution import execute
+from coalition_sim.goal_space import distances, farthest_distance
 from coalition_sim.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.initiative import LAPSED, ROLES
 from coalition_sim.initiative import ADOPTED as INITIATIVE_ADOPTED
@@ -92,7 +93,7 @@ class CoalitionModel(mesa.Model):
         self.trust = TrustMatrix(pop.trust, self.trust_baseline)
         self.backbone_trust, self.purpose, self.names = pop.backbone_trust, pop.purpose, pop.names
         self.goal_dims = int(self.purpose.size)
-        self.farthest = float(np.sqrt((np.maximum(self.purpose, 1.0 - self.purpose) ** 2).sum()))
+        self.farthest = farthest_distance(self.purpose)
         self._core = self._network = None
         self.initial_members = int(np.count_nonzero(self.status == CORE))
         self.orgs = [Organization(self, i) for i in range(pop.size)]
@@ -142,8 +143,7 @@ class CoalitionModel(mesa.Model):
 
     def alignment(self, idx: np.ndarray) -> np.ndarray:
         """1 at the shared purpose, 0 at the point of the goal space farthest from it."""
-        gap = self.position[idx] - self.purpose
-        return 1.0 - np.sqrt(np.einsum("ij,ij->i", gap, gap)) / self.farthest
+        return 1.0 - distances(self.position[idx], self.purpose) / self.farthest
 
     def cost_relief(self) -> float:
         """Multiplier on meeting and membership costs from the transaction-cost effect."""

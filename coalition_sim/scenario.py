@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from coalition_sim.errors import InputError
+from coalition_sim.goal_space import farthest_distance
 from coalition_sim.initiative import ROLES
 from coalition_sim.params import PARAMETERS, suggest
 from coalition_sim.population import CORE, NETWORK, NETWORK_TRUST_FACTOR, SECTOR_SKILLS, SECTORS, Population
@@ -342,7 +343,7 @@ def place(rng: np.random.Generator, purpose: np.ndarray, alignment: float) -> np
     corner, which always fits).
     """
     dims = purpose.size
-    radius = (1.0 - alignment) * float(np.sqrt((np.maximum(purpose, 1.0 - purpose) ** 2).sum()))
+    radius = (1.0 - alignment) * farthest_distance(purpose)
     for _ in range(50):
         u = rng.normal(size=dims)
         norm = float(np.linalg.norm(u))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from coalition_sim.errors import InputError
+from coalition_sim.goal_space import distances
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.initiative import Initiative
@@ -89,8 +90,7 @@ def make_rule(name: str) -> GovernanceRule:
 
 def tolerance_gaps(model: "CoalitionModel", members: np.ndarray, point: np.ndarray) -> np.ndarray:
     """How far ``point`` lies outside each member's tolerance (<= 0 means acceptable)."""
-    dist = np.sqrt(((model.position[members] - point) ** 2).sum(axis=1))
-    return dist - model.tolerance[members]
+    return distances(model.position[members], point) - model.tolerance[members]
 
 
 def concede(model: "CoalitionModel", members: np.ndarray, draft: np.ndarray,

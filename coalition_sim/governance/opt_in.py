@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from coalition_sim.execution import effort
+from coalition_sim.goal_space import distances
 from coalition_sim.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
 
 DRAFT_NOISE = 0.15
@@ -55,7 +56,7 @@ def invitation_order(model, initiative) -> np.ndarray:
 
 def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np.ndarray:
     """Boolean mask: which invitees choose to join this blueprint."""
-    dist = np.sqrt(((model.position[invited] - blueprint) ** 2).sum(axis=1))
+    dist = distances(model.position[invited], blueprint)
     tol = model.tolerance[invited]
     fit = np.clip(1.0 - dist / tol, 0.0, 1.0)
     energy = model.energy[invited]

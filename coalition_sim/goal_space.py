@@ -1,0 +1,19 @@
+"""Geometry of the goal space [0, 1]^dims: distances, and how far the farthest point lies.
+
+Positions, blueprints, ideals and the shared purpose are points in this space;
+alignment, tolerance checks, effort and closeness are all distances in it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def distances(positions: np.ndarray, point: np.ndarray) -> np.ndarray:
+    """Euclidean distance of each row of ``positions`` (n, dims) to ``point`` (dims,)."""
+    return np.sqrt(((positions - point) ** 2).sum(axis=1))
+
+
+def farthest_distance(purpose: np.ndarray) -> float:
+    """Distance from ``purpose`` to the point of the unit box farthest from it."""
+    return float(np.sqrt((np.maximum(purpose, 1.0 - purpose) ** 2).sum()))
