@@ -309,14 +309,9 @@ def _samples(kind: str, table: dict, factors: list[Factor]) -> int | None:
 def _outcomes(value: Any) -> tuple[str, ...] | None:
     if value is None:
         return None
-    known = outcome_types()
     if not isinstance(value, list) or not value:
         raise InputError("outcomes: must be a non-empty list of summary outcomes (or left out for all)")
-    for i, name in enumerate(value):
-        if name not in known:
-            raise InputError(f"outcomes[{i}]: unknown outcome {name!r}{model_params.suggest(str(name), known)}; "
-                             f"allowed: {', '.join(known)}")
-    return tuple(dict.fromkeys(value))
+    return _known_names(value, outcome_types(), "outcomes", "outcome")
 
 
 def _series(value: Any) -> tuple[str, ...]:
@@ -328,11 +323,16 @@ def _series(value: Any) -> tuple[str, ...]:
         return ()
     if not isinstance(value, list):
         raise InputError("series: must be true (all), false (none) or a list of series names")
-    for i, name in enumerate(value):
-        if name not in SERIES:
-            raise InputError(f"series[{i}]: unknown series {name!r}{model_params.suggest(str(name), SERIES)}; "
-                             f"allowed: {', '.join(SERIES)}")
-    return tuple(dict.fromkeys(value))
+    return _known_names(value, SERIES, "series", "series")
+
+
+def _known_names(names: list, known, field: str, what: str) -> tuple[str, ...]:
+    """The names, deduplicated in order; an unknown one is refused naming its index."""
+    for i, name in enumerate(names):
+        if name not in known:
+            raise InputError(f"{field}[{i}]: unknown {what} {name!r}{model_params.suggest(str(name), known)}; "
+                             f"allowed: {', '.join(known)}")
+    return tuple(dict.fromkeys(names))
 
 
 @lru_cache(maxsize=1)
