@@ -1,4 +1,4 @@
-"""Statistics of a study: survival, endurance, paired contrasts and sensitivity.
+"""Statistics of a study: arms side by side, endurance, paired contrasts, and the whole analysis.
 
 Pure functions on pandas DataFrames shaped like ``load_results(path).runs`` (one
 row per run: its parameters, ``replication``, ``seed``, ``status`` and the model's
@@ -7,16 +7,15 @@ summary outcomes). Nothing here reads or writes files.
 A coalition's lifetime is right-censored at the horizon: a run that ``endured`` is
 ``censored``; any dissolution (collapse, dormancy, purpose achieved) is the event.
 
-- Kaplan-Meier survival with pointwise bands: :func:`kaplan_meier` (``scipy.stats.ecdf``).
-- Log-rank tests between arms: :func:`logrank_test`, :func:`logrank_table`.
-- Restricted mean lifetime (area under the survival curve to the horizon): :func:`restricted_mean`.
+- Survival (in :mod:`coalition_sim.survival`, re-exported here): Kaplan-Meier with pointwise
+  bands (:func:`kaplan_meier`), restricted mean lifetime, log-rank tests; per arm: :func:`logrank_table`.
 - Endurance probability with a seeded bootstrap interval: :func:`endurance_probability`.
 - Arms side by side: :func:`arm_summary`; backbone effect per rule and the paired
   (common-random-numbers) difference between rules: :func:`backbone_effect`,
   :func:`paired_rule_difference`.
-- Sensitivity: Sobol indices for Saltelli designs (:func:`sobol_analysis`), rank
-  correlation and standardized regression coefficients for other designs
-  (:func:`rank_sensitivity`).
+- Sensitivity (in :mod:`coalition_sim.sensitivity`, re-exported here): Sobol indices for
+  Saltelli designs (:func:`sobol_analysis`), rank correlation and standardized regression
+  coefficients for other designs (:func:`rank_sensitivity`).
 - A whole study at once: :func:`analyze_study` (what ``coalition-sim analyze`` prints and writes).
 
     >>> from coalition_sim import load_results
@@ -29,184 +28,21 @@ A coalition's lifetime is right-censored at the horizon: a run that ``endured`` 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
+
+from coalition_sim.sensitivity import (  # noqa: F401  (re-exported: part of the analysis API)
+    SOBOL_BLOCKS, numeric_varied, point_means, rank_sensitivity, saltelli_2010, sobol_analysis)
+from coalition_sim.store import finished  # noqa: F401
+from coalition_sim.survival import (  # noqa: F401
+    LogRank, Survival, _as_bool, _z, censored_data, holm, kaplan_meier, logrank_test, restricted_mean)
 
 EVENT_CAUSES = ("collapse", "dormancy", "purpose_achieved")
 """Causes of dissolution; each counts as the event in survival analysis."""
-
-SOBOL_BLOCKS = ("A", "B")
-"""The base blocks of a Saltelli design; the others are ``AB0``, ``AB1``, ..."""
-
-
-# --------------------------------------------------------------------------- helpers
-def finished(runs: pd.DataFrame) -> pd.DataFrame:
-    """The runs that finished (``status == "ok"``; all runs if there is no status)."""
-    if "status" not in runs:
-        return runs
-    return runs[runs["status"] == "ok"]
-
-
-def _z(confidence: float) -> float:
-    return float(special.ndtri(0.5 + confidence / 2))
-
-
-def _rng(seed: int | np.random.Generator) -> np.random.Generator:
-    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-
-
-def _as_bool(values) -> np.ndarray:
-    return np.asarray(pd.Series(values).astype(bool), dtype=bool)
-
-
-def censored_data(lifetime: Sequence[float], censored: Sequence[bool]) -> stats.CensoredData:
-    """Right-censored lifetimes as ``scipy.stats.CensoredData``."""
-    return stats.CensoredData.right_censored(np.asarray(lifetime, dtype=float), _as_bool(censored))
-
-
-# --------------------------------------------------------------------------- Kaplan-Meier
-@dataclass(frozen=True)
-class Survival:
-    """A Kaplan-Meier survival curve with pointwise confidence band.
-
-    Attributes:
-        times: distinct observed times (events and censorings), increasing.
-        survival: S(t) just after each time (right-continuous steps).
-        low: lower band at each time.
-        high: upper band at each time.
-        n: number of lifetimes.
-        events: number of dissolutions (uncensored lifetimes).
-        confidence: confidence level of the band.
-    """
-
-    times: np.ndarray
-    survival: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    n: int
-    events: int
-    confidence: float
-
-    def at(self, t: float | np.ndarray) -> np.ndarray | float:
-        """S(t): the survival probability at time ``t`` (1 before the first time)."""
-        return _step_at(self.times, self.survival, t)
-
-    def band_at(self, t: float) -> tuple[float, float]:
-        """The confidence band (low, high) at time ``t``."""
-        return float(_step_at(self.times, self.low, t)), float(_step_at(self.times, self.high, t))
-
-    def median(self) -> float:
-        """First time at which S(t) <= 0.5; NaN when the curve never gets there."""
-        below = np.flatnonzero(self.survival <= 0.5)
-        return float(self.times[below[0]]) if below.size else math.nan
-
-    def steps(self, horizon: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """(t, S, low, high) starting at t=0, S=1, extended to ``horizon``: ready for ``step(where="post")``."""
-        t = np.concatenate([[0.0], self.times])
-        cols = [np.concatenate([[1.0], col]) for col in (self.survival, self.low, self.high)]
-        if horizon is not None and horizon > t[-1]:
-            t = np.append(t, horizon)
-            cols = [np.append(col, col[-1]) for col in cols]
-        return (t, *cols)
-
-
-def _step_at(times: np.ndarray, values: np.ndarray, t):
-    idx = np.searchsorted(times, np.asarray(t, dtype=float), side="right") - 1
-    out = np.where(idx >= 0, values[np.clip(idx, 0, None)], 1.0)
-    return float(out) if np.ndim(out) == 0 else out
-
-
-def kaplan_meier(lifetime: Sequence[float], censored: Sequence[bool], confidence: float = 0.95) -> Survival:
-    """Kaplan-Meier estimate of the survival function with a log-log band.
-
-    Args:
-        lifetime: months each coalition lived (the horizon if it endured).
-        censored: True where the coalition was still alive at the horizon.
-        confidence: level of the pointwise band (exponential Greenwood, "log-log").
-
-    Returns:
-        The survival curve; the band is [S, S] where S is 0 or 1 (the formula is undefined there).
-    """
-    if len(np.asarray(lifetime)) == 0:
-        raise ValueError("kaplan_meier needs at least one lifetime")
-    data = censored_data(lifetime, censored)
-    sf = stats.ecdf(data).sf
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        band = sf.confidence_interval(confidence, method="log-log")
-    p = np.asarray(sf.probabilities, dtype=float)
-    low, high = np.asarray(band.low.probabilities, float), np.asarray(band.high.probabilities, float)
-    undefined = ~np.isfinite(low) | ~np.isfinite(high)
-    low, high = np.where(undefined, p, low), np.where(undefined, p, high)
-    return Survival(times=np.asarray(sf.quantiles, dtype=float), survival=p, low=low, high=high,
-                    n=len(np.asarray(lifetime)), events=int((~_as_bool(censored)).sum()), confidence=confidence)
-
-
-def restricted_mean(lifetime: Sequence[float], censored: Sequence[bool], horizon: float,
-                    confidence: float = 0.95) -> tuple[float, float, float]:
-    """Restricted mean lifetime: the area under the Kaplan-Meier curve from 0 to ``horizon``.
-
-    The interval uses the standard variance estimate
-    ``sum_j A_j^2 d_j / (n_j (n_j - d_j))`` over event times ``t_j <= horizon``,
-    where ``A_j`` is the area under the curve from ``t_j`` to the horizon.
-
-    Returns:
-        (estimate, low, high) in the lifetimes' unit (months).
-    """
-    life = np.asarray(lifetime, dtype=float)
-    dead = ~_as_bool(censored)
-    times = np.unique(life[dead & (life <= horizon)])
-    at_risk = np.array([(life >= t).sum() for t in times], dtype=float)
-    deaths = np.array([((life == t) & dead).sum() for t in times], dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        surv = np.cumprod(1 - deaths / at_risk)
-    edges = np.concatenate([[0.0], times, [horizon]])
-    heights = np.concatenate([[1.0], surv])
-    pieces = heights * np.diff(edges)
-    estimate = float(pieces.sum())
-    tail = np.cumsum(pieces[::-1])[::-1][1:]  # area from each event time to the horizon
-    with np.errstate(divide="ignore", invalid="ignore"):
-        terms = np.where(at_risk > deaths, tail**2 * deaths / (at_risk * (at_risk - deaths)), 0.0)
-    half = _z(confidence) * math.sqrt(float(terms.sum()))
-    return estimate, max(estimate - half, 0.0), min(estimate + half, float(horizon))
-
-
-# --------------------------------------------------------------------------- log-rank
-@dataclass(frozen=True)
-class LogRank:
-    """Result of a two-sample log-rank test.
-
-    Attributes:
-        statistic: signed z statistic (positive: the first sample dissolves faster than expected).
-        pvalue: two-sided p-value (1.0 when neither sample has a dissolution).
-    """
-
-    statistic: float
-    pvalue: float
-
-
-def logrank_test(life_a, censored_a, life_b, censored_b) -> LogRank:
-    """Two-sided log-rank test that two samples of censored lifetimes share one survival curve."""
-    if _as_bool(censored_a).all() and _as_bool(censored_b).all():
-        return LogRank(0.0, 1.0)  # no events anywhere: identical curves at S = 1
-    res = stats.logrank(censored_data(life_a, censored_a), censored_data(life_b, censored_b))
-    return LogRank(float(res.statistic), float(res.pvalue))
-
-
-def holm(pvalues: Sequence[float]) -> np.ndarray:
-    """Holm's step-down adjustment of a family of p-values (controls the family-wise error)."""
-    p = np.asarray(pvalues, dtype=float)
-    order = np.argsort(p)
-    m = len(p)
-    adjusted = np.maximum.accumulate(np.minimum((m - np.arange(m)) * p[order], 1.0))
-    out = np.empty(m)
-    out[order] = adjusted
-    return out
 
 
 def logrank_table(runs: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -267,7 +103,7 @@ def bootstrap_mean(values: Sequence[float], confidence: float = 0.95, n_resample
     if np.ptp(x) == 0:
         return float(x.mean()), math.nan, math.nan
     res = stats.bootstrap((x,), np.mean, confidence_level=confidence, n_resamples=n_resamples,
-                          method="percentile", vectorized=True, rng=_rng(seed))
+                          method="percentile", vectorized=True, rng=np.random.default_rng(seed))
     return float(x.mean()), float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
@@ -436,156 +272,6 @@ def paired_rule_difference(runs: pd.DataFrame, rule: str = "governance", level: 
                 row.update(only_rule=int((yb & ~xb).sum()), only_reference=int((xb & ~yb).sum()))
             rows.append(row)
     return pd.DataFrame(rows)
-
-
-# --------------------------------------------------------------------------- sensitivity
-def numeric_varied(runs: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
-    """The candidate columns that are numeric and take more than one value."""
-    return [c for c in candidates if c in runs and pd.api.types.is_numeric_dtype(runs[c])
-            and not pd.api.types.is_bool_dtype(runs[c]) and runs[c].nunique() > 1]
-
-
-def point_means(runs: pd.DataFrame, outcome: str, columns: Sequence[str] = ()) -> pd.DataFrame:
-    """Mean outcome per design point (over its finished replications), with the point's columns."""
-    ok = finished(runs)
-    keep = ["point_id", *[c for c in columns if c in ok]]
-    first = ok.groupby("point_id", sort=True)[keep[1:]].first() if len(keep) > 1 else None
-    mean = ok.groupby("point_id", sort=True)[outcome].agg(lambda v: float(np.mean(v.astype(float))))
-    out = mean.rename(outcome).to_frame()
-    if first is not None:
-        out = out.join(first)
-    return out.reset_index()
-
-
-def _sobol_blocks(runs: pd.DataFrame, outcome: str, candidates: Sequence[str]):
-    """Per-point means arranged as (f_A, f_B, [f_AB_i], names), rows aligned across blocks."""
-    blocks = runs.drop_duplicates("point_id").set_index("point_id")["sobol_block"].astype(str)
-    ab = sorted((b for b in blocks.unique() if b.startswith("AB")), key=lambda b: int(b[2:]))
-    if not {"A", "B"} <= set(blocks) or not ab:
-        raise ValueError("a Sobol analysis needs the blocks A, B and AB0.. (sobol_block column)")
-    means = point_means(runs, outcome, candidates).set_index("point_id")
-    order = {b: blocks[blocks == b].index.sort_values() for b in ["A", "B", *ab]}
-    n = len(order["A"])
-    if any(len(ix) != n for ix in order.values()):
-        raise ValueError("Sobol blocks have different sizes; is the study finished?")
-    table = {b: means.reindex(ix) for b, ix in order.items()}
-    complete = np.logical_and.reduce([t[outcome].notna().to_numpy() for t in table.values()])
-    table = {b: t[complete] for b, t in table.items()}
-    names = []
-    for i, b in enumerate(ab):
-        moved = [c for c in candidates if c in table[b]
-                 and np.allclose(table[b][c].to_numpy(float), table["B"][c].to_numpy(float))
-                 and not np.allclose(table[b][c].to_numpy(float), table["A"][c].to_numpy(float))]
-        names.append(moved[0] if len(moved) == 1 else f"parameter {i}")
-    values = {b: t[outcome].to_numpy(float) for b, t in table.items()}
-    return values["A"], values["B"], np.stack([values[b] for b in ab]), names
-
-
-def _saltelli(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
-    """First- then total-order indices via ``scipy.stats.sobol_indices`` (dict form).
-
-    SciPy insists on a power-of-two base size; when failed points were dropped the
-    same estimator (Saltelli et al. 2010, Table 2 b and f, mean-centred) is computed here.
-    """
-    n = f_a.size
-    if n & (n - 1) == 0:
-        res = stats.sobol_indices(func={"f_A": f_a[None, :], "f_B": f_b[None, :], "f_AB": f_ab[:, None, :]}, n=n)
-        return np.concatenate([np.atleast_1d(res.first_order), np.atleast_1d(res.total_order)])
-    return saltelli_2010(f_a, f_b, f_ab)
-
-
-def saltelli_2010(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndarray:
-    """Saltelli (2010) estimators of first- and total-order indices, as SciPy computes them.
-
-    Args:
-        f_a: outputs on block A, shape (n,).
-        f_b: outputs on block B, shape (n,).
-        f_ab: outputs on blocks AB_i, shape (d, n).
-
-    Returns:
-        The d first-order indices followed by the d total-order indices (0 for a constant output).
-    """
-    mean = np.mean([f_a, f_b])
-    f_a, f_b, f_ab = f_a - mean, f_b - mean, f_ab - mean
-    var = np.var([f_a, f_b])
-    if var == 0:
-        return np.zeros(2 * f_ab.shape[0])
-    first = np.mean(f_b * (f_ab - f_a), axis=-1) / var
-    total = 0.5 * np.mean((f_a - f_ab) ** 2, axis=-1) / var
-    return np.concatenate([first, total])
-
-
-def sobol_analysis(runs: pd.DataFrame, outcome: str = "endured", names: Sequence[str] | None = None,
-                   candidates: Sequence[str] = (), confidence: float = 0.95, n_resamples: int = 999,
-                   seed: int = 0) -> pd.DataFrame:
-    """First- and total-order Sobol indices of a Saltelli study, with seeded bootstrap intervals.
-
-    The design (contracts.md): blocks A, B and AB_i (A with column i from B), tagged in
-    ``sobol_block``, rows aligned by point_id order within each block. Each point's
-    outcome is its mean over replications; a point with no finished run is dropped
-    from every block. The parameter of AB_i is ``names[i]`` or, if not given, the one
-    candidate column whose values in AB_i equal B's.
-
-    Returns:
-        One row per parameter: parameter, S1, S1_low, S1_high, ST, ST_low, ST_high, n_base.
-    """
-    f_a, f_b, f_ab, found = _sobol_blocks(runs, outcome, candidates)
-    names = list(names) if names is not None else found
-    d = f_ab.shape[0]
-    point = _saltelli(f_a, f_b, f_ab)
-    idx = np.arange(f_a.size)
-    res = stats.bootstrap((idx,), lambda i: _saltelli(f_a[i], f_b[i], f_ab[:, i]), vectorized=False,
-                          n_resamples=n_resamples, confidence_level=confidence, method="percentile",
-                          rng=_rng(seed))
-    low, high = res.confidence_interval.low, res.confidence_interval.high
-    return pd.DataFrame({"parameter": names[:d], "S1": point[:d], "S1_low": low[:d], "S1_high": high[:d],
-                         "ST": point[d:], "ST_low": low[d:], "ST_high": high[d:], "n_base": f_a.size})
-
-
-def rank_sensitivity(runs: pd.DataFrame, outcome: str, names: Sequence[str], confidence: float = 0.95,
-                     n_resamples: int = 999, seed: int = 0) -> pd.DataFrame:
-    """Sensitivity for Latin hypercube (or any space-filling) studies.
-
-    Per design point (mean outcome over replications): Spearman's rank correlation
-    with a Fisher-z interval (Bonett-Wright standard error), and standardized
-    regression coefficients (z-scored linear regression) with a seeded bootstrap
-    interval; ``r2`` says how much of the variance the linear model explains (SRCs
-    mean little when it is low).
-
-    Returns:
-        One row per parameter: parameter, rho, rho_low, rho_high, src, src_low, src_high, r2, n_points.
-    """
-    table = point_means(runs, outcome, names).dropna()
-    x = table[list(names)].to_numpy(float)
-    y = table[outcome].to_numpy(float)
-    n = len(y)
-    z = _z(confidence)
-    rows = []
-    for j, name in enumerate(names):
-        rho = float(stats.spearmanr(x[:, j], y).statistic) if np.ptp(y) > 0 else 0.0
-        half = z * math.sqrt((1 + rho * rho / 2) / (n - 3)) if n > 3 else math.inf
-        r = math.atanh(max(min(rho, 0.999999), -0.999999))
-        rows.append({"parameter": name, "rho": rho, "rho_low": math.tanh(r - half), "rho_high": math.tanh(r + half)})
-    src, r2 = _src(x, y)
-    boot = stats.bootstrap((np.arange(n),), lambda i: _src(x[i], y[i])[0], vectorized=False,
-                           n_resamples=n_resamples, confidence_level=confidence, method="percentile",
-                           rng=_rng(seed))
-    out = pd.DataFrame(rows)
-    out["src"], out["src_low"], out["src_high"] = src, boot.confidence_interval.low, boot.confidence_interval.high
-    out["r2"], out["n_points"] = r2, n
-    return out
-
-
-def _src(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Standardized regression coefficients and R^2 of y on x."""
-    sx, sy = x.std(axis=0), y.std()
-    if sy == 0:
-        return np.zeros(x.shape[1]), 0.0
-    xs = (x - x.mean(axis=0)) / np.where(sx > 0, sx, 1.0)
-    ys = (y - y.mean()) / sy
-    beta, *_ = np.linalg.lstsq(xs, ys, rcond=None)
-    r2 = 1 - float(np.mean((ys - xs @ beta) ** 2))
-    return beta, r2
 
 
 # --------------------------------------------------------------------------- a whole study

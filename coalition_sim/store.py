@@ -305,6 +305,14 @@ def _git_commit() -> str | None:
 
 
 # ---------------------------------------------------------------------- reading
+def finished(runs: "pd.DataFrame") -> "pd.DataFrame":
+    """The runs that finished (``status == "ok"``; all runs if there is no status)."""
+    if "status" not in runs:
+        return runs
+    return runs[runs["status"] == "ok"]
+
+
+
 class Results:
     """A study's results as pandas DataFrames (series and exits load on first use).
 
