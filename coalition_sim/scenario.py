@@ -34,30 +34,10 @@ from coalition_sim.goal_space import farthest_distance
 from coalition_sim.initiative import ROLES
 from coalition_sim.params import PARAMETERS, suggest
 from coalition_sim.population import CORE, NETWORK, NETWORK_TRUST_FACTOR, SECTOR_SKILLS, SECTORS, Population
+from coalition_sim.toml_input import line_map, locate  # noqa: F401  (line_map re-exported)
+from coalition_sim.uncertain import DIST_KEYS, UNCERTAIN_HELP, Field, Uncertain
 
 # ---------------------------------------------------------------------------- fields
-
-
-@dataclass(frozen=True)
-class Field:
-    """What a numeric field allows: ``low <= x <= high`` (``low < x`` if open)."""
-
-    low: float
-    high: float
-    integer: bool = False
-    low_open: bool = False
-
-    def contains(self, x: float) -> bool:
-        """True if ``x`` is allowed."""
-        above = x > self.low if self.low_open else x >= self.low
-        return above and x <= self.high and (not self.integer or float(x).is_integer())
-
-    def allowed(self) -> str:
-        """Plain description, e.g. 'a number > 0 and <= 100'."""
-        kind = "a whole number" if self.integer else "a number"
-        low = f"> {self.low:g}" if self.low_open else f">= {self.low:g}"
-        high = "" if self.high == math.inf else f" and <= {self.high:g}"
-        return f"{kind} {low}{high}"
 
 
 def _param_field(name: str) -> Field:
@@ -108,82 +88,7 @@ NOT_IN_MODEL_TABLE = ("n_orgs", "network_ratio", "n_sectors", "capacity_inequali
                       "alignment_spread", "tolerance", "initial_trust", "initial_energy", "patience",
                       "governance", *SECTION_PARAMS["backbone"].values(), *SECTION_PARAMS["initiatives"].values())
 """Model parameters a scenario sets elsewhere (or that the options set), not in [model]."""
-DIST_KEYS = {"uniform": ("low", "high"), "normal": ("mean", "sd"), "triangular": ("low", "mode", "high"),
-             "loguniform": ("low", "high"), "choice": ("values", "weights")}
-"""Distribution tables and their keys (choice's weights are optional)."""
-UNCERTAIN_HELP = "a number, a range [low, high], or a table such as {dist=\"normal\", mean=.., sd=..}"
-TRUNCATION_TRIES = 100
-"""Redraws of a normal value outside its field before it is clipped."""
-
 # ---------------------------------------------------------------------------- uncertain numbers
-
-
-@dataclass(frozen=True)
-class Uncertain:
-    """A number that may be uncertain: fixed, or drawn from a distribution.
-
-    Attributes:
-        dist: 'fixed', 'uniform', 'normal', 'triangular', 'loguniform' or 'choice'.
-        args: the distribution's parameters (value for fixed).
-        field: the allowed values; draws are kept inside it.
-    """
-
-    dist: str
-    args: tuple
-    field: Field
-
-    @property
-    def fixed(self) -> bool:
-        """True when there is nothing to draw."""
-        return self.dist == "fixed"
-
-    def draw(self, rng: np.random.Generator) -> float:
-        """One value (consumes no randomness when fixed)."""
-        if self.fixed:
-            return self.args[0]
-        x = self._raw(rng)
-        if self.dist == "normal":
-            for _ in range(TRUNCATION_TRIES):
-                if self.field.contains(round(x) if self.field.integer else x):
-                    break
-                x = self._raw(rng)
-        if self.field.integer:
-            x = round(x)
-        return float(min(max(x, self.field.low), self.field.high)) if not self.field.integer else int(
-            min(max(x, math.ceil(self.field.low)), self.field.high))
-
-    def _raw(self, rng: np.random.Generator) -> float:
-        a = self.args
-        if self.dist == "uniform":
-            if self.field.integer:
-                return float(rng.integers(math.ceil(a[0]), math.floor(a[1]) + 1))
-            return float(rng.uniform(a[0], a[1]))
-        if self.dist == "normal":
-            return float(rng.normal(a[0], a[1]))
-        if self.dist == "triangular":
-            return float(rng.triangular(*a)) if a[0] < a[2] else float(a[0])
-        if self.dist == "loguniform":
-            return float(math.exp(rng.uniform(math.log(a[0]), math.log(a[1]))))
-        values, weights = a
-        return float(values[int(rng.choice(len(values), p=weights))])
-
-    def describe(self) -> str:
-        """Plain language, e.g. 'between 0.2 and 0.5'."""
-        a = self.args
-        return {
-            "fixed": lambda: f"{a[0]:g}",
-            "uniform": lambda: f"between {a[0]:g} and {a[1]:g}",
-            "normal": lambda: f"about {a[0]:g} (sd {a[1]:g})",
-            "triangular": lambda: f"{a[0]:g} to {a[2]:g}, most likely {a[1]:g}",
-            "loguniform": lambda: f"between {a[0]:g} and {a[1]:g} (log scale)",
-            "choice": lambda: "one of " + ", ".join(f"{v:g}" for v in a[0]),
-        }[self.dist]()
-
-    def lowest(self) -> float:
-        """The smallest value a draw can take."""
-        if self.dist == "choice":
-            return min(self.args[0])
-        return self.field.low if self.dist == "normal" else self.args[0]
 
 
 # ---------------------------------------------------------------------------- the scenario
@@ -653,56 +558,3 @@ def _show(value: Any) -> str:
             float: "a number"}.get(type(value), type(value).__name__)
     shown = repr(value)
     return f"{shown[:60]}{'...' if len(shown) > 60 else ''} ({kind})" if value is not None else "nothing"
-
-
-# ---------------------------------------------------------------------------- line numbers
-
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\"']+)\s*=")
-
-
-def line_map(text: str) -> dict[str, int]:
-    """Best-effort map from field path to the line (1-based) where it is written."""
-    found: dict[str, int] = {}
-    counts: dict[str, int] = {}
-    prefix, array_path, element = "", None, 0
-    for no, line in enumerate(text.splitlines(), 1):
-        stripped = line.split("#", 1)[0].strip() if '"' not in line else line.strip()
-        header = _HEADER.match(line)
-        if header:
-            name = header.group(2).replace('"', "").replace("'", "").strip()
-            if header.group(1) == "[[":
-                counts[name] = counts.get(name, -1) + 1
-                prefix = f"{name}[{counts[name]}]"
-                found.setdefault(name, no)
-            else:
-                prefix = name
-            found.setdefault(prefix, no)
-            array_path = None
-            continue
-        if array_path and stripped.startswith("{"):
-            found.setdefault(f"{array_path}[{element}]", no)
-            element += 1
-        key = _KEY.match(line)
-        if key and not stripped.startswith("{"):
-            path = f"{prefix}.{key.group(1).strip(chr(34))}" if prefix else key.group(1)
-            found.setdefault(path, no)
-            rest = line.split("=", 1)[1]
-            array_path, element = (path, 0) if rest.count("[") > rest.count("]") else (None, 0)
-            if array_path is None and rest.strip().startswith("[{"):
-                found.setdefault(f"{path}[0]", no)
-        if array_path and stripped.startswith("]"):
-            array_path = None
-    return found
-
-
-def locate(lines: dict[str, int], path: str) -> int | None:
-    """The line of ``path``, or of its nearest ancestor written in the file."""
-    while path:
-        if path in lines:
-            return lines[path]
-        cut = max(path.rfind("."), path.rfind("["))
-        if cut <= 0:
-            return None
-        path = path[:cut]
-    return None

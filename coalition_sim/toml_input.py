@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -44,3 +45,55 @@ def load_toml(path: str | Path, kind: str, parse: Callable[..., T]) -> T:
         return parse(data, text=text, path=str(path))
     except InputError as exc:
         raise InputError(f"{path}: {exc}") from None
+
+
+# ------------------------------------------------------------ where a field is in the file
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-\"' ]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-.\"']+)\s*=")
+
+
+def line_map(text: str) -> dict[str, int]:
+    """Best-effort map from field path to the line (1-based) where it is written."""
+    found: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    prefix, array_path, element = "", None, 0
+    for no, line in enumerate(text.splitlines(), 1):
+        stripped = line.split("#", 1)[0].strip() if '"' not in line else line.strip()
+        header = _HEADER.match(line)
+        if header:
+            name = header.group(2).replace('"', "").replace("'", "").strip()
+            if header.group(1) == "[[":
+                counts[name] = counts.get(name, -1) + 1
+                prefix = f"{name}[{counts[name]}]"
+                found.setdefault(name, no)
+            else:
+                prefix = name
+            found.setdefault(prefix, no)
+            array_path = None
+            continue
+        if array_path and stripped.startswith("{"):
+            found.setdefault(f"{array_path}[{element}]", no)
+            element += 1
+        key = _KEY.match(line)
+        if key and not stripped.startswith("{"):
+            path = f"{prefix}.{key.group(1).strip(chr(34))}" if prefix else key.group(1)
+            found.setdefault(path, no)
+            rest = line.split("=", 1)[1]
+            array_path, element = (path, 0) if rest.count("[") > rest.count("]") else (None, 0)
+            if array_path is None and rest.strip().startswith("[{"):
+                found.setdefault(f"{path}[0]", no)
+        if array_path and stripped.startswith("]"):
+            array_path = None
+    return found
+
+
+def locate(lines: dict[str, int], path: str) -> int | None:
+    """The line of ``path``, or of its nearest ancestor written in the file."""
+    while path:
+        if path in lines:
+            return lines[path]
+        cut = max(path.rfind("."), path.rfind("["))
+        if cut <= 0:
+            return None
+        path = path[:cut]
+    return None
