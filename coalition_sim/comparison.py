@@ -33,6 +33,7 @@ import pandas as pd
 
 from coalition_sim.errors import InputError
 from coalition_sim.params import check_value, suggest
+from coalition_sim.loss_rules import Condition, LossRule, find_loss_rule  # noqa: F401  (part of the result API)
 from coalition_sim.scenario import Draw, Scenario, load_scenario
 
 RANK_RULES = ("impact", "worst-case", "regret")
@@ -42,13 +43,6 @@ OUTCOME = "total_impact"
 WORST_CASE_QUANTILE = 0.1
 """The 'worst case' is this quantile of impact across the uncertain draws."""
 CONFIDENCE = 0.95
-RULE_MIN_SUPPORT = 0.05
-"""A loss rule must hold in at least this share of draws (and in at least RULE_MIN_N draws)."""
-RULE_MIN_N = 8
-RULE_DEPTH2_GAIN = 0.1
-"""A two-condition rule is preferred only if it raises the best single rule's score by this fraction."""
-RULE_QUANTILES = np.linspace(0.05, 0.95, 19)
-"""Candidate thresholds: these quantiles of each uncertain input."""
 OBJECTION_SAMPLES = 200
 """Ideal plans drawn per replication to estimate how often each organization objects."""
 SERIES_KEPT = ("members",)
@@ -484,135 +478,3 @@ def rank_options(wide: pd.DataFrame, rule: str = "impact", quantile: float = WOR
     table = table.sort_values(["score", "mean"], ascending=False, kind="stable").reset_index(drop=True)
     table["rank"] = np.arange(1, len(table) + 1)
     return table
-
-
-# ---------------------------------------------------------------------------- when the winner loses
-
-
-@dataclass(frozen=True)
-class Condition:
-    """``feature`` below (or at/above) ``threshold``."""
-
-    feature: str
-    below: bool
-    threshold: float
-    label: str = ""
-
-    def holds(self, x: pd.DataFrame) -> np.ndarray:
-        """Mask of rows where the condition holds."""
-        v = x[self.feature].to_numpy(dtype=float)
-        return v < self.threshold if self.below else v >= self.threshold
-
-    def text(self) -> str:
-        """E.g. 'trust between members is below 0.31'."""
-        return f"{self.label or self.feature} is {'below' if self.below else 'at least'} {self.threshold:.3g}"
-
-
-@dataclass(frozen=True)
-class LossRule:
-    """Conditions on the uncertain inputs under which the recommended option loses.
-
-    Attributes:
-        conditions: one or two thresholds, all of which hold.
-        n: draws in which they hold.
-        support: share of draws in which they hold.
-        loss_rate: share of those draws in which the recommended option lost.
-        base_rate: share of all draws in which it lost.
-        coverage: share of all its losses that fall where the rule holds.
-        score: excess losses where it holds, in binomial standard deviations (what the search maximises).
-    """
-
-    conditions: tuple[Condition, ...]
-    n: int
-    support: float
-    loss_rate: float
-    base_rate: float
-    coverage: float
-    score: float
-
-    def text(self) -> str:
-        """E.g. 'trust between members is below 0.31 and backbone strength is below 0.4'."""
-        return " and ".join(c.text() for c in self.conditions)
-
-    def holds(self, x: pd.DataFrame) -> np.ndarray:
-        """Mask of rows where every condition holds."""
-        mask = np.ones(len(x), dtype=bool)
-        for c in self.conditions:
-            mask &= c.holds(x)
-        return mask
-
-
-def excess(k: np.ndarray, n: np.ndarray, base: float) -> np.ndarray:
-    """Losses beyond what the base rate predicts, in binomial standard deviations (-inf where n is 0)."""
-    k, n = np.asarray(k, float), np.asarray(n, float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        z = (k - n * base) / np.sqrt(n * base * (1 - base))
-    return np.where(n > 0, z, -np.inf)
-
-
-def candidate_conditions(x: pd.DataFrame, labels: dict[str, str] | None = None) -> list[Condition]:
-    """'below t' and 'at least t' for t at the RULE_QUANTILES of each varying input."""
-    labels = labels or {}
-    out = []
-    for col in x.columns:
-        v = x[col].to_numpy(dtype=float)
-        if np.unique(v).size < 2:
-            continue
-        for t in np.unique(np.quantile(v, RULE_QUANTILES)):
-            if v.min() < t <= v.max():
-                out += [Condition(col, True, float(t), labels.get(col, col)),
-                        Condition(col, False, float(t), labels.get(col, col))]
-    return out
-
-
-def _significant(k: int, n: int, base: float, tested: int, alpha: float = 0.05) -> bool:
-    """Is k losses in n draws more than chance at the overall rate, Bonferroni-corrected for the search?"""
-    from scipy import stats
-
-    if base >= 1.0:
-        return False
-    return float(stats.binomtest(k, n, base, alternative="greater").pvalue) < alpha / max(tested, 1)
-
-
-def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | None = None,
-                   max_depth: int = 2, min_support: float = RULE_MIN_SUPPORT) -> LossRule | None:
-    """The simplest threshold rule on the inputs ``x`` under which losses concentrate.
-
-    Searches every one-condition rule and (``max_depth=2``) every pair of
-    conditions on different inputs. Each is scored by how far its loss count
-    exceeds what the overall loss rate predicts, in binomial standard deviations
-    ((k - n p) / sqrt(n p (1 - p))), which favours rules that are both sharp and
-    common, as subgroup discovery does. A pair replaces the best single condition
-    only if it raises that score by RULE_DEPTH2_GAIN (relative). Returns None when
-    nothing (or everything) was lost, nothing varies, or the best rule is not
-    convincingly better than chance: a one-sided binomial test against the overall
-    rate at 5%, Bonferroni-corrected for every rule searched (so noise yields no rule).
-    """
-    lost = np.asarray(lost, dtype=bool)
-    n_rows = lost.size
-    base = float(lost.mean()) if n_rows else 0.0
-    if n_rows == 0 or base in (0.0, 1.0) or x.shape[1] == 0:
-        return None
-    conds = candidate_conditions(x, labels)
-    if not conds:
-        return None
-    masks = np.array([c.holds(x) for c in conds], dtype=np.int32)
-    min_n = max(RULE_MIN_N, math.ceil(min_support * n_rows))
-    n1, k1 = masks.sum(axis=1), masks @ lost.astype(np.int32)
-    s1 = np.where(n1 >= min_n, excess(k1, n1, base), -np.inf)
-    best = int(np.argmax(s1))
-    choice, score, n, k = (conds[best],), float(s1[best]), int(n1[best]), int(k1[best])
-    if max_depth >= 2 and len(conds) > 1:
-        n2 = masks @ masks.T
-        k2 = (masks * lost) @ masks.T
-        features = np.array([c.feature for c in conds])
-        invalid = (n2 < min_n) | (features[:, None] == features[None, :]) | np.tri(len(conds), dtype=bool)
-        s2 = np.where(invalid, -np.inf, excess(k2, n2, base))
-        i, j = np.unravel_index(int(np.argmax(s2)), s2.shape)
-        if s2[i, j] >= score * (1 + RULE_DEPTH2_GAIN):
-            choice, score, n, k = (conds[i], conds[j]), float(s2[i, j]), int(n2[i, j]), int(k2[i, j])
-    tested = len(conds) + (len(conds) * (len(conds) - 1) // 2 if max_depth >= 2 else 0)
-    if not np.isfinite(score) or score <= 0 or not _significant(k, n, base, tested):
-        return None
-    return LossRule(conditions=choice, n=n, support=n / n_rows, loss_rate=k / n, base_rate=base,
-                    coverage=k / int(lost.sum()), score=score)
