@@ -39,6 +39,7 @@ from coalition_sim.designs import Design
 from coalition_sim.errors import InputError
 from coalition_sim.toml_input import load_toml
 from coalition_sim.study import StudySpec, parse_study
+from coalition_sim.survival import _z
 
 GRANT_MONTH = 36
 """Month the start-up grant ends (Communities That Care: a 3-year grant)."""
@@ -214,10 +215,6 @@ def apply_goal(runs: pd.DataFrame, paths: np.ndarray, goal: float) -> pd.DataFra
         out["endured"] = out["censored"]
     out["impact_goal"] = goal
     return out
-
-
-def _z(confidence: float) -> float:
-    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 # ----------------------------------------------------------------------------- patterns
