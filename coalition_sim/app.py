@@ -102,8 +102,9 @@ MAX_CANVASES = 24
 """Figures kept for this many models at most (one per open browser tab is enough)."""
 _CANVASES: "OrderedDict[int, tuple]" = OrderedDict()
 """id(model) -> (weak reference to the model, network canvas, charts canvas), oldest first.
-A plain bounded cache rather than a WeakKeyDictionary: Mesa 3.3 keeps every model alive
-(Agent._ids, mesa#3179), so weak keys would never be dropped."""
+Bounded, so that a long classroom session with many Resets holds figures for at most
+MAX_CANVASES models (the models themselves are freed: CoalitionModel releases Mesa 3.3's
+per-model id counter, mesa#3179)."""
 _CANVAS_LOCK = threading.Lock()
 
 

@@ -37,9 +37,9 @@ from scipy import stats
 from coalition_sim import analysis
 from coalition_sim.designs import Design
 from coalition_sim.errors import InputError
-from coalition_sim.toml_input import load_toml
 from coalition_sim.study import StudySpec, parse_study
 from coalition_sim.survival import _z
+from coalition_sim.toml_input import load_toml
 
 GRANT_MONTH = 36
 """Month the start-up grant ends (Communities That Care: a 3-year grant)."""

@@ -84,8 +84,20 @@ class CoalitionModel(mesa.Model):
         self.datacollector = metrics.ScalarCollector(model_reporters=metrics.reporters())
         self.stats = metrics.snapshot(self)
         self.datacollector.collect(self)
+        self._release_mesa_id_counter()
 
     # ------------------------------------------------------------------ setup
+    def _release_mesa_id_counter(self) -> None:
+        """Every agent exists now: drop Mesa 3.3's per-model id counter.
+
+        ``mesa.Agent._ids`` is a class-level dict keyed by model, so without this every
+        model ever built stays alive (mesa#3179, fixed after 3.3.1): a study worker, a
+        notebook loop or the web app's Reset would grow by 0.1-1 MB per model.
+        """
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
     def _init_population(self, pop: Population) -> None:
         self.sector, self.capacity, self.position = pop.sector, pop.capacity, pop.position
         self.tolerance, self.skills, self.patience = pop.tolerance, pop.skills, pop.patience

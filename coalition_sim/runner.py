@@ -100,7 +100,6 @@ def run_one(spec: RunSpec, keep_series: bool | Sequence[str] = True) -> RunResul
     from coalition_sim.model import CoalitionModel
 
     start = time.perf_counter()
-    model = None
     try:
         model = CoalitionModel(**spec.params, population=spec.population, seed=spec.seed)
         model.run(spec.steps)
@@ -110,25 +109,7 @@ def run_one(spec: RunSpec, keep_series: bool | Sequence[str] = True) -> RunResul
     except Exception:  # noqa: BLE001 - a run's failure is data, the study goes on
         return RunResult(spec.run_id, FAILED, {}, None, [], traceback.format_exc(),
                          time.perf_counter() - start)
-    finally:
-        _release(model)
     return RunResult(spec.run_id, OK, summary, series, exits, "", time.perf_counter() - start)
-
-
-def _release(model) -> None:
-    """Let a finished model be freed.
-
-    Mesa 3.3's class-level ``Agent._ids`` (a dict keyed by model) keeps every model
-    ever built alive, about 0.1-1 MB each (mesa#3179, fixed after 3.3.1); without
-    this a worker's memory grows with the number of runs.
-    """
-    if model is None:
-        return
-    import mesa
-
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, dict):
-        ids.pop(model, None)
 
 
 def _series(model, keep: bool | Sequence[str]):

@@ -95,3 +95,15 @@ def test_run_stops_at_dissolution_and_later_steps_do_nothing():
     lifetime = model.lifetime
     model.step()
     assert model.lifetime == lifetime and len(model.datacollector.get_model_vars_dataframe()) == lifetime + 1
+
+
+def test_a_dropped_model_is_freed():
+    # Mesa 3.3 keeps every model in Agent._ids (mesa#3179); the model releases itself
+    import gc
+    import weakref
+
+    model = CoalitionModel(seed=1).run(3)
+    ref = weakref.ref(model)
+    del model
+    gc.collect()
+    assert ref() is None
