@@ -11,9 +11,11 @@ for that pathway and only that one.
 effect                    what it does (where)                         code
 ========================  ==========================================  ========================
 ``vision``                pulls positions toward the purpose;          influence.vision_pull,
-                          sharper opt-in blueprints                    governance.opt_in
+                          sharper opt-in blueprints; briefs new        governance.opt_in,
+                          representatives                              turnover.onboard
 ``roles``                 invites and teams by skill; coordination     governance.opt_in,
-                          in execution                                 execution
+                          in execution; introduces new                 execution,
+                          representatives to the partners              turnover.introduce
 ``measurement``           setbacks become learning, not blame;         learning,
                           everyone learns from all activities          membership
 ``public_will``           invites the wider network; reputation        membership, learning,

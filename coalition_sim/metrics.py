@@ -15,7 +15,7 @@ import numpy as np
 from coalition_sim.endurance import CENSORED
 
 COUNTS = ("arrived", "adopted", "blocked", "lapsed", "succeeded", "failed",
-          "joins", "exits", "exits_burnout", "exits_impatience")
+          "joins", "exits", "exits_burnout", "exits_impatience", "turnover")
 """Things counted each month (reset at the start of the month)."""
 
 SERIES = ("members", "network", "mean_trust", "trust_density", "alignment_mean",
@@ -88,6 +88,7 @@ def summary(model) -> dict:
         "exits": totals["exits"],
         "exits_burnout": totals["exits_burnout"],
         "exits_impatience": totals["exits_impatience"],
+        "turnover": totals["turnover"],
         "churn": (totals["joins"] + totals["exits"]) / max(model.initial_members, 1),
         "arrived": totals["arrived"],
         "adopted": totals["adopted"],

@@ -12,7 +12,7 @@ from collections import Counter
 import mesa
 import numpy as np
 
-from coalition_sim import influence, learning, membership, metrics, morale, params
+from coalition_sim import influence, learning, membership, metrics, morale, params, turnover
 from coalition_sim.backbone import Backbone
 from coalition_sim.endurance import dissolution_cause
 from coalition_sim.environment import Environment
@@ -31,7 +31,7 @@ MEETING_TRUST = 0.3
 COST_RELIEF = 0.6
 """Share of meeting cost the transaction-cost effect removes at full strength."""
 SCALARS = ("deliberation_rounds", "transaction_cost", "trust_gain", "trust_decay", "trust_baseline",
-           "influence_threshold", "influence_rate", "entry_rate", "boundary_alignment", "min_members",
+           "influence_threshold", "influence_rate", "turnover_rate", "entry_rate", "boundary_alignment", "min_members",
            "dormancy_limit", "impact_goal")
 """Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
 BACKBONE_TRUST_RATE = 0.1
@@ -51,13 +51,13 @@ class CoalitionModel(mesa.Model):
     """
 
     def __init__(self, *, n_orgs=30, network_ratio=1.0, n_sectors=5, capacity_inequality=0.8,
-                 goal_dims=2, alignment_spread=0.12, tolerance=0.3, initial_trust=0.4,
-                 initial_energy=0.8, patience=12.0, backbone_strength=0.5, backbone_cut_month=0,
+                 goal_dims=2, alignment_spread=0.125, tolerance=0.43, initial_trust=0.3,
+                 initial_energy=0.8, patience=27.0, backbone_strength=0.5, backbone_cut_month=0,
                  backbone_after_cut=0.0, disabled_effects="", governance="consensus",
-                 deliberation_rounds=3, initiative_rate=1.0, initiative_size=3.0,
-                 initiative_window=3, initiative_spread=0.2, shock_rate=1 / 24,
-                 transaction_cost=0.05, trust_gain=0.1, trust_decay=0.01, trust_baseline=0.3,
-                 influence_threshold=0.25, influence_rate=0.3, entry_rate=0.05,
+                 deliberation_rounds=3, initiative_rate=0.6, initiative_size=2.7,
+                 initiative_window=3, initiative_spread=0.2, shock_rate=0.025,
+                 transaction_cost=0.045, trust_gain=0.1, trust_decay=0.01, trust_baseline=0.3,
+                 influence_threshold=0.25, influence_rate=0.3, turnover_rate=0.06, entry_rate=0.085,
                  boundary_alignment=0.0, min_members=3, dormancy_limit=12, impact_goal=0.0,
                  population: Population | None = None, seed=None):
         values = {k: v for k, v in locals().items() if k in params.PARAMETERS}
@@ -100,6 +100,7 @@ class CoalitionModel(mesa.Model):
 
     def _init_population(self, pop: Population) -> None:
         self.sector, self.capacity, self.position = pop.sector, pop.capacity, pop.position
+        self.home = pop.position.copy()
         self.tolerance, self.skills, self.patience = pop.tolerance, pop.skills, pop.patience
         self.energy, self.status = pop.energy, pop.status
         self.trust = TrustMatrix(pop.trust, self.trust_baseline)
@@ -298,8 +299,9 @@ class CoalitionModel(mesa.Model):
             self.events.add(self.steps, "lapsed", f"Initiative {initiative.uid} lapsed undecided")
 
     def relationships(self) -> None:
-        """Unused trust decays; vision pulls members toward the purpose; members rest."""
+        """Unused trust decays; representatives change; vision pulls members toward the purpose; members rest."""
         self.trust.decay(self.trust_decay)
+        self.tally["turnover"] = int(turnover.turnover(self).size)
         members = self.core_indices()
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         np.clip(self.position, 0.0, 1.0, out=self.position)

@@ -97,7 +97,7 @@ def test_analyze_is_deterministic_and_matches_the_python_api(store, tmp_path, ca
     found = analysis.analyze_study(load_results(store), n_resamples=199)
     assert found.by == ["governance", "backbone_strength"]
     pd.testing.assert_series_equal(pd.read_csv(tmp_path / "a" / "summary.csv").endurance,
-                                   found.summary.endurance, check_exact=False, rtol=1e-5)
+                                   found.summary.endurance, check_exact=False, rtol=1e-5, check_dtype=False)
 
 
 def test_default_output_folder_is_the_stores(store, tmp_path, capsys):

@@ -9,15 +9,15 @@ import numpy as np
 import pytest
 
 from coalition_sim import BACKBONE_EFFECTS, CoalitionModel
-from coalition_sim import learning, membership
+from coalition_sim import learning, membership, turnover
 from coalition_sim.backbone import Backbone
 from coalition_sim.execution import Outcome, execute
 from coalition_sim.governance import ADOPTED, Decision
 from coalition_sim.governance.opt_in import draft_blueprint, invitation_order
 
 PATHWAYS = {
-    "vision": {"draft_error", "vision_pull"},
-    "roles": {"core_invitation_order", "success_chance"},
+    "vision": {"draft_error", "vision_pull", "onboarding"},
+    "roles": {"core_invitation_order", "success_chance", "introductions"},
     "measurement": {"blame", "spillover"},
     "public_will": {"network_invited", "reputation_gain", "entry_chance"},
     "transaction_costs": {"meeting_rounds", "round_cost", "membership_cost"},
@@ -51,6 +51,16 @@ def probe_relationships(model):
     return model
 
 
+def after_turnover(model):
+    """Every member's representative changes after the coalition had moved and bonded."""
+    members = model.core_indices()
+    model.position[members] = np.clip(model.home[members] + 0.1, 0.0, 1.0)
+    model.trust.strengthen(members, 0.5)
+    model.turnover_rate = 1.0
+    turnover.turnover(model)
+    return model
+
+
 PROBES = {
     "draft_error": lambda m: float(np.linalg.norm(draft_blueprint(m, (i := m.environment._new(0))) - i.ideal)),
     "vision_pull": lambda m: probe_relationships(m).position.round(12).tobytes(),
@@ -66,6 +76,8 @@ PROBES = {
     "meeting_rounds": lambda m: m.meeting_rounds(),
     "round_cost": lambda m: m.round_cost(),
     "membership_cost": lambda m: m.cost_relief(),
+    "onboarding": lambda m: after_turnover(m).position.round(12).tobytes(),
+    "introductions": lambda m: round(float(np.asarray(after_turnover(m).trust).sum()), 12),
     "rest": lambda m: round(float(probe_relationships(m).energy.sum()), 12),
     "recognition": lambda m: round(float(after_learning(m, True)[0].energy.sum()), 12),
     "setback": lambda m: round(float(after_learning(m, False)[0].energy.sum()), 12),

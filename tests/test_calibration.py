@@ -195,7 +195,7 @@ def test_every_point_runs_under_each_setting_with_shared_seeds(tmp_path):
 def test_round_files_are_valid_calibrations():
     for name in sorted(p.name for p in (ROOT / "experiments" / "calibration").glob("round*.toml")):
         spec = cal.load_calibration(ROOT / "experiments" / "calibration" / name)
-        assert spec.design == "lhs" and spec.n_runs <= 5000
+        assert spec.design == "lhs" and spec.n_runs <= 12_000  # the largest round runs in about 3 min on 2 cores
 
 
 @pytest.mark.parametrize("edit, field", [
@@ -256,27 +256,31 @@ def test_calibrate_runs_scores_and_writes_the_accepted_set(tmp_path, capsys):
 
 
 # ------------------------------------------------------------------ the shipped preset
-@pytest.mark.slow
-def test_the_community_coalition_preset_still_meets_pattern_1_and_norc_survival():
-    """The calibrated preset (grant ending at month 36) reproduces Feinberg et al. and NORC's 68%.
+def test_the_community_coalition_is_the_defaults_plus_a_grant_and_a_purpose():
+    """So the slow check below checks the shipped defaults, not a separate parameter set."""
+    from coalition_sim.params import defaults
+    from coalition_sim.presets import GRANT, PRESETS
 
-    NORC's split of causes is NOT reproduced (results/calibration/README.md): after the
-    grant the model's coalitions close mostly with their purpose achieved. The last
-    assertion pins that known gap, so a model change that closes it fails here and
-    prompts moving the criterion into the accepted check and updating the docs.
-    """
+    params = {k: v for k, v in PRESETS["community_coalition"].params.items() if k != "seed"}
+    differs = {k for k, v in params.items() if defaults()[k] != v}
+    assert differs == set(GRANT) and GRANT["backbone_cut_month"] == cal.GRANT_MONTH
+
+
+@pytest.mark.slow
+def test_the_shipped_defaults_with_a_grant_meet_patterns_1_and_2():
+    """The calibrated defaults, with the grant ending at month 36 and a purpose to achieve
+    (the community_coalition preset), reproduce Feinberg et al.'s survival and NORC's 68%
+    and causes of closure within tolerance. 400 runs (the calibration confirmed them with
+    2 x 1,000); a change that breaks a pattern fails here."""
     from coalition_sim.presets import PRESETS
 
     criteria = [c for c in cal.CRITERIA if c.pattern in (1, 2)]
-    row, runs = cal.check_params(PRESETS["community_coalition"].params, replications=200,
+    row, runs = cal.check_params(PRESETS["community_coalition"].params, replications=400,
                                  master_seed=77, criteria=criteria, settings=("grant",), workers=2)
-    assert len(runs) == 200
+    assert len(runs) == 400
     table = cal.criteria_table(row, criteria).set_index("criterion")
     shown = "\n" + table[["target", "accepted_low", "accepted_high", "model"]].to_string()
-    for key in ("p1_running_at_grant_end", "p1_closing_per_year_after", "p1_running_at_84",
-                "p2_active_after_funding"):
-        assert table.loc[key, "met"], key + shown
-    assert not table.loc["p2_goal_met_share", "met"] and table.loc["p2_goal_met_share", "model"] > 0.5, shown
+    assert table["met"].all(), shown
 
 
 # ------------------------------------------------------------------ profiling the impact goal

@@ -1,0 +1,52 @@
+"""Turnover: the people who represent member organizations change.
+
+Each month each core member's representative moves on with probability
+``turnover_rate``. The newcomer speaks for the organization's own agenda (its
+*home* position, where the organization stood when the run began), not for the
+common ground its predecessor had reached with the others, and it has not yet
+built the predecessor's relationships: its trust ties, both ways, fall back to
+the baseline. Seed 000 (patience and adaptability: relationships take time to
+build); seed 003 p.5 (trust must exist beyond single transactions).
+
+The backbone onboards newcomers, so the coalition keeps what it has learned:
+its ``vision`` work briefs them on the shared strategy (they keep a share
+b_vis of the predecessor's move away from home) and its ``roles`` work
+introduces them to the partners they will work with (a share b_roles of the
+predecessor's trust, above the baseline, carries over). Without a backbone an
+established coalition slowly becomes a new one again; this is why losing the
+coordinator still matters years after the start.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def representatives_leaving(rng: np.random.Generator, members: np.ndarray, rate: float) -> np.ndarray:
+    """Members whose representative changes this month (no draw at all when ``rate`` is 0)."""
+    if rate <= 0 or members.size == 0:
+        return members[:0]
+    return members[rng.random(members.size) < rate]
+
+
+def onboard(position: np.ndarray, home: np.ndarray, who: np.ndarray, briefing: float) -> None:
+    """Newcomers stand at home, plus the share ``briefing`` of where their predecessor had moved, in place."""
+    if who.size:
+        position[who] = home[who] + briefing * (position[who] - home[who])
+
+
+def introduce(trust, who: np.ndarray, introductions: float) -> None:
+    """Newcomers' ties (rows and columns) keep ``introductions`` of their height above the baseline."""
+    if who.size == 0:
+        return
+    keep = np.clip(introductions, 0.0, 1.0)
+    trust[who, :] = trust.baseline + keep * (trust[who, :] - trust.baseline)
+    trust[:, who] = trust.baseline + keep * (trust[:, who] - trust.baseline)
+
+
+def turnover(model) -> np.ndarray:
+    """Apply a month of turnover to the model's members; return who changed."""
+    who = representatives_leaving(model.rng, model.core_indices(), model.turnover_rate)
+    onboard(model.position, model.home, who, model.backbone.effect("vision"))
+    introduce(model.trust, who, model.backbone.effect("roles"))
+    return who
