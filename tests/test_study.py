@@ -50,11 +50,11 @@ def test_a_good_file_gives_the_spec_it_says():
     assert [f.levels for f in spec.factors] == [("consensus", "opt-in"), (0.0, 0.25, 0.5, 0.75, 1.0)]
 
 
-def test_the_sensitivity_study_is_a_sobol_design_over_six_parameters(tmp_path):
+def test_the_sensitivity_study_is_a_sobol_design_over_seven_parameters(tmp_path):
     spec = load_study(Path(__file__).parent.parent / "experiments" / "sensitivity.toml")
     names = {f.name for f in spec.factors}
     assert names == {"initial_trust", "alignment_spread", "capacity_inequality", "n_orgs",
-                     "transaction_cost", "shock_rate"}
+                     "transaction_cost", "shock_rate", "turnover_rate"}
     assert spec.design == "sobol" and len(spec.design_points()) == spec.samples * (len(names) + 2)
 
 
