@@ -31,8 +31,8 @@ MEETING_TRUST = 0.3
 COST_RELIEF = 0.6
 """Share of meeting cost the transaction-cost effect removes at full strength."""
 SCALARS = ("deliberation_rounds", "transaction_cost", "trust_gain", "trust_decay", "trust_baseline",
-           "influence_threshold", "influence_rate", "turnover_rate", "entry_rate", "boundary_alignment", "min_members",
-           "dormancy_limit", "impact_goal")
+           "influence_threshold", "influence_rate", "turnover_rate", "entry_rate", "boundary_alignment",
+           "min_members", "dormancy_limit", "impact_goal")
 """Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
 BACKBONE_TRUST_RATE = 0.1
 """Monthly share of the gap between trust in the backbone and its strength that closes
