@@ -119,7 +119,7 @@ _ALL = (
         name="backbone-cut",
         title="A coalition loses its backbone",
         caption=("A well-supported coalition runs smoothly until its coordinator's grant ends at month 36. "
-                 "Watch energy, trust and membership drain away once nobody holds the work together."),
+                 "Watch members hold on for a while, then leave in a wave once nobody holds the work together."),
         params={"governance": "opt-in", "backbone_strength": 0.9, "backbone_cut_month": 36,
                 "backbone_after_cut": 0.0, "seed": 1},
         story=backbone_loss,
@@ -157,9 +157,9 @@ _ALL = (
         name="community_coalition",
         title="A community coalition after its start-up grant",
         caption=("A prevention coalition whose coordinator is paid by a three-year start-up grant, calibrated "
-                 "against Communities That Care coalitions. Watch the grant end at month 36: most keep running, "
-                 "and a few close each year after."),
-        params={"governance": "consensus", **GRANT, "seed": 1},
+                 "against Communities That Care coalitions. Watch the grant end at month 36: most keep running; "
+                 "in the years after, some achieve their purpose and some fall dormant."),
+        params={"governance": "consensus", **GRANT, "seed": 0},
         story=lambda model: model.lifetime > 36,  # still running when the grant ends (docs/ODD.md, Calibration)
     ),
 )

@@ -41,7 +41,8 @@ LIMITS = [
     "with chance events inside the model (which initiatives arrive, who happens to meet). Anything you "
     "wrote as a single number is treated as known. Widen a range if you are not sure.",
     "It does not know about politics, personalities, elections, funders' moods, or events outside the "
-    "coalition beyond random shifts in the skills needed. A partner's leadership change is not in it.",
+    "coalition beyond random shifts in the skills needed. Partners' staff changes are in it only as an "
+    "average rate (turnover_rate), not as the departure of a particular person.",
     "Organizations follow simple rules (tolerance, patience, energy); real ones negotiate, trade favours, "
     "merge and split. Governance is one of the built-in rules exactly as the documentation describes it, "
     "not the way your coalition will actually practise it.",

@@ -112,6 +112,18 @@ def test_choosing_a_preset_rebuilds_model_controls_and_caption():
     assert step_counter(rc) == 0
 
 
+def test_the_turnover_slider_starts_at_the_default_and_reaches_the_model():
+    rc = render_page("community_coalition")
+    assert rc.find(v.Slider, label="Staff turnover (per member per month)").widget.v_model == 0.06
+    set_control(rc, "Staff turnover (per member per month)", 0.0)
+    click(rc, "Reset")
+    click(rc, "Step")
+    from coalition_sim import app
+
+    models = [entry[0]() for entry in app._CANVASES.values()]
+    assert any(m is not None and m.turnover_rate == 0.0 and m.steps == 1 for m in models)
+
+
 def test_a_changed_control_takes_effect_on_reset():
     rc = render_page("silos")
     set_control(rc, "Organizations in the core", 12)
@@ -144,6 +156,7 @@ def test_figure_cache_is_bounded_and_per_model():
     ("Backbone strength", 1.0),
     ("Initial trust", 0.0),
     ("Initial trust", 1.0),
+    ("Staff turnover (per member per month)", 0.3),
 ])
 def test_extreme_control_values_never_crash_the_page(label, value):
     rc = render_page("silos")

@@ -34,7 +34,7 @@ goal_dims = 2            # dimensions of the goal space (1-3); alignment below i
 # capacity:   what it can put in per month; 1 = a typical partner (must be > 0)
 # alignment:  closeness to the shared purpose, 1 = fully aligned, 0.8 = close, 0.5 = far,
 #             0 = the farthest possible (or give position = [x, y], each in [0, 1]; purpose = [0.5, 0.5])
-# tolerance:  how far a plan may be from its own view before it objects (0.01-1.5; typical 0.3)
+# tolerance:  how far a plan may be from its own view before it objects (0.01-1.5; default 0.43)
 # patience:   poor months in a row it tolerates before leaving (1-120)
 # energy:     morale at the start (0.05-1)
 # skills:     0-1 per role: research, communications, policy, service, legal, convening
