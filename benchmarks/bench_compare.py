@@ -27,7 +27,7 @@ from coalition_sim.report import make_figures
 from coalition_sim.runner import run_many
 from coalition_sim.model import CoalitionModel
 from coalition_sim.population import SECTORS
-from coalition_sim.scenario import parse_scenario
+from coalition_sim.scenario_file import parse_scenario
 
 
 def scenario_text(members: int = 20, network: int = 5) -> str:

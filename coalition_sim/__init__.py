@@ -31,7 +31,7 @@ _LAZY = {
     "run_study": "coalition_sim.study",
     "load_study": "coalition_sim.study",
     "compare": "coalition_sim.comparison",
-    "load_scenario": "coalition_sim.scenario",
+    "load_scenario": "coalition_sim.scenario_file",
     "PRESETS": "coalition_sim.presets",
 }
 """Public names defined in heavier modules, imported when first used."""

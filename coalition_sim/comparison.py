@@ -34,7 +34,8 @@ import pandas as pd
 from coalition_sim.errors import InputError
 from coalition_sim.params import check_value, suggest
 from coalition_sim.loss_rules import Condition, LossRule, find_loss_rule  # noqa: F401  (part of the result API)
-from coalition_sim.scenario import Draw, Scenario, load_scenario
+from coalition_sim.scenario import Draw, Scenario
+from coalition_sim.scenario_file import load_scenario
 
 RANK_RULES = ("impact", "worst-case", "regret")
 """Ranking rules: best mean impact, best lower quantile of impact, least high quantile of regret."""

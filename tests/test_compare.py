@@ -18,7 +18,7 @@ from coalition_sim.comparison import (
 )
 from coalition_sim.errors import InputError
 from coalition_sim.population import SECTORS
-from coalition_sim.scenario import parse_scenario
+from coalition_sim.scenario_file import parse_scenario
 
 SMALL = """\
 [scenario]

@@ -9,7 +9,7 @@ import pytest
 
 from coalition_sim import cli
 from coalition_sim.comparison import compare
-from coalition_sim.scenario import parse_scenario
+from coalition_sim.scenario_file import parse_scenario
 
 SCENARIO = """\
 [scenario]

@@ -13,7 +13,7 @@ from coalition_sim.commands.scenario import TEMPLATE
 from coalition_sim.errors import InputError
 from coalition_sim.model import CoalitionModel
 from coalition_sim.population import CORE, NETWORK, SECTOR_SKILLS, SECTORS
-from coalition_sim.scenario import line_map, load_scenario, parse_scenario
+from coalition_sim.scenario_file import line_map, load_scenario, parse_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "experiments" / "scenarios" / "example.toml"
 

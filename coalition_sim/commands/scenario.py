@@ -124,7 +124,7 @@ def main(args: argparse.Namespace) -> int:
                 handle.write(TEMPLATE)
             print(f"Wrote {args.out}")
         return 0
-    from coalition_sim.scenario import load_scenario
+    from coalition_sim.scenario_file import load_scenario
 
     print(describe(load_scenario(args.file)))
     return 0
