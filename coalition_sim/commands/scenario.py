@@ -89,15 +89,16 @@ after_cut = 0.0          # strength left after the cut
 
 # --- the initiatives the coalition expects -----------------------------------------------
 [initiatives]
-rate = 1.0               # new initiatives per month
-size = 3.0               # capacity an initiative needs (3 = three typical partners)
+rate = 0.6               # new initiatives per month (the calibrated default)
+size = 2.7               # capacity an initiative needs (3 = three typical partners)
 spread = 0.2             # how far initiatives' ideal plans lie from the shared purpose
 window = 3               # months an initiative waits for a decision before it lapses
-shock_rate = 0.04        # chance per month that the skills needed shift (a crisis)
+shock_rate = 0.025       # chance per month that the skills needed shift (a crisis)
 
 # --- any other model parameter, by name (see docs/ODD.md); optional ----------------------
 [model]
-transaction_cost = 0.05  # cost of one meeting round to each attendee
+transaction_cost = 0.045 # cost of one meeting round to each attendee
+turnover_rate = 0.06     # chance per month that a member's representative moves on (staff turnover)
 min_members = 3          # fewer members than this and the coalition has collapsed
 '''
 
