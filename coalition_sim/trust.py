@@ -94,6 +94,17 @@ class TrustMatrix:
             self.dev[group] = rows
         self._fix_diagonal()
 
+    def fade(self, who: np.ndarray, keep: float) -> None:
+        """Ties from and to ``who`` keep ``keep`` of their height above the baseline: T = b + keep (T - b).
+
+        In the stored form this is D *= keep on their rows and columns (no conversion).
+        """
+        if who.size == 0 or keep == 1.0:
+            return
+        self.dev[who, :] *= keep
+        self.dev[:, who] *= keep
+        self._fix_diagonal()
+
     def penalize(self, observers: np.ndarray, targets: np.ndarray, fraction: float) -> None:
         """Observers' trust in ``targets`` (free riders) loses ``fraction``."""
         if targets.size == 0 or observers.size == 0:

@@ -37,11 +37,7 @@ def onboard(position: np.ndarray, home: np.ndarray, who: np.ndarray, briefing: f
 
 def introduce(trust, who: np.ndarray, introductions: float) -> None:
     """Newcomers' ties (rows and columns) keep ``introductions`` of their height above the baseline."""
-    if who.size == 0:
-        return
-    keep = np.clip(introductions, 0.0, 1.0)
-    trust[who, :] = trust.baseline + keep * (trust[who, :] - trust.baseline)
-    trust[:, who] = trust.baseline + keep * (trust[:, who] - trust.baseline)
+    trust.fade(who, introductions)
 
 
 def turnover(model) -> np.ndarray:
