@@ -50,7 +50,7 @@ def render_page(n_orgs: int):
     import ipyvuetify as v
     import solara
 
-    from coalition_sim import app
+    from coalition_sim.classroom import app
 
     @solara.component
     def Root():
@@ -67,9 +67,9 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
     """Median seconds of a Step press (model step + redraw of every component)."""
     import ipyvuetify as v
 
-    from coalition_sim import app, live_charts
-    from coalition_sim.model import CoalitionModel
-    from coalition_sim.network_view import NetworkCanvas
+    from coalition_sim.classroom import app, live_charts
+    from coalition_sim.model.model import CoalitionModel
+    from coalition_sim.classroom.network_view import NetworkCanvas
 
     import ipywidgets
 
@@ -108,7 +108,7 @@ def _step_with_spread_shown(rc, step, repeats: int) -> float:
     import ipyvuetify as v
     import ipywidgets
 
-    from coalition_sim import replicates
+    from coalition_sim.classroom import replicates
 
     button = rc.find(v.Btn, children=[f"Is this typical? Run {replicates.N_REPLICATES} replicates"]).widget
     button.click()
@@ -121,8 +121,8 @@ def _step_with_spread_shown(rc, step, repeats: int) -> float:
 
 def bench_replicates(n: int = 50) -> dict:
     """Seconds for the button's ``n`` replicates: first press (pool start), later press, serial."""
-    from coalition_sim import replicates
-    from coalition_sim.presets import PRESETS
+    from coalition_sim.classroom import replicates
+    from coalition_sim.classroom.presets import PRESETS
 
     params = PRESETS["silos"].model_params()
     start = time.perf_counter()

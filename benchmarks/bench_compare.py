@@ -22,12 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from coalition_sim.comparison import SERIES_KEPT, analyse, make_options, plan_runs
-from coalition_sim.report import make_figures
-from coalition_sim.runner import run_many
-from coalition_sim.model import CoalitionModel
-from coalition_sim.population import SECTORS
-from coalition_sim.scenario_file import parse_scenario
+from coalition_sim.strategist.comparison import SERIES_KEPT, analyse, make_options, plan_runs
+from coalition_sim.strategist.report import make_figures
+from coalition_sim.studies.runner import run_many
+from coalition_sim.model.model import CoalitionModel
+from coalition_sim.model.population import SECTORS
+from coalition_sim.strategist.scenario_file import parse_scenario
 
 
 def scenario_text(members: int = 20, network: int = 5) -> str:

@@ -37,7 +37,7 @@ series = true
 
 def study_spec(runs: int, months: int, seed: int):
     """A default-scenario study of ``runs`` replications, every series kept."""
-    from coalition_sim.study import parse_study
+    from coalition_sim.studies.study_file import parse_study
     import tomllib
 
     text = STUDY.format(runs=runs, months=months, seed=seed)
@@ -74,7 +74,7 @@ def _release(model) -> None:
 
 def through_runner(spec, workers: int, folder: Path) -> tuple[float, float]:
     """The study through run_study into a fresh store. Returns (wall, CPU incl. workers) seconds."""
-    from coalition_sim.study import run_study
+    from coalition_sim.studies.study import run_study
 
     store = folder / f"runner-{workers}-{spec.master_seed}-{time.monotonic_ns()}.sqlite"
     start, cpu = time.perf_counter(), cpu_seconds()
@@ -88,7 +88,7 @@ def child(task: str, runs: int, months: int, workers: int, folder: str) -> None:
     """Run one workload in this (fresh) process and print its timing as JSON."""
     start = time.perf_counter()
     if task == "study":
-        from coalition_sim.study import run_study
+        from coalition_sim.studies.study import run_study
 
         store = Path(tempfile.mkdtemp(dir=folder)) / "results.sqlite"
         run_study(study_spec(runs, months, 99), store, workers=workers, progress=False)

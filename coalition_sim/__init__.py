@@ -4,9 +4,11 @@
     >>> m = CoalitionModel(governance="opt-in", backbone_strength=0.8, seed=1)
     >>> m.run(120).summary()["endured"]  # doctest: +SKIP
 
-Studies, analysis and the strategist's comparison are imported on first use
-(``coalition_sim.load_results``, ``coalition_sim.compare``, ...), so importing the
-model stays fast.
+The package is a set of wings, one per concern (see the README's Architecture):
+``model`` (the coalition), ``studies`` (designs, runner, store), ``analysis``
+(statistics, figures), ``calibration``, ``strategist``, ``classroom``, ``cli``, and
+``util`` (what several share). Every public name below is imported on first use,
+so ``import coalition_sim`` (and the CLI's ``--help``) stays fast.
 """
 
 import os
@@ -19,28 +21,35 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 from importlib import import_module  # noqa: E402
 
-from coalition_sim.errors import InputError  # noqa: E402
-from coalition_sim.governance import GovernanceRule, register, rule_names  # noqa: E402
-from coalition_sim.model import CoalitionModel  # noqa: E402
-from coalition_sim.params import BACKBONE_EFFECTS, PARAMETERS  # noqa: E402
-
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _LAZY = {
-    "load_results": "coalition_sim.store",
-    "run_study": "coalition_sim.study",
-    "load_study": "coalition_sim.study",
-    "compare": "coalition_sim.comparison",
-    "load_scenario": "coalition_sim.scenario_file",
-    "PRESETS": "coalition_sim.presets",
+    "CoalitionModel": "coalition_sim.model.model",
+    "PARAMETERS": "coalition_sim.model.params",
+    "BACKBONE_EFFECTS": "coalition_sim.model.params",
+    "GovernanceRule": "coalition_sim.model.governance",
+    "register": "coalition_sim.model.governance",
+    "rule_names": "coalition_sim.model.governance",
+    "InputError": "coalition_sim.util.errors",
+    "load_results": "coalition_sim.studies.store",
+    "run_study": "coalition_sim.studies.study",
+    "load_study": "coalition_sim.studies.study_file",
+    "compare": "coalition_sim.strategist.comparison",
+    "load_scenario": "coalition_sim.strategist.scenario_file",
+    "PRESETS": "coalition_sim.classroom.presets",
 }
-"""Public names defined in heavier modules, imported when first used."""
+"""Public names and the module that defines each, imported when first used."""
 
-__all__ = ["CoalitionModel", "GovernanceRule", "InputError", "register", "rule_names", "PARAMETERS",
-           "BACKBONE_EFFECTS", "__version__", *_LAZY]
+__all__ = ["__version__", *_LAZY]
 
 
 def __getattr__(name: str):
     if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
+        value = getattr(import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'coalition_sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -104,7 +104,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     LOG = open(Path(tempfile.gettempdir()) / "coalition-screenshots-server.log", "w")  # for when a shot fails
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli", "app", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli.main", "app", "--port", str(port)],
                               stdout=LOG, stderr=subprocess.STDOUT)
     try:
         wait_for_server(port)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coalition_sim.population import CORE, NETWORK, Population
+from coalition_sim.model.population import CORE, NETWORK, Population
 
 
 def tiny_population(positions, tolerances, *, network=0, capacity=None, skills=None, trust=0.5,

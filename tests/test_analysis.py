@@ -1,4 +1,4 @@
-"""Known-answer tests of coalition_sim.analysis on synthetic lifetimes and functions."""
+"""Known-answer tests of coalition_sim.analysis.study_analysis on synthetic lifetimes and functions."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from scipy.stats import qmc
 
-from coalition_sim import analysis as A
-from coalition_sim import sensitivity
+from coalition_sim.analysis import study_analysis as A
+from coalition_sim.analysis import sensitivity
 
 HORIZON = 60.0
 

@@ -8,9 +8,11 @@ import sqlite3
 import pandas as pd
 import pytest
 
-from coalition_sim import analysis, load_results
-from coalition_sim.cli import main
-from coalition_sim.study import run_study
+from coalition_sim import load_results
+
+from coalition_sim.analysis import study_analysis as analysis
+from coalition_sim.cli.main import main
+from coalition_sim.studies.study import run_study
 
 FACTORIAL = """
 name = "tiny"

@@ -15,9 +15,11 @@ import pytest
 import solara
 from PIL import Image
 
-from coalition_sim import CoalitionModel, PRESETS, replicates
-from coalition_sim.cli import main as cli
-from coalition_sim.runner import RunResult
+from coalition_sim import CoalitionModel, PRESETS
+
+from coalition_sim.classroom import replicates
+from coalition_sim.cli.main import main as cli
+from coalition_sim.studies.runner import RunResult
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*use_state` found despite early return")
 
@@ -29,7 +31,7 @@ STORY_MAJORITY = 6
 # ---------------------------------------------------------------- helpers
 def render_page(preset: str = "silos"):
     """The real page inside an AppLayout (so the sidebar's controls render too)."""
-    from coalition_sim import app
+    from coalition_sim.classroom import app
 
     app.selected_preset.set(preset)
 
@@ -70,7 +72,7 @@ def errors_shown(rc) -> list[str]:
 
 # ---------------------------------------------------------------- the page
 def test_app_module_imports_and_names_its_page():
-    from coalition_sim import app
+    from coalition_sim.classroom import app
 
     assert app.Page is app.page
     assert app.DEFAULT_PRESET in PRESETS
@@ -99,7 +101,7 @@ def test_step_advances_counter_charts_network_and_feed():
 
 
 def test_choosing_a_preset_rebuilds_model_controls_and_caption():
-    from coalition_sim import app
+    from coalition_sim.classroom import app
 
     rc = render_page("silos")
     click(rc, "Step")
@@ -118,7 +120,7 @@ def test_the_turnover_slider_starts_at_the_default_and_reaches_the_model():
     set_control(rc, "Staff turnover (per member per month)", 0.0)
     click(rc, "Reset")
     click(rc, "Step")
-    from coalition_sim import app
+    from coalition_sim.classroom import app
 
     models = [entry[0]() for entry in app._CANVASES.values()]
     assert any(m is not None and m.turnover_rate == 0.0 and m.steps == 1 for m in models)
@@ -131,14 +133,14 @@ def test_a_changed_control_takes_effect_on_reset():
     click(rc, "Step")
     title_changes = [t for t in texts(rc) if t.startswith("Step: ")]
     assert title_changes == ["Step: 1"]
-    from coalition_sim import app
+    from coalition_sim.classroom import app
 
     models = [entry[0]() for entry in app._CANVASES.values()]
     assert any(m is not None and m.initial_members == 12 for m in models)
 
 
 def test_figure_cache_is_bounded_and_per_model():
-    from coalition_sim import app
+    from coalition_sim.classroom import app
 
     models = [CoalitionModel(n_orgs=3, seed=s) for s in range(app.MAX_CANVASES + 5)]
     first = app.canvases(models[-1])
@@ -201,7 +203,7 @@ def test_replicate_button_runs_in_background_and_draws_the_spread(monkeypatch):
 # ---------------------------------------------------------------- presets
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_each_preset_builds_runs_50_months_and_draws(name):
-    from coalition_sim.app import canvases
+    from coalition_sim.classroom.app import canvases
 
     preset = PRESETS[name]
     assert preset.caption.count(". ") + preset.caption.count("! ") == 1 and preset.caption.endswith(".")
@@ -221,7 +223,7 @@ def test_each_preset_tells_its_story_in_most_seeds(name):
 
 def test_story_checks_can_fail():
     """Runs that cannot show a story are not counted as showing it."""
-    from coalition_sim.presets import backbone_loss, gridlock, held_by_pull
+    from coalition_sim.classroom.presets import backbone_loss, gridlock, held_by_pull
 
     assert not backbone_loss(CoalitionModel(seed=1).run(20))  # never reached the cut
     closed = dict(n_orgs=10, entry_rate=0.0, seed=1)  # nobody can join: no growth
@@ -286,9 +288,9 @@ def test_bad_flags_exit_2_with_one_line(argv, message, tmp_path, monkeypatch, ca
 
 
 def test_app_command_serves_the_page_file_on_the_given_address():
-    from coalition_sim.commands import app as command
+    from coalition_sim.cli.commands import app as command
 
     line = command.server_command("127.0.0.1", 9999)
-    assert line[1:4] == ["-m", "solara", "run"] and line[4].endswith("coalition_sim/app.py")
+    assert line[1:4] == ["-m", "solara", "run"] and line[4].endswith("coalition_sim/classroom/app.py")
     assert line[line.index("--host") + 1] == "127.0.0.1" and line[line.index("--port") + 1] == "9999"
     assert 0 < command.free_port("127.0.0.1") < 65536

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from coalition_sim import BACKBONE_EFFECTS, CoalitionModel
-from coalition_sim import learning, membership, turnover
-from coalition_sim.backbone import Backbone
-from coalition_sim.execution import Outcome, execute
-from coalition_sim.governance import ADOPTED, Decision
-from coalition_sim.governance.opt_in import draft_blueprint, invitation_order
+from coalition_sim.model import learning, membership, turnover
+from coalition_sim.model.backbone import Backbone
+from coalition_sim.model.execution import Outcome, execute
+from coalition_sim.model.governance import ADOPTED, Decision
+from coalition_sim.model.governance.opt_in import draft_blueprint, invitation_order
 
 PATHWAYS = {
     "vision": {"draft_error", "vision_pull", "onboarding"},

@@ -81,7 +81,7 @@ def server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli", "app", "--host", "127.0.0.1",
+        process = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli.main", "app", "--host", "127.0.0.1",
                                     "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, text=True)
     try:
         _wait_for_port(port, process, SERVER_START_S)

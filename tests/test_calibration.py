@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coalition_sim import calibration as cal
-from coalition_sim.cli import main as cli
-from coalition_sim.errors import InputError
+from coalition_sim.calibration import search as cal
+from coalition_sim.cli.main import main as cli
+from coalition_sim.util.errors import InputError
 
 ROOT = Path(__file__).parent.parent
 
@@ -258,8 +258,8 @@ def test_calibrate_runs_scores_and_writes_the_accepted_set(tmp_path, capsys):
 # ------------------------------------------------------------------ the shipped preset
 def test_the_community_coalition_is_the_defaults_plus_a_grant_and_a_purpose():
     """So the slow check below checks the shipped defaults, not a separate parameter set."""
-    from coalition_sim.params import defaults
-    from coalition_sim.presets import GRANT, PRESETS
+    from coalition_sim.model.params import defaults
+    from coalition_sim.classroom.presets import GRANT, PRESETS
 
     params = {k: v for k, v in PRESETS["community_coalition"].params.items() if k != "seed"}
     differs = {k for k, v in params.items() if defaults()[k] != v}
@@ -272,7 +272,7 @@ def test_the_shipped_defaults_with_a_grant_meet_patterns_1_and_2():
     (the community_coalition preset), reproduce Feinberg et al.'s survival and NORC's 68%
     and causes of closure within tolerance. 400 runs (the calibration confirmed them with
     2 x 1,000); a change that breaks a pattern fails here."""
-    from coalition_sim.presets import PRESETS
+    from coalition_sim.classroom.presets import PRESETS
 
     criteria = [c for c in cal.CRITERIA if c.pattern in (1, 2)]
     row, runs = cal.check_params(PRESETS["community_coalition"].params, replications=400,
@@ -302,7 +302,7 @@ def test_apply_goal_ends_runs_when_their_impact_first_reaches_the_goal():
 
 def test_a_goal_applied_afterwards_equals_running_with_that_goal():
     """The profiling shortcut is exact: same seed, goal in the run vs applied to a run without one."""
-    from coalition_sim.model import CoalitionModel
+    from coalition_sim.model.model import CoalitionModel
 
     for seed in range(3):
         params = dict(n_orgs=12, network_ratio=0.5, initiative_rate=1.5, seed=seed)

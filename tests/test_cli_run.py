@@ -7,11 +7,11 @@ import sys
 import pandas as pd
 import pytest
 
-from coalition_sim.cli import main
+from coalition_sim.cli.main import main
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "coalition_sim.cli", *args], capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-m", "coalition_sim.cli.main", *args], capture_output=True, text=True)
 
 
 def test_issue_command_prints_a_summary_and_writes_files(tmp_path, capsys):

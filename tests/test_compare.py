@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coalition_sim.comparison import (
+from coalition_sim.strategist.comparison import (
     Option,
     compare,
     find_loss_rule,
@@ -16,9 +16,9 @@ from coalition_sim.comparison import (
     plan_runs,
     rank_options,
 )
-from coalition_sim.errors import InputError
-from coalition_sim.population import SECTORS
-from coalition_sim.scenario_file import parse_scenario
+from coalition_sim.util.errors import InputError
+from coalition_sim.model.population import SECTORS
+from coalition_sim.strategist.scenario_file import parse_scenario
 
 SMALL = """\
 [scenario]
@@ -265,16 +265,16 @@ def test_random_valid_scenarios_run_through_compare(sc, rank):
 
 def test_the_package_level_compare_is_the_function_whatever_was_imported_first(small):
     import coalition_sim
-    import coalition_sim.comparison  # noqa: F401  (the module has its own name: nothing is shadowed)
+    import coalition_sim.strategist.comparison  # noqa: F401  (the module has its own name: nothing is shadowed)
     from coalition_sim import compare as exported
 
     result = exported(small, "consensus", replications=2, steps=3, workers=1, progress=False, figures=False)
     assert len(result.runs) == 2
-    assert coalition_sim.compare is coalition_sim.comparison.compare
+    assert coalition_sim.compare is coalition_sim.strategist.comparison.compare
 
 
 def test_objections_known_answers():
-    from coalition_sim.comparison import objections
+    from coalition_sim.strategist.comparison import objections
 
     text = SMALL.replace('name = "A"\nsector = "nonprofit"', 'name = "A"\nsector = "nonprofit"\nalignment = 1.0\n'
                          'tolerance = 0.5').replace('name = "C"\nsector = "community"',
@@ -291,7 +291,7 @@ def test_objections_known_answers():
 
 
 def test_exit_risk_from_a_hand_made_table():
-    from coalition_sim.comparison import exit_risk
+    from coalition_sim.strategist.comparison import exit_risk
 
     runs = pd.DataFrame({"option": ["x"] * 4, "status": ["ok"] * 4})
     exits = pd.DataFrame({"replication": [0, 1, 2], "option": ["x"] * 3, "organization": ["A", "A", "B"],

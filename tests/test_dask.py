@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from coalition_sim import load_results
-from coalition_sim.study import load_study, run_study
+from coalition_sim.studies.study import run_study
+from coalition_sim.studies.study_file import load_study
 
 distributed = pytest.importorskip("distributed")
 
@@ -70,7 +71,7 @@ def test_a_dask_cluster_gives_the_tables_of_one_worker(spec, one_worker, tmp_pat
 
 
 def test_the_cli_runs_on_dask_too(spec, one_worker, tmp_path, capsys):
-    from coalition_sim.cli import main as cli
+    from coalition_sim.cli.main import main as cli
 
     store = tmp_path / "cli.sqlite"
     assert cli(["study", spec.path, "--executor", "dask", "--workers", "2", "--out", str(store),
@@ -80,7 +81,7 @@ def test_the_cli_runs_on_dask_too(spec, one_worker, tmp_path, capsys):
 
 
 def test_an_unreachable_scheduler_is_one_line(spec, tmp_path, capsys):
-    from coalition_sim.cli import main as cli
+    from coalition_sim.cli.main import main as cli
 
     code = cli(["study", spec.path, "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path / "x.sqlite")])
     err = capsys.readouterr().err.strip().splitlines()

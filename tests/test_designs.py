@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coalition_sim.designs import Factor, factorial, latin_hypercube, make_design, run_seeds, sobol
-from coalition_sim.runner import spawn_seeds
+from coalition_sim.studies.designs import Factor, factorial, latin_hypercube, make_design, run_seeds, sobol
+from coalition_sim.studies.runner import spawn_seeds
 
 GOV = Factor("governance", "choice", levels=("consensus", "opt-in"))
 BACKBONE = Factor("backbone_strength", "float", levels=(0.0, 0.5, 1.0))

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from coalition_sim import CoalitionModel, GovernanceRule, register, rule_names
-from coalition_sim.governance import ADOPTED, BLOCKED, Decision
-from coalition_sim.governance.base import concede
-from coalition_sim.population import EXITED
+from coalition_sim.model.governance import ADOPTED, BLOCKED, Decision
+from coalition_sim.model.governance.base import concede
+from coalition_sim.model.population import EXITED
 
 
 @register
@@ -179,7 +179,7 @@ def test_opt_in_declining_keeps_membership(make_population):
 
 def test_opt_in_with_no_backbone_drafts_toward_the_stand_in(make_population):
     pop = make_population([[0.5, 0.5], [0.9, 0.9], [0.5, 0.55]], [0.5, 0.5, 0.5], capacity=[1, 5, 1])
-    from coalition_sim.governance.opt_in import draft_blueprint
+    from coalition_sim.model.governance.opt_in import draft_blueprint
 
     strong = run_rule("opt-in", pop, backbone_strength=1.0)
     none = run_rule("opt-in", pop, backbone_strength=0.0)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coalition_sim.influence import deffuant_step, random_pairs, vision_pull
+from coalition_sim.model.influence import deffuant_step, random_pairs, vision_pull
 
 
 def major_clusters(threshold: float, seed: int, n: int = 1000, rounds: int = 3000) -> int:

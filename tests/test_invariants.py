@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coalition_sim import BACKBONE_EFFECTS, CoalitionModel, PARAMETERS, rule_names
-from coalition_sim.population import CORE, EXITED, NETWORK
+from coalition_sim.model.population import CORE, EXITED, NETWORK
 
 CAPS = {"n_orgs": 40, "network_ratio": 2.0, "initiative_rate": 4.0, "initiative_size": 20.0,
         "impact_goal": 200.0, "backbone_cut_month": 40, "patience": 60.0}

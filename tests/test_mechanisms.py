@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from coalition_sim import CoalitionModel, InputError
-from coalition_sim.governance.base import concede
-from coalition_sim.governance.opt_in import opts_in
+from coalition_sim.model.governance.base import concede
+from coalition_sim.model.governance.opt_in import opts_in
 
 
 def quiet(population, **kw):
@@ -23,7 +23,7 @@ def test_boundary_rule_admits_only_aligned_newcomers(make_population):
     # two core members at the purpose; network: one aligned, one far away
     pop = make_population([[0.5, 0.5], [0.5, 0.5], [0.55, 0.5], [0.05, 0.05]], [0.3] * 4, network=2)
     model = quiet(pop, entry_rate=1.0, boundary_alignment=0.6, backbone_strength=1.0)
-    chance = __import__("coalition_sim.membership", fromlist=["entry_chance"]).entry_chance(
+    chance = __import__("coalition_sim.model.membership", fromlist=["entry_chance"]).entry_chance(
         model, model.network_indices(), model.trust.ties_toward(model.core_indices()))
     assert chance[0] > 0 and chance[1] == 0.0
 

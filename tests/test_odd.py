@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from coalition_sim import CoalitionModel, PARAMETERS
-from coalition_sim.metrics import SERIES
+from coalition_sim.model.metrics import SERIES
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = ROOT / "docs" / "ODD.md"

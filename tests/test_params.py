@@ -6,7 +6,7 @@ import math
 import pytest
 
 from coalition_sim import CoalitionModel, InputError, PARAMETERS
-from coalition_sim import params
+from coalition_sim.model import params
 
 
 def test_signature_defaults_match_parameter_table():

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from test_analysis import ishigami, runs_table, saltelli_runs
 
-from coalition_sim import analysis as A
-from coalition_sim import plots as P
+from coalition_sim.analysis import study_analysis as A
+from coalition_sim.analysis import plots as P
 
 BY = ["governance", "backbone_strength"]
 

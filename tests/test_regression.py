@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from coalition_sim import CoalitionModel, params
+from coalition_sim import CoalitionModel
+
+from coalition_sim.model import params
 
 REFERENCE = Path(__file__).parent / "data" / "reference_runs.json"
 CASES = {

@@ -7,9 +7,9 @@ import re
 import pandas as pd
 import pytest
 
-from coalition_sim import cli
-from coalition_sim.comparison import compare
-from coalition_sim.scenario_file import parse_scenario
+from coalition_sim.cli import main as cli
+from coalition_sim.strategist.comparison import compare
+from coalition_sim.strategist.scenario_file import parse_scenario
 
 SCENARIO = """\
 [scenario]
@@ -84,7 +84,7 @@ def test_csv_tables_are_written(result, written):
 
 
 def test_a_failure_while_writing_leaves_nothing(result, tmp_path, monkeypatch):
-    import coalition_sim.report as report
+    import coalition_sim.strategist.report as report
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

@@ -14,8 +14,9 @@ import pandas as pd
 import pytest
 
 from coalition_sim import load_results
-from coalition_sim.store import Store
-from coalition_sim.study import load_study, run_study
+from coalition_sim.studies.store import Store
+from coalition_sim.studies.study import run_study
+from coalition_sim.studies.study_file import load_study
 
 STUDY = """\
 name = "resume_test"
@@ -95,7 +96,7 @@ def test_a_study_that_raises_mid_way_resumes_to_identical_tables(study_file, uni
 
 
 def _start_cli(study_file: Path, store: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "coalition_sim.cli", "study", str(study_file), "--out", str(store),
+    cmd = [sys.executable, "-m", "coalition_sim.cli.main", "study", str(study_file), "--out", str(store),
            "--workers", "2", "--no-progress"]
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, cwd=study_file.parent)
@@ -134,7 +135,7 @@ def test_ctrl_c_exits_130_and_says_how_to_resume(study_file, uninterrupted, tmp_
     assert process.returncode == 130, err
     assert "Resume with the same command" in err and "Traceback" not in err, err
     assert committed(store) < RUNS
-    from coalition_sim.cli import main as cli
+    from coalition_sim.cli.main import main as cli
 
     assert cli(["study", str(study_file), "--out", str(store), "--workers", "2", "--no-progress"]) == 0
     assert_same_tables(store, uninterrupted)

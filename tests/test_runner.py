@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coalition_sim.runner import FAILED, OK, RunSpec, run_many, run_one, spawn_seeds
+from coalition_sim.studies.runner import FAILED, OK, RunSpec, run_many, run_one, spawn_seeds
 
 MONTHS = 12
 
@@ -107,7 +107,7 @@ def test_any_executor_is_accepted_and_in_flight_work_is_bounded():
 
 
 def test_zero_workers_is_refused():
-    from coalition_sim.errors import InputError
+    from coalition_sim.util.errors import InputError
 
     with pytest.raises(InputError, match="workers=0"):
         list(run_many(_specs(1), workers=0, progress=False))

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coalition_sim import cli
-from coalition_sim.commands.scenario import TEMPLATE
-from coalition_sim.errors import InputError
-from coalition_sim.model import CoalitionModel
-from coalition_sim.population import CORE, NETWORK, SECTOR_SKILLS, SECTORS
-from coalition_sim.scenario_file import line_map, load_scenario, parse_scenario
+from coalition_sim.cli import main as cli
+from coalition_sim.cli.commands.scenario import TEMPLATE
+from coalition_sim.util.errors import InputError
+from coalition_sim.model.model import CoalitionModel
+from coalition_sim.model.population import CORE, NETWORK, SECTOR_SKILLS, SECTORS
+from coalition_sim.strategist.scenario_file import line_map, load_scenario, parse_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "experiments" / "scenarios" / "example.toml"
 

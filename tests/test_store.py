@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 
 from coalition_sim import CoalitionModel, load_results
-from coalition_sim.errors import InputError
-from coalition_sim.params import PARAMETERS
-from coalition_sim.runner import RunResult, RunSpec
-from coalition_sim.store import Store, export
-from coalition_sim.study import load_study, run_study
+from coalition_sim.util.errors import InputError
+from coalition_sim.model.params import PARAMETERS
+from coalition_sim.studies.runner import RunResult, RunSpec
+from coalition_sim.studies.store import Store, export
+from coalition_sim.studies.study import run_study
+from coalition_sim.studies.study_file import load_study
 
 STUDY = """\
 name = "store_test"
@@ -96,7 +97,7 @@ def test_failed_runs_keep_parameters_seed_and_traceback(tmp_path):
         store.write(RunSpec(0, 0, 0, {"governance": "opt-in"}, 99, 12),
                     RunResult(0, "failed", {}, None, [], "Traceback: boom", 0.5))
         ok = RunSpec(1, 0, 1, {"governance": "opt-in"}, 7, 12)
-        from coalition_sim.runner import run_one
+        from coalition_sim.studies.runner import run_one
         store.write(ok, run_one(ok, ["members"]))
     runs = load_results(tmp_path / "r.sqlite").runs
     failed = runs.iloc[0]
@@ -111,7 +112,7 @@ def test_a_run_is_never_written_twice(tmp_path):
     study.write_text(STUDY)
     spec = load_study(study)
     run = next(spec.runs())
-    from coalition_sim.runner import run_one
+    from coalition_sim.studies.runner import run_one
     result = run_one(run, list(spec.series))
     with Store.open(tmp_path / "r.sqlite", spec) as store:
         store.write(run, result)
@@ -136,7 +137,7 @@ def test_export_writes_the_same_tables(stored, tmp_path, fmt):
 
 
 def test_export_cli_and_bad_input(stored, tmp_path, capsys):
-    from coalition_sim.cli import main as cli
+    from coalition_sim.cli.main import main as cli
 
     spec, folder = stored
     assert cli(["export", str(folder), "--format", "csv", "--out", str(tmp_path / "x")]) == 0
@@ -163,7 +164,7 @@ def test_the_sql_view_is_the_long_series_table(stored):
 
 
 def test_every_series_and_every_outcome_can_be_kept_together(tmp_path):
-    from coalition_sim.metrics import SERIES
+    from coalition_sim.model.metrics import SERIES
 
     study = tmp_path / "all.toml"
     study.write_text('name = "all"\nsteps = 6\nreplications = 2\nmaster_seed = 1\nseries = true\n')
@@ -180,7 +181,7 @@ def test_a_store_made_by_another_model_is_refused_not_resumed(stored, monkeypatc
     spec, folder = stored
     store = folder / "results.sqlite"
     Store.check(store, spec)  # same model: resuming is allowed
-    import coalition_sim.store as store_module
+    import coalition_sim.studies.store as store_module
 
     monkeypatch.setattr(store_module, "model_fingerprint", lambda: "0123456789abcdef")
     with pytest.raises(InputError, match="another version of the model") as err:
@@ -189,8 +190,8 @@ def test_a_store_made_by_another_model_is_refused_not_resumed(stored, monkeypatc
 
 
 def test_the_fingerprint_follows_model_code_only():
-    from coalition_sim.fingerprint import MODEL_MODULES, model_fingerprint
+    from coalition_sim.studies.fingerprint import MODEL_MODULES, model_fingerprint
 
     assert len(model_fingerprint()) == 16
-    assert "model.py" in MODEL_MODULES and "governance" in MODEL_MODULES
-    assert "analysis.py" not in MODEL_MODULES and "app.py" not in MODEL_MODULES
+    assert "model" in MODEL_MODULES and "studies/runner.py" in MODEL_MODULES
+    assert "analysis" not in MODEL_MODULES and "classroom" not in MODEL_MODULES

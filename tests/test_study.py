@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from coalition_sim.cli import main as cli
-from coalition_sim.errors import InputError
-from coalition_sim.study import load_study
+from coalition_sim.cli.main import main as cli
+from coalition_sim.util.errors import InputError
+from coalition_sim.studies.study_file import load_study
 
 GOOD = """\
 name = "tiny"
@@ -144,7 +144,7 @@ def test_parse_errors_are_input_errors_a_library_caller_can_catch(tmp_path):
 
 def test_runs_that_raise_are_recorded_and_counted_and_the_study_goes_on(tmp_path, capsys, monkeypatch):
     from coalition_sim import load_results
-    from coalition_sim.model import CoalitionModel
+    from coalition_sim.model.model import CoalitionModel
 
     original = CoalitionModel.run
 

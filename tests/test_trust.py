@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from coalition_sim.trust import TrustMatrix
+from coalition_sim.model.trust import TrustMatrix
 
 
 def naive_and_lazy(n=8, baseline=0.3, seed=0):

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from coalition_sim import CoalitionModel
-from coalition_sim.trust import TrustMatrix
-from coalition_sim.turnover import introduce, onboard, representatives_leaving
+from coalition_sim.model.trust import TrustMatrix
+from coalition_sim.model.turnover import introduce, onboard, representatives_leaving
 
 
 def test_no_turnover_draws_nothing_from_the_generator():

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from coalition_sim import calibration as cal
-from coalition_sim.params import defaults
-from coalition_sim.presets import PRESETS
+from coalition_sim.calibration import search as cal
+from coalition_sim.model.params import defaults
+from coalition_sim.classroom.presets import PRESETS
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = (7, 8, 9)

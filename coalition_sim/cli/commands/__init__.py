@@ -1,0 +1,1 @@
+"""One module per ``coalition-sim`` subcommand (see coalition_sim.cli.main)."""

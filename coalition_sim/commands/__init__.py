@@ -1,1 +1,0 @@
-"""One module per ``coalition-sim`` subcommand (see coalition_sim.cli)."""

@@ -1,0 +1,37 @@
+"""Consensus: every member must accept the blueprint; everyone takes part.
+
+Each month the draft gets ``rounds`` meeting rounds. In each round the member
+who objects most is accommodated by the smallest move that brings the draft
+within its tolerance (see :func:`base.concede`). The draft's distance from the
+initiative's ideal is its dilution. If no draft is acceptable to all at the end
+of the month, the initiative is blocked and tried again next month (its draft
+carried over) until its window lapses. All members attend and all take part.
+"""
+
+from __future__ import annotations
+
+from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, concede, register
+
+BLOCK_REASON = "no blueprint within every member's tolerance"
+
+
+@register
+class Consensus(GovernanceRule):
+    """Unanimity with compromise drafting (MODEL.md step 2, consensus)."""
+
+    name = "consensus"
+    quorum = 1.0
+
+    def decide(self, model, pending):
+        members = model.core_indices()
+        rounds = model.meeting_rounds()
+        decisions = []
+        for initiative in pending:
+            draft, used, accepted = concede(model, members, initiative.draft, rounds, self.quorum)
+            if accepted:
+                decisions.append(Decision(initiative, ADOPTED, draft, members, members, used))
+            else:
+                decisions.append(
+                    Decision(initiative, BLOCKED, draft, attendees=members, rounds=used, reason=BLOCK_REASON)
+                )
+        return decisions

@@ -1,0 +1,91 @@
+"""Opt-in: an independent coordinator drafts a sharp blueprint; partners choose.
+
+Seed 003, principles 3, 4 and 7. For each initiative the coordinator drafts a
+blueprint at the ideal; its error shrinks with the backbone's vision effect.
+With no backbone a member stands in: the largest organization drafts, and its
+draft is biased toward its own position and noisier. The coordinator invites
+organizations by skill (roles-to-strengths effect; without it, at random) and,
+through public will, some of the wider network. Each invitee opts in when the
+blueprint is within its tolerance and the value it expects beats its cost: the
+work it would really do plus a meeting, divided by its energy. The team is filled in invitation order until it has the
+capacity the initiative needs. Declining costs nothing and keeps membership.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coalition_sim.model.execution import effort
+from coalition_sim.model.goal_space import distances
+from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
+
+DRAFT_NOISE = 0.15
+"""Std of a stand-in's drafting error (goal-space units)."""
+STANDIN_BIAS = 0.5
+"""Fraction of the way a stand-in's draft is pulled toward its own position."""
+TEAM_SLACK = 1.25
+"""The team is filled until its capacity reaches this multiple of the need."""
+MIN_TEAM = 0.5
+"""The coordinator launches only with at least this fraction of the need."""
+ENERGY_FLOOR = 0.15
+"""Organizations more tired than this decline whatever the offer."""
+BLOCK_REASON = "too few partners opted in"
+
+
+def draft_blueprint(model, initiative) -> np.ndarray:
+    """The coordinator's blueprint: near the ideal, worse with a weak backbone."""
+    quality = model.backbone.effect("vision")
+    members = model.core_indices()
+    lead = members[int(np.argmax(model.capacity[members]))]
+    bias = STANDIN_BIAS * (model.position[lead] - initiative.ideal)
+    noise = model.rng.normal(0.0, DRAFT_NOISE, size=initiative.ideal.shape)
+    return np.clip(initiative.ideal + (1.0 - quality) * (bias + noise), 0.0, 1.0)
+
+
+def invitation_order(model, initiative) -> np.ndarray:
+    """Core members, plus network organizations reached by public will, best fit first."""
+    core = model.core_indices()
+    network = model.network_indices()
+    reach = model.backbone.effect("public_will")
+    invited = np.concatenate([core, network[model.rng.random(network.size) < reach]])
+    match = model.skills[invited] @ initiative.needs
+    roles = model.backbone.effect("roles")
+    score = roles * match + (1.0 - roles) * model.rng.random(invited.size)
+    return invited[np.argsort(-score, kind="stable")]
+
+
+def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np.ndarray:
+    """Boolean mask: which invitees choose to join this blueprint."""
+    dist = distances(model.position[invited], blueprint)
+    tol = model.tolerance[invited]
+    fit = np.clip(1.0 - dist / tol, 0.0, 1.0)
+    energy = model.energy[invited]
+    expected = initiative.value * model.expected_success() * (0.5 + 0.5 * fit)
+    burden = model.work_cost_per_unit() * effort(energy, dist, tol) + model.round_cost()
+    with np.errstate(divide="ignore"):
+        cost = burden / energy  # the same work weighs more on a tired organization
+    return (dist <= tol) & (energy > ENERGY_FLOOR) & (expected >= cost)
+
+
+@register
+class OptIn(GovernanceRule):
+    """Coordinator drafts, partners opt in per initiative (MODEL.md step 2, opt-in)."""
+
+    name = "opt-in"
+
+    def decide(self, model, pending):
+        decisions = []
+        for initiative in pending:
+            blueprint = initiative.draft if initiative.drafted else draft_blueprint(model, initiative)
+            invited = invitation_order(model, initiative)
+            willing = invited[opts_in(model, invited, blueprint, initiative)]
+            pooled = np.cumsum(model.capacity[willing])
+            size = int(np.searchsorted(pooled, TEAM_SLACK * initiative.required)) + 1
+            team = willing[:size]
+            if pooled.size and pooled[min(size, pooled.size) - 1] >= MIN_TEAM * initiative.required:
+                decisions.append(Decision(initiative, ADOPTED, blueprint, team, invited, 1))
+            else:
+                decisions.append(
+                    Decision(initiative, BLOCKED, blueprint, attendees=invited, rounds=1, reason=BLOCK_REASON)
+                )
+        return decisions

@@ -1,0 +1,75 @@
+"""Learn and feel: what a success or a setback does to the coalition.
+
+Success adds impact (reduced by dilution), strengthens the team's mutual trust,
+lifts its energy (recognition) and the coalition's reputation, and benefits
+members in proportion to how close the blueprint was to what they want;
+members who did not take part get a smaller share, larger when the backbone's
+shared measurement lets everyone learn from all activities (seed 003 p.1).
+Working together closes trust_gain of the gap to full trust (SUCCESS_TRUST
+more after a success). A setback costs energy and, unless shared measurement turns it into
+information, breeds blame (seed 000: setbacks as information). Free riders
+lose their teammates' trust either way.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coalition_sim.model import morale
+from coalition_sim.model.execution import UNDER_EFFORT, Outcome
+from coalition_sim.model.goal_space import distances
+
+SUCCESS_TRUST = 0.05
+"""Extra share of the gap to full trust closed in a successful team."""
+BLAME = 0.1
+"""Share of trust lost in a failed team with no shared measurement."""
+FREE_RIDER_PENALTY = 0.05
+"""Share of teammates' trust a free rider loses."""
+REPUTATION_GAIN = 0.05
+"""Reputation gained per unit impact (times 1 + public will), toward 1."""
+REPUTATION_LOSS = 0.03
+"""Share of reputation lost per failure."""
+SPILLOVER = 0.2
+"""Share of a success's benefit that reaches members outside the team."""
+LEARNING_SPILLOVER = 0.3
+"""Extra spillover at full shared measurement."""
+WORK_COST = 0.1
+"""Cost (value units) of one unit of effort on an initiative."""
+
+
+def closeness(position: np.ndarray, tolerance: np.ndarray, blueprint: np.ndarray) -> np.ndarray:
+    """How much each organization wants what was done: 1 at its position, 0 at twice its tolerance."""
+    dist = distances(position, blueprint)
+    return np.clip(1.0 - dist / (2.0 * tolerance), 0.0, 1.0)
+
+
+def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> None:
+    """Add this success's benefit to each core member's month ledger."""
+    members = model.core_indices()
+    share = np.full(members.size, SPILLOVER + LEARNING_SPILLOVER * model.backbone.effect("measurement"))
+    in_team = np.zeros(model.status.size, dtype=bool)
+    in_team[team] = True  # the team may include wider-network organizations
+    share[in_team[members]] = 1.0
+    close = closeness(model.position[members], model.tolerance[members], blueprint)
+    model.benefit[members] += impact * share * close
+
+
+def learn(model, decision, outcome: Outcome) -> None:
+    """Apply the consequences of one executed initiative."""
+    team = decision.participants
+    effect = model.backbone.effect
+    model.cost[team] += WORK_COST * outcome.effort
+    morale.spend(model.energy, team, morale.WORK_ENERGY * outcome.effort)
+    if outcome.success:
+        model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
+        morale.after_success(model.energy, team, effect("morale"))
+        gain = REPUTATION_GAIN * outcome.impact * (1.0 + effect("public_will"))
+        model.reputation += min(gain, 1.0) * (1.0 - model.reputation)
+        credit(model, team, decision.blueprint, outcome.impact)
+    else:
+        model.trust.weaken(team, BLAME * (1.0 - effect("measurement")))
+        model.trust.strengthen(team, model.trust_gain)
+        morale.after_failure(model.energy, team, effect("morale"))
+        model.reputation *= 1.0 - REPUTATION_LOSS
+    free_riders = team[outcome.effort < UNDER_EFFORT]
+    model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)

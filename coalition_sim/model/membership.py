@@ -1,0 +1,84 @@
+"""Membership: members weigh benefit against cost and may leave; the wider
+network is pulled in (seed 000: boundaries and patience; seed 002: pull, not
+push; seed 003 p.5: a core plus a wider network).
+
+Each month a member's satisfaction is its benefit (share of impact, weighted
+by how close the work was to what it wants) plus a trust term, minus its costs
+(work, meetings, a standing membership cost). Its experience is a moving
+average of satisfaction; a month with negative experience is a poor month.
+More poor months in a row than its patience, or energy at 0, and it leaves.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coalition_sim.model.population import CORE
+
+EXPERIENCE_MEMORY = 0.25
+"""Weight of this month in the moving average of satisfaction."""
+TRUST_WEIGHT = 0.2
+"""Satisfaction from trusting the other members (per unit above 1/2)."""
+BACKBONE_TRUST_WEIGHT = 0.1
+"""Satisfaction from a backbone one trusts (times backbone strength)."""
+MEMBERSHIP_COST = 0.02
+"""Standing monthly cost of membership (value units), before transaction-cost relief."""
+PULL_WEIGHTS = (0.4, 0.3, 0.3)
+"""Weights of reputation, alignment and trust ties in a network organization's pull."""
+
+
+def satisfaction(model, members: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """This month's benefit minus cost for each member (``ties``: trust.ties_toward(members))."""
+    trust_in_others = (ties[members] - 1.0) / max(members.size - 1, 1)
+    backbone = BACKBONE_TRUST_WEIGHT * model.backbone.strength * model.backbone_trust[members]
+    standing = MEMBERSHIP_COST * model.cost_relief()
+    return (model.benefit[members] + TRUST_WEIGHT * (trust_in_others - 0.5) + backbone
+            - model.cost[members] - standing)
+
+
+def update_experience(model, members: np.ndarray, ties: np.ndarray) -> None:
+    """Fold this month into each member's experience and poor-month run."""
+    sat = satisfaction(model, members, ties)
+    model.experience[members] += EXPERIENCE_MEMORY * (sat - model.experience[members])
+    poor = model.experience[members] < 0
+    model.poor_months[members] = np.where(poor, model.poor_months[members] + 1, 0)
+
+
+def leavers(model, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Members who leave this month: (burnt out, out of patience)."""
+    burnt = members[model.energy[members] <= 0.0]
+    impatient = members[(model.poor_months[members] > model.patience[members]) & (model.energy[members] > 0.0)]
+    return burnt, impatient
+
+
+def pull(model, candidates: np.ndarray, alignment: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """How strongly the coalition pulls each network organization (0..1)."""
+    size = model.core_indices().size
+    mean_tie = ties[candidates] / size if size else 0.0
+    w_rep, w_align, w_trust = PULL_WEIGHTS
+    return w_rep * model.reputation + w_align * alignment + w_trust * mean_tie
+
+
+def entry_chance(model, candidates: np.ndarray, ties: np.ndarray) -> np.ndarray:
+    """Monthly chance that each network organization joins; 0 outside the boundary rules."""
+    alignment = model.alignment(candidates)
+    admitted = alignment >= model.boundary_alignment
+    reach = 0.5 + model.backbone.effect("public_will")
+    chance = np.minimum(model.entry_rate * pull(model, candidates, alignment, ties) * reach, 1.0)
+    return np.where(admitted, chance, 0.0)
+
+
+def joiners(model, ties: np.ndarray) -> np.ndarray:
+    """Network organizations that join the core this month (``ties``: toward current members)."""
+    candidates = model.network_indices()
+    if candidates.size == 0 or model.entry_rate == 0:
+        return candidates[:0]
+    chance = entry_chance(model, candidates, ties)
+    return candidates[model.rng.random(candidates.size) < chance]
+
+
+def admit(model, newcomers: np.ndarray) -> None:
+    """Make newcomers core members with a clean slate of experience."""
+    model.set_status(newcomers, CORE)
+    model.poor_months[newcomers] = 0
+    model.experience[newcomers] = 0.0

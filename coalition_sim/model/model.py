@@ -1,0 +1,367 @@
+"""The coalition model: one coalition over a horizon of monthly steps.
+
+``CoalitionModel.step`` is the table of contents of a month (MODEL.md):
+environment, decide, execute, learn and feel, relationships, membership,
+endurance. Each step is a short method that calls one module.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import mesa
+import numpy as np
+
+from coalition_sim.model import influence, learning, membership, metrics, morale, params, turnover
+from coalition_sim.model.backbone import Backbone
+from coalition_sim.model.endurance import dissolution_cause
+from coalition_sim.model.environment import Environment
+from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, EventLog
+from coalition_sim.model.execution import execute
+from coalition_sim.model.goal_space import distances, farthest_distance
+from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
+from coalition_sim.model.initiative import LAPSED, ROLES
+from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
+from coalition_sim.model.organization import Organization
+from coalition_sim.model.population import CORE, EXITED, NETWORK, SECTORS, Population, check_population, generate
+from coalition_sim.model.trust import TrustMatrix
+
+MEETING_TRUST = 0.3
+"""Trust gain from a month of meetings that ended in a block, relative to a month of working together."""
+COST_RELIEF = 0.6
+"""Share of meeting cost the transaction-cost effect removes at full strength."""
+SCALARS = ("deliberation_rounds", "transaction_cost", "trust_gain", "trust_decay", "trust_baseline",
+           "influence_threshold", "influence_rate", "turnover_rate", "entry_rate", "boundary_alignment",
+           "min_members", "dormancy_limit", "impact_goal")
+"""Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
+BACKBONE_TRUST_RATE = 0.1
+"""Monthly share of the gap between trust in the backbone and its strength that closes
+(organizations come to trust a backbone as much as it delivers; not one of the six effects)."""
+SUCCESS_MEMORY = 0.1
+"""Weight of the latest outcome in the coalition's expected success rate."""
+
+
+class CoalitionModel(mesa.Model):
+    """A coalition of organizations under a governance rule and a backbone.
+
+    Every argument is a keyword with a default; see :mod:`coalition_sim.model.params`
+    (or ``docs/ODD.md``) for ranges and reasons. ``population`` replaces the
+    drawn organizations with a given :class:`~coalition_sim.model.population.Population`
+    (a strategist's scenario). ``seed`` fixes every random draw.
+    """
+
+    def __init__(self, *, n_orgs=30, network_ratio=1.0, n_sectors=5, capacity_inequality=0.8,
+                 goal_dims=2, alignment_spread=0.125, tolerance=0.43, initial_trust=0.3,
+                 initial_energy=0.8, patience=27.0, backbone_strength=0.5, backbone_cut_month=0,
+                 backbone_after_cut=0.0, disabled_effects="", governance="consensus",
+                 deliberation_rounds=3, initiative_rate=0.6, initiative_size=2.7,
+                 initiative_window=3, initiative_spread=0.2, shock_rate=0.025,
+                 transaction_cost=0.045, trust_gain=0.1, trust_decay=0.01, trust_baseline=0.3,
+                 influence_threshold=0.25, influence_rate=0.3, turnover_rate=0.06, entry_rate=0.085,
+                 boundary_alignment=0.0, min_members=3, dormancy_limit=12, impact_goal=0.0,
+                 population: Population | None = None, seed=None):
+        values = {k: v for k, v in locals().items() if k in params.PARAMETERS}
+        if isinstance(governance, GovernanceRule):
+            values.pop("governance")
+        checked = params.validate(values)
+        super().__init__(seed=seed)
+        self.params = checked
+        for name in SCALARS:
+            setattr(self, name, checked[name])
+        self.rule = governance if isinstance(governance, GovernanceRule) else make_rule(governance)
+        if population is not None:
+            check_population(population)
+        self._init_population(population.copy() if population is not None else generate(
+            self.rng, **{k: checked[k] for k in ("n_orgs", "network_ratio", "n_sectors",
+                         "capacity_inequality", "goal_dims", "alignment_spread", "tolerance",
+                         "initial_trust", "initial_energy", "patience")}))
+        self.backbone = Backbone(self, backbone_strength, backbone_cut_month, backbone_after_cut,
+                                 params.parse_effects(disabled_effects))
+        self.environment = Environment(self.rng, self.purpose, initiative_rate, initiative_size,
+                                       initiative_window, initiative_spread, shock_rate)
+        self._init_books()
+        self.member_ties = self.trust.ties_toward(self.core_indices())
+        self.datacollector = metrics.ScalarCollector(model_reporters=metrics.reporters())
+        self.stats = metrics.snapshot(self)
+        self.datacollector.collect(self)
+        self._release_mesa_id_counter()
+
+    # ------------------------------------------------------------------ setup
+    def _release_mesa_id_counter(self) -> None:
+        """Every agent exists now: drop Mesa 3.3's per-model id counter.
+
+        ``mesa.Agent._ids`` is a class-level dict keyed by model, so without this every
+        model ever built stays alive (mesa#3179, fixed after 3.3.1): a study worker, a
+        notebook loop or the web app's Reset would grow by 0.1-1 MB per model.
+        """
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
+    def _init_population(self, pop: Population) -> None:
+        self.sector, self.capacity, self.position = pop.sector, pop.capacity, pop.position
+        self.home = pop.position.copy()
+        self.tolerance, self.skills, self.patience = pop.tolerance, pop.skills, pop.patience
+        self.energy, self.status = pop.energy, pop.status
+        self.trust = TrustMatrix(pop.trust, self.trust_baseline)
+        self.backbone_trust, self.purpose, self.names = pop.backbone_trust, pop.purpose, pop.names
+        self.goal_dims = int(self.purpose.size)
+        self.farthest = farthest_distance(self.purpose)
+        self._core = self._network = None
+        self.initial_members = int(np.count_nonzero(self.status == CORE))
+        self.orgs = [Organization(self, i) for i in range(pop.size)]
+
+    def _init_books(self) -> None:
+        n = len(self.orgs)
+        self.experience = np.zeros(n)
+        self.poor_months = np.zeros(n)
+        self.benefit = np.zeros(n)
+        self.cost = np.zeros(n)
+        self.exit_cause: dict[int, str] = {}
+        self.exit_month: dict[int, int] = {}
+        self.pending: list = []
+        self.events = EventLog()
+        self.reputation = 0.0
+        self.cumulative_impact = 0.0
+        self.expected_rate = 0.5
+        self.last_adoption = 0
+        self.cause: str | None = None
+        self.lifetime = 0
+        self.all_dilutions: list[float] = []
+        self.all_delays: list[float] = []
+        self.totals: Counter = Counter({name: 0 for name in metrics.COUNTS})
+        self._new_tally()
+
+    def _new_tally(self) -> None:
+        self.tally = {name: 0 for name in metrics.COUNTS}
+        self.tally.update(impact=0.0, dilutions=[], delays=[])
+
+    # ------------------------------------------------------------------ views
+    def core_indices(self) -> np.ndarray:
+        """Indices of current core members (cached until a status changes)."""
+        if self._core is None:
+            self._core = np.flatnonzero(self.status == CORE)
+        return self._core
+
+    def network_indices(self) -> np.ndarray:
+        """Indices of wider-network organizations (cached until a status changes)."""
+        if self._network is None:
+            self._network = np.flatnonzero(self.status == NETWORK)
+        return self._network
+
+    def set_status(self, idx: np.ndarray, status: int) -> None:
+        """Change organizations' status (the only place status is written)."""
+        self.status[idx] = status
+        self._core = self._network = None
+
+    def alignment(self, idx: np.ndarray) -> np.ndarray:
+        """1 at the shared purpose, 0 at the point of the goal space farthest from it."""
+        return 1.0 - distances(self.position[idx], self.purpose) / self.farthest
+
+    def cost_relief(self) -> float:
+        """Multiplier on meeting and membership costs from the transaction-cost effect."""
+        return 1.0 - COST_RELIEF * self.backbone.effect("transaction_costs")
+
+    def round_cost(self) -> float:
+        """Cost to an attendee of one meeting round."""
+        return self.transaction_cost * self.cost_relief()
+
+    def meeting_rounds(self) -> int:
+        """Rounds a draft gets per month: more with a backbone that runs slick meetings."""
+        extra = self.backbone.effect("transaction_costs")
+        return self.deliberation_rounds + int(round(self.deliberation_rounds * extra))
+
+    def work_cost_per_unit(self) -> float:
+        """Cost of a unit of effort (used by organizations weighing an offer)."""
+        return learning.WORK_COST
+
+    def expected_success(self) -> float:
+        """The coalition's running estimate of its success rate."""
+        return self.expected_rate
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """One month, in the order of MODEL.md."""
+        if self.cause is not None:
+            return
+        self.open_books()
+        self.environment_changes()      # 1. environment
+        self.decide_and_execute()       # 2-4. decide, execute, learn and feel
+        self.lapse()
+        self.relationships()            # 5. relationships
+        self.membership()               # 6. membership
+        self.endurance()                # 7. endurance
+        self.stats = metrics.snapshot(self)
+        self.datacollector.collect(self)
+
+    def open_books(self) -> None:
+        """Start the month's ledger: counts, each organization's benefit and cost."""
+        self._new_tally()
+        self.benefit[:] = 0.0
+        self.cost[:] = 0.0
+        self.deliberated = []
+
+    def decide_and_execute(self) -> None:
+        """The rule decides on every pending initiative; adopted ones are carried out."""
+        for decision in self.rule.decide(self, list(self.pending)):
+            self.apply(decision)
+        self.deliberate()
+
+    def run(self, months: int = 120) -> "CoalitionModel":
+        """Step up to ``months`` times (fewer if the coalition dissolves)."""
+        for _ in range(months):
+            if not self.running:
+                break
+            self.step()
+        return self
+
+    def environment_changes(self) -> None:
+        """Backbone schedule, skill shocks, new initiatives."""
+        before = self.backbone.strength
+        self.backbone.update(self.steps)
+        if self.backbone.strength != before:
+            self.events.add(self.steps, "backbone", f"Backbone support changes: {before:.2f} -> "
+                            f"{self.backbone.strength:.2f}")
+        role = self.environment.shock()
+        if role is not None:
+            self.events.add(self.steps, "shock", f"Shock: {ROLES[role]} skills now needed")
+        arrivals = self.environment.arrivals(self.steps)
+        self.tally["arrived"] = len(arrivals)
+        self.pending.extend(arrivals)
+
+    def apply(self, decision) -> None:
+        """Book one decision: meetings, and for an adopted initiative its execution."""
+        initiative = decision.initiative
+        initiative.draft, initiative.drafted = decision.blueprint, True
+        self.meet(decision.attendees, decision.rounds)
+        if decision.outcome != ADOPTED:
+            self.deliberated.append(decision.attendees)
+            self.tally["blocked"] += 1
+            self.events.add(self.steps, "blocked", f"Initiative {initiative.uid} blocked: {decision.reason}")
+            return
+        initiative.state = INITIATIVE_ADOPTED
+        self.pending.remove(initiative)
+        self.last_adoption = self.steps
+        outcome = execute(self, decision)
+        learning.learn(self, decision, outcome)
+        self.influence_within(decision.participants)
+        self.record_outcome(initiative, outcome)
+
+    def meet(self, attendees: np.ndarray, rounds: int) -> None:
+        """Meeting costs in value and energy for everyone who attended."""
+        if rounds == 0 or attendees.size == 0:
+            return
+        self.cost[attendees] += rounds * self.round_cost()
+        morale.spend(self.energy, attendees, rounds * morale.MEETING_ENERGY * self.cost_relief())
+
+    def deliberate(self) -> None:
+        """Meeting this month without agreeing still builds some trust and influence.
+
+        Counted once per month for everyone who sat in a blocked deliberation.
+        """
+        if not self.deliberated:
+            return
+        attendees = np.unique(np.concatenate(self.deliberated))
+        self.trust.strengthen(attendees, MEETING_TRUST * self.trust_gain)
+        self.influence_within(attendees)
+
+    def influence_within(self, group: np.ndarray) -> None:
+        """Partners who worked or met together and stand close influence each other."""
+        pairs = influence.random_pairs(self.rng, group)
+        influence.deffuant_step(self.position, pairs, self.influence_threshold, self.influence_rate)
+
+    def record_outcome(self, initiative, outcome) -> None:
+        """Counts, impact, expected success rate and the event feed."""
+        delay = self.steps - initiative.arrived
+        self.tally["adopted"] += 1
+        self.tally["dilutions"].append(outcome.dilution)
+        self.tally["delays"].append(delay)
+        self.all_dilutions.append(outcome.dilution)
+        self.all_delays.append(delay)
+        self.expected_rate += SUCCESS_MEMORY * (outcome.success - self.expected_rate)
+        if outcome.success:
+            self.tally["succeeded"] += 1
+            self.tally["impact"] += outcome.impact
+            self.cumulative_impact += outcome.impact
+            self.events.add(self.steps, "succeeded", f"Initiative {initiative.uid} "
+                            f"({initiative.theory_of_change()}) succeeded: impact {outcome.impact:.2f}")
+        else:
+            self.tally["failed"] += 1
+            self.events.add(self.steps, "failed", f"Initiative {initiative.uid} failed "
+                            f"(chance was {outcome.probability:.0%})")
+
+    def lapse(self) -> None:
+        """Pending initiatives whose window has passed lapse."""
+        for initiative in [i for i in self.pending if i.expired(self.steps)]:
+            initiative.state = LAPSED
+            self.pending.remove(initiative)
+            self.tally["lapsed"] += 1
+            self.events.add(self.steps, "lapsed", f"Initiative {initiative.uid} lapsed undecided")
+
+    def relationships(self) -> None:
+        """Unused trust decays; representatives change; vision pulls members toward the purpose; members rest."""
+        self.trust.decay(self.trust_decay)
+        self.tally["turnover"] = int(turnover.turnover(self).size)
+        members = self.core_indices()
+        influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
+        np.clip(self.position, 0.0, 1.0, out=self.position)
+        morale.rest(self.energy, np.flatnonzero(self.status != EXITED), self.backbone.effect("morale"))
+        self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
+
+    def membership(self) -> None:
+        """Members weigh the month; some leave; the network is pulled in.
+
+        Each organization's summed trust in the members (``member_ties``) is
+        computed once and updated for leavers and newcomers.
+        """
+        members = self.core_indices()
+        ties = self.trust.ties_toward(members)
+        membership.update_experience(self, members, ties)
+        burnt, impatient = membership.leavers(self, members)
+        for who, cause in ((burnt, "burnout"), (impatient, "impatience")):
+            self.leave(who, cause)
+            if who.size:
+                ties = ties - self.trust[:, who].sum(axis=1)
+        newcomers = membership.joiners(self, ties)
+        membership.admit(self, newcomers)
+        if newcomers.size:
+            ties = ties + self.trust[:, newcomers].sum(axis=1)
+        self.member_ties = ties
+        self.tally["joins"] = int(newcomers.size)
+        for i in newcomers:
+            self.events.add(self.steps, "join", f"{self.names[i]} ({SECTORS[self.sector[i]]}) joined the core")
+        for name in metrics.COUNTS:
+            self.totals[name] += self.tally[name]
+
+    def leave(self, who: np.ndarray, cause: str) -> None:
+        """Organizations ``who`` exit for ``cause``."""
+        self.set_status(who, EXITED)
+        self.tally["exits"] += int(who.size)
+        self.tally[f"exits_{cause}"] += int(who.size)
+        for i in who:
+            self.exit_cause[int(i)] = cause
+            self.exit_month[int(i)] = self.steps
+            self.events.add(self.steps, "exit", f"{self.names[i]} ({SECTORS[self.sector[i]]}) left: "
+                            f"{EXIT_REASONS[cause]}")
+
+    def endurance(self) -> None:
+        """Dissolve if too few members, purpose achieved, or dormant too long."""
+        self.lifetime = self.steps
+        cause = dissolution_cause(self)
+        if cause is not None:
+            self.cause = cause
+            self.running = False
+            self.events.add(self.steps, "dissolved", f"The coalition dissolves: {CAUSE_TEXT[cause]}")
+
+    # ------------------------------------------------------------------ results
+    def summary(self, series: bool = False) -> dict:
+        """End-of-run figures; with ``series=True`` also the monthly time series."""
+        result = metrics.summary(self)
+        if series:
+            result["series"] = self.datacollector.get_model_vars_dataframe().to_dict("list")
+        return result
+
+    def exit_record(self) -> list[dict]:
+        """Who left, when and why."""
+        return [{"organization": self.names[i], "month": self.exit_month[i], "cause": c}
+                for i, c in self.exit_cause.items()]
