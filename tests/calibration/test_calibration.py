@@ -15,7 +15,7 @@ from coalition_sim.calibration import search as cal
 from coalition_sim.cli.main import main as cli
 from coalition_sim.util.errors import InputError
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def runs_table(lifetimes, causes, horizon: int = 120) -> pd.DataFrame:

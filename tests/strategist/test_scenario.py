@@ -15,7 +15,7 @@ from coalition_sim.model.model import CoalitionModel
 from coalition_sim.model.population import CORE, NETWORK, SECTOR_SKILLS, SECTORS
 from coalition_sim.strategist.scenario_file import line_map, load_scenario, parse_scenario
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "experiments" / "scenarios" / "example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "experiments" / "scenarios" / "example.toml"
 
 GOOD = """\
 [scenario]

@@ -18,7 +18,7 @@ import pytest
 from coalition_sim import CoalitionModel, PARAMETERS
 from coalition_sim.model.metrics import SERIES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ODD = ROOT / "docs" / "ODD.md"
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 IDENTIFIER = re.compile(r"^`([A-Za-z_][A-Za-z0-9_.]*)`$")

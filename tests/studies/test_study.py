@@ -44,14 +44,14 @@ def one_line_error(capsys, argv) -> str:
 
 
 def test_a_good_file_gives_the_spec_it_says():
-    spec = load_study(Path(__file__).parent.parent / "experiments" / "governance_backbone.toml")
+    spec = load_study(Path(__file__).resolve().parents[2] / "experiments" / "governance_backbone.toml")
     assert spec.n_runs == 2 * 5 * 200
     assert spec.steps == 120 and spec.arms == ("governance", "backbone_strength")
     assert [f.levels for f in spec.factors] == [("consensus", "opt-in"), (0.0, 0.25, 0.5, 0.75, 1.0)]
 
 
 def test_the_sensitivity_study_is_a_sobol_design_over_seven_parameters(tmp_path):
-    spec = load_study(Path(__file__).parent.parent / "experiments" / "sensitivity.toml")
+    spec = load_study(Path(__file__).resolve().parents[2] / "experiments" / "sensitivity.toml")
     names = {f.name for f in spec.factors}
     assert names == {"initial_trust", "alignment_spread", "capacity_inequality", "n_orgs",
                      "transaction_cost", "shock_rate", "turnover_rate"}

@@ -4,7 +4,7 @@ The reference file stores the full parameter set of each run, so a change of
 defaults does not move it; a change of mechanism does, on purpose. After an
 intended change, regenerate and review the diff:
 
-    python tests/test_regression.py --update
+    python tests/model/test_regression.py --update
 """
 
 import json
