@@ -66,12 +66,11 @@ def render_page(n_orgs: int):
 def bench_step(repeats: int, n_orgs: int = 100) -> dict:
     """Median seconds of a Step press (model step + redraw of every component)."""
     import ipyvuetify as v
+    import ipywidgets
 
     from coalition_sim.classroom import app, live_charts
-    from coalition_sim.model.model import CoalitionModel
     from coalition_sim.classroom.network_view import NetworkCanvas
-
-    import ipywidgets
+    from coalition_sim.model.model import CoalitionModel
 
     rc = render_page(n_orgs)
     step = rc.find(v.Btn, children=["Step"]).widget
@@ -142,8 +141,10 @@ def main() -> None:
     step = bench_step(repeats)
     ms = {k: 1000 * v for k, v in step.items()}
     print(f"One step + redraw of every component, 100 organizations (median of {repeats}):")
-    print(f"  page (Step press)      {ms['page']:7.0f} ms   target <= 300 ms   "
-          f"= {step['page'] / step['yardstick']:.1f} x yardstick")
+    print(
+        f"  page (Step press)      {ms['page']:7.0f} ms   target <= 300 ms   "
+        f"= {step['page'] / step['yardstick']:.1f} x yardstick"
+    )
     print(f"  page with the replicate plot showing {ms['page_with_spread']:.0f} ms")
     print(f"    of which model step  {ms['model_step']:7.1f} ms")
     print(f"    network drawing      {ms['network']:7.0f} ms")
@@ -152,8 +153,10 @@ def main() -> None:
     rep = bench_replicates()
     print("Is this typical? 50 replicates of the 'silos' preset (120 months each), 2 worker processes:")
     print(f"  first press (starts the pool) {rep['first']:6.2f} s   target <= 10 s")
-    print(f"  later presses (median of 3)   {rep['later']:6.2f} s   "
-          f"= {rep['later'] / rep['serial']:.2f} x the same runs serially in-process ({rep['serial']:.2f} s)")
+    print(
+        f"  later presses (median of 3)   {rep['later']:6.2f} s   "
+        f"= {rep['later'] / rep['serial']:.2f} x the same runs serially in-process ({rep['serial']:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

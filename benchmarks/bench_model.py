@@ -48,8 +48,7 @@ def coalition(n_orgs: int, governance: str = "consensus", seed: int = 0) -> int:
     return len(model.orgs) * model.steps
 
 
-PEAK = ("import re; print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())"
-        ".group(1)) / 1024)")
+PEAK = "import re; print(int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)) / 1024)"
 
 
 def peak_memory_mb(setup: str) -> float:
@@ -78,26 +77,36 @@ def main() -> None:
 
     t_boltz, _ = timed(boltzmann, reps)
     print(f"{'workload':42s} {'median':>10s} {'agent-steps/s':>14s} {'vs yardstick':>12s}")
-    print(f"{'Boltzmann wealth (100 agents, 1000 steps)':42s} {t_boltz * 1000:8.1f}ms {100_000 / t_boltz:14,.0f} "
-          f"{1.0:11.2f}x")
+    print(
+        f"{'Boltzmann wealth (100 agents, 1000 steps)':42s} {t_boltz * 1000:8.1f}ms {100_000 / t_boltz:14,.0f} "
+        f"{1.0:11.2f}x"
+    )
     default = [timed(lambda s=s: coalition(30, seed=s), 1)[0] for s in range(20 if not args.quick else 10)]
-    print(f"{'default run, 20 seeds (30 orgs, consensus)':42s} {statistics.median(default) * 1000:8.1f}ms "
-          f"{'':>14s} {'':>12s}")
-    rows = [("default run (30 orgs, consensus, seed 0)", lambda: coalition(30), reps),
-            ("default run (30 orgs, opt-in, seed 0)", lambda: coalition(30, "opt-in"), reps),
-            ("300 orgs, consensus", lambda: coalition(300), reps),
-            ("300 orgs, opt-in", lambda: coalition(300, "opt-in"), reps),
-            ("1000 orgs, consensus", lambda: coalition(1000), max(reps // 2, 1)),
-            ("1000 orgs, opt-in", lambda: coalition(1000, "opt-in"), max(reps // 2, 1))]
+    print(
+        f"{'default run, 20 seeds (30 orgs, consensus)':42s} {statistics.median(default) * 1000:8.1f}ms "
+        f"{'':>14s} {'':>12s}"
+    )
+    rows = [
+        ("default run (30 orgs, consensus, seed 0)", lambda: coalition(30), reps),
+        ("default run (30 orgs, opt-in, seed 0)", lambda: coalition(30, "opt-in"), reps),
+        ("300 orgs, consensus", lambda: coalition(300), reps),
+        ("300 orgs, opt-in", lambda: coalition(300, "opt-in"), reps),
+        ("1000 orgs, consensus", lambda: coalition(1000), max(reps // 2, 1)),
+        ("1000 orgs, opt-in", lambda: coalition(1000, "opt-in"), max(reps // 2, 1)),
+    ]
     for label, fn, n in rows:
         seconds, rate, ratio = paired(fn, n)
         print(f"{label:42s} {seconds * 1000:8.1f}ms {rate:14,.0f} {ratio:11.2f}x")
     base = peak_memory_mb("import coalition_sim")
     for governance in ("consensus", "opt-in"):
-        peak = peak_memory_mb(f"from coalition_sim import CoalitionModel\n"
-                              f"CoalitionModel(n_orgs=1000, governance='{governance}', seed=0).run(120)")
-        print(f"peak memory, 1000 orgs x 120 months, {governance}: {peak:.0f} MB "
-              f"(importing the package alone: {base:.0f} MB)")
+        peak = peak_memory_mb(
+            f"from coalition_sim import CoalitionModel\n"
+            f"CoalitionModel(n_orgs=1000, governance='{governance}', seed=0).run(120)"
+        )
+        print(
+            f"peak memory, 1000 orgs x 120 months, {governance}: {peak:.0f} MB "
+            f"(importing the package alone: {base:.0f} MB)"
+        )
 
 
 if __name__ == "__main__":

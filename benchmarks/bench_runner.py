@@ -37,8 +37,9 @@ series = true
 
 def study_spec(runs: int, months: int, seed: int):
     """A default-scenario study of ``runs`` replications, every series kept."""
-    from coalition_sim.studies.study_file import parse_study
     import tomllib
+
+    from coalition_sim.studies.study_file import parse_study
 
     text = STUDY.format(runs=runs, months=months, seed=seed)
     return parse_study(tomllib.loads(text), text=text)
@@ -99,8 +100,15 @@ def child(task: str, runs: int, months: int, workers: int, folder: str) -> None:
         from coalition_sim import CoalitionModel
 
         seeds = [r.seed for r in study_spec(runs, months, 99).runs()]
-        rows = mesa.batch_run(CoalitionModel, {"seed": seeds}, number_processes=workers, iterations=1,
-                              data_collection_period=1, max_steps=months - 1, display_progress=False)
+        rows = mesa.batch_run(
+            CoalitionModel,
+            {"seed": seeds},
+            number_processes=workers,
+            iterations=1,
+            data_collection_period=1,
+            max_steps=months - 1,
+            display_progress=False,
+        )
         frame = pd.DataFrame(rows)  # what a user does next
         assert frame["RunId"].nunique() == runs
     else:
@@ -113,8 +121,20 @@ def measured(task: str, runs: int, months: int, workers: int, folder: Path) -> d
     """Run ``task`` in a fresh subprocess; sample its whole process tree's RSS."""
     import psutil
 
-    cmd = [sys.executable, __file__, "--child", task, "--runs", str(runs), "--months", str(months),
-           "--workers", str(workers), "--folder", str(folder)]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        task,
+        "--runs",
+        str(runs),
+        "--months",
+        str(months),
+        "--workers",
+        str(workers),
+        "--folder",
+        str(folder),
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     root, peak, parent_peak = psutil.Process(proc.pid), 0, 0
     while proc.poll() is None:
@@ -129,8 +149,11 @@ def measured(task: str, runs: int, months: int, workers: int, folder: Path) -> d
     out = proc.stdout.read()
     if proc.returncode:
         raise SystemExit(f"{task} failed ({proc.returncode})")
-    return {**json.loads(out.strip().splitlines()[-1]), "tree_peak_mb": round(peak / 2**20, 1),
-            "parent_peak_mb": round(parent_peak / 2**20, 1)}
+    return {
+        **json.loads(out.strip().splitlines()[-1]),
+        "tree_peak_mb": round(peak / 2**20, 1),
+        "parent_peak_mb": round(parent_peak / 2**20, 1),
+    }
 
 
 # ------------------------------------------------------------------ parts
@@ -148,20 +171,28 @@ def part_ab(runs: int, months: int, folder: Path, parts: set[str]) -> dict:
             wall, used = bare_loop(spec) if name == "bare" else through_runner(spec, int(name[-1]), folder)
             times[name] += wall
             cpu[name] += used
-    out = {"runs": 2 * half, "months": months, "wall_s": {k: round(v, 1) for k, v in times.items()},
-           "cpu_s": {k: round(v, 1) for k, v in cpu.items()},
-           "overhead_pct": round(100 * (times["runner_1"] / times["bare"] - 1), 1),
-           "overhead_cpu_pct": round(100 * (cpu["runner_1"] / cpu["bare"] - 1), 1)}
-    print(f"(a) {2 * half} runs x {months} months: bare loop {times['bare']:.1f} s (CPU {cpu['bare']:.1f} s), "
-          f"runner, 1 worker, all series stored {times['runner_1']:.1f} s (CPU {cpu['runner_1']:.1f} s) -> "
-          f"overhead {out['overhead_pct']:+.1f}% wall, {out['overhead_cpu_pct']:+.1f}% CPU (target <= +10%)")
+    out = {
+        "runs": 2 * half,
+        "months": months,
+        "wall_s": {k: round(v, 1) for k, v in times.items()},
+        "cpu_s": {k: round(v, 1) for k, v in cpu.items()},
+        "overhead_pct": round(100 * (times["runner_1"] / times["bare"] - 1), 1),
+        "overhead_cpu_pct": round(100 * (cpu["runner_1"] / cpu["bare"] - 1), 1),
+    }
+    print(
+        f"(a) {2 * half} runs x {months} months: bare loop {times['bare']:.1f} s (CPU {cpu['bare']:.1f} s), "
+        f"runner, 1 worker, all series stored {times['runner_1']:.1f} s (CPU {cpu['runner_1']:.1f} s) -> "
+        f"overhead {out['overhead_pct']:+.1f}% wall, {out['overhead_cpu_pct']:+.1f}% CPU (target <= +10%)"
+    )
     if "b" in parts:
         out["speedup_2_vs_1"] = round(times["runner_1"] / times["runner_2"], 2)
         out["cpu_2_vs_1"] = round(cpu["runner_2"] / cpu["runner_1"], 2)
-        print(f"(b) 2 workers {times['runner_2']:.1f} s vs 1 worker {times['runner_1']:.1f} s -> "
-              f"{out['speedup_2_vs_1']:.2f}x (target >= 1.7x); CPU used with 2 workers "
-              f"{cpu['runner_2']:.1f} s = {out['cpu_2_vs_1']:.2f}x the 1-worker CPU (the best speed-up free "
-              f"cores could give is 2 / {out['cpu_2_vs_1']:.2f} = {2 / out['cpu_2_vs_1']:.2f}x)")
+        print(
+            f"(b) 2 workers {times['runner_2']:.1f} s vs 1 worker {times['runner_1']:.1f} s -> "
+            f"{out['speedup_2_vs_1']:.2f}x (target >= 1.7x); CPU used with 2 workers "
+            f"{cpu['runner_2']:.1f} s = {out['cpu_2_vs_1']:.2f}x the 1-worker CPU (the best speed-up free "
+            f"cores could give is 2 / {out['cpu_2_vs_1']:.2f} = {2 / out['cpu_2_vs_1']:.2f}x)"
+        )
     return out
 
 
@@ -173,22 +204,35 @@ def part_c(runs: int, months: int, folder: Path) -> dict:
     theirs_small = measured("batch_run", small, months, 2, folder)
     grow_ours = max(ours["tree_peak_mb"] - ours_small["tree_peak_mb"], 0.0)
     grow_theirs = theirs["tree_peak_mb"] - theirs_small["tree_peak_mb"]
-    out = {"runs": runs, "months": months, "runner": ours, "batch_run": theirs,
-           "small_runs": small, "runner_small": ours_small, "batch_run_small": theirs_small,
-           "speedup": round(theirs["seconds"] / ours["seconds"], 2),
-           "cpu_ratio": round(theirs["cpu_seconds"] / ours["cpu_seconds"], 2),
-           "memory_ratio": round(ours["tree_peak_mb"] / theirs["tree_peak_mb"], 3),
-           "growth_ratio": round(grow_ours / grow_theirs, 3) if grow_theirs > 0 else None}
-    print(f"(c) {runs} runs x {months} months, data every month, 2 processes: runner {ours['seconds']:.1f} s, "
-          f"peak {ours['tree_peak_mb']:.0f} MB (parent {ours['parent_peak_mb']:.0f} MB); batch_run "
-          f"{theirs['seconds']:.1f} s, peak {theirs['tree_peak_mb']:.0f} MB (parent {theirs['parent_peak_mb']:.0f} MB)"
-          f" -> {out['speedup']:.2f}x faster (target >= 1.5x), memory {out['memory_ratio']:.2f} of batch_run's "
-          f"(target <= 0.20)")
-    print(f"    CPU: runner {ours['cpu_seconds']:.1f} s, batch_run {theirs['cpu_seconds']:.1f} s -> batch_run uses "
-          f"{out['cpu_ratio']:.2f}x the runner's CPU")
-    print(f"    growth of the peak from {small} to {runs} runs: runner {grow_ours:.0f} MB, batch_run "
-          f"{grow_theirs:.0f} MB -> {out['growth_ratio']} of batch_run's (the rest is the same interpreters, "
-          f"numpy, pandas and Mesa loaded in 3 processes on each side)")
+    out = {
+        "runs": runs,
+        "months": months,
+        "runner": ours,
+        "batch_run": theirs,
+        "small_runs": small,
+        "runner_small": ours_small,
+        "batch_run_small": theirs_small,
+        "speedup": round(theirs["seconds"] / ours["seconds"], 2),
+        "cpu_ratio": round(theirs["cpu_seconds"] / ours["cpu_seconds"], 2),
+        "memory_ratio": round(ours["tree_peak_mb"] / theirs["tree_peak_mb"], 3),
+        "growth_ratio": round(grow_ours / grow_theirs, 3) if grow_theirs > 0 else None,
+    }
+    print(
+        f"(c) {runs} runs x {months} months, data every month, 2 processes: runner {ours['seconds']:.1f} s, "
+        f"peak {ours['tree_peak_mb']:.0f} MB (parent {ours['parent_peak_mb']:.0f} MB); batch_run "
+        f"{theirs['seconds']:.1f} s, peak {theirs['tree_peak_mb']:.0f} MB (parent {theirs['parent_peak_mb']:.0f} MB)"
+        f" -> {out['speedup']:.2f}x faster (target >= 1.5x), memory {out['memory_ratio']:.2f} of batch_run's "
+        f"(target <= 0.20)"
+    )
+    print(
+        f"    CPU: runner {ours['cpu_seconds']:.1f} s, batch_run {theirs['cpu_seconds']:.1f} s -> batch_run uses "
+        f"{out['cpu_ratio']:.2f}x the runner's CPU"
+    )
+    print(
+        f"    growth of the peak from {small} to {runs} runs: runner {grow_ours:.0f} MB, batch_run "
+        f"{grow_theirs:.0f} MB -> {out['growth_ratio']} of batch_run's (the rest is the same interpreters, "
+        f"numpy, pandas and Mesa loaded in 3 processes on each side)"
+    )
     return out
 
 
@@ -196,11 +240,17 @@ def part_d(small: int, big: int, months: int, folder: Path) -> dict:
     """Peak memory of a big study against a small one (same everything else)."""
     few = measured("study", small, months, 2, folder)
     many = measured("study", big, months, 2, folder)
-    out = {"months": months, "small": {"runs": small, **few}, "big": {"runs": big, **many},
-           "ratio": round(many["tree_peak_mb"] / few["tree_peak_mb"], 3)}
-    print(f"(d) {months}-month runs, 2 workers: {small} runs peak {few['tree_peak_mb']:.0f} MB "
-          f"(parent {few['parent_peak_mb']:.0f}), {big} runs peak {many['tree_peak_mb']:.0f} MB "
-          f"(parent {many['parent_peak_mb']:.0f}) -> {out['ratio']:.2f}x (target <= 1.2x)")
+    out = {
+        "months": months,
+        "small": {"runs": small, **few},
+        "big": {"runs": big, **many},
+        "ratio": round(many["tree_peak_mb"] / few["tree_peak_mb"], 3),
+    }
+    print(
+        f"(d) {months}-month runs, 2 workers: {small} runs peak {few['tree_peak_mb']:.0f} MB "
+        f"(parent {few['parent_peak_mb']:.0f}), {big} runs peak {many['tree_peak_mb']:.0f} MB "
+        f"(parent {many['parent_peak_mb']:.0f}) -> {out['ratio']:.2f}x (target <= 1.2x)"
+    )
     return out
 
 

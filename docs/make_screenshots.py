@@ -11,10 +11,10 @@ Needs Debian's chromium at /usr/bin/chromium and Playwright (no download).
 from __future__ import annotations
 
 import re
-import tempfile
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,8 +26,16 @@ OUT = Path(__file__).resolve().parent / "img"
 LOG = None
 MONTHS = {"silos": 60, "backbone-cut": 72, "gridlock": 40, "crisis": 60, "pull": 60, "community_coalition": 72}
 """Month to stop at (a dissolving coalition stops earlier); other presets stop at 60."""
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 STEP = re.compile(r"^Step: \d+$")
 
 
@@ -102,15 +110,18 @@ def shoot(browser, url: str, name: str) -> Path:
 def main() -> None:
     global LOG
     OUT.mkdir(parents=True, exist_ok=True)
-    LOG = open(Path(tempfile.gettempdir()) / "coalition-screenshots-server.log", "w")  # for when a shot fails
+    LOG = open(Path(tempfile.gettempdir()) / "coalition-screenshots-server.log", "w")  # noqa: SIM115  (for when a shot fails; open for the whole run)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli.main", "app", "--port", str(port)],
-                              stdout=LOG, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "coalition_sim.cli.main", "app", "--port", str(port)],
+        stdout=LOG,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_for_server(port)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-            for name in (sys.argv[1:] or list(PRESETS)):
+            for name in sys.argv[1:] or list(PRESETS):
                 print("wrote", shoot(browser, f"http://127.0.0.1:{port}/", name), flush=True)
             browser.close()
     finally:

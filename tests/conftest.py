@@ -8,15 +8,26 @@ import pytest
 from coalition_sim.model.population import CORE, NETWORK, Population
 
 
-def tiny_population(positions, tolerances, *, network=0, capacity=None, skills=None, trust=0.5,
-                    energy=0.8, patience=1000.0, sectors=None, purpose=None) -> Population:
+def tiny_population(
+    positions,
+    tolerances,
+    *,
+    network=0,
+    capacity=None,
+    skills=None,
+    trust=0.5,
+    energy=0.8,
+    patience=1000.0,
+    sectors=None,
+    purpose=None,
+) -> Population:
     """A Population from explicit positions and tolerances (the last ``network`` are wider network)."""
     position = np.asarray(positions, dtype=float)
     if position.ndim == 1:  # one-dimensional goal space
         position = position.reshape(-1, 1)
     n, dims = position.shape
     status = np.full(n, CORE)
-    status[n - network:] = NETWORK if network else CORE
+    status[n - network :] = NETWORK if network else CORE
     matrix = np.full((n, n), float(trust))
     np.fill_diagonal(matrix, 1.0)
     return Population(

@@ -47,8 +47,10 @@ def save(fig: Figure, directory: str | Path, stem: str) -> list[Path]:
 def _panels(runs: pd.DataFrame, by: Sequence[str]):
     """Split arms into panels by the first factor when there are two or more factors."""
     if len(by) >= 2:
-        return [(f"{by[0]} = {value}" if by[0] != "governance" else f"{value} governance",
-                 rows, list(by[1:])) for value, rows in runs.groupby(by[0], sort=True)]
+        return [
+            (f"{by[0]} = {value}" if by[0] != "governance" else f"{value} governance", rows, list(by[1:]))
+            for value, rows in runs.groupby(by[0], sort=True)
+        ]
     return [("", runs, list(by))]
 
 
@@ -69,8 +71,14 @@ def survival_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float, confi
             km = analysis.kaplan_meier(arm.lifetime, arm.censored, confidence)
             t, s, low, high = km.steps(horizon)
             ax.fill_between(t, low, high, step="post", color=colour, alpha=0.18, linewidth=0)
-            ax.step(t, s, where="post", color=colour, lw=1.8,
-                    label=f"{analysis.arm_label(values) if values else 'all runs'} (n={km.n})")
+            ax.step(
+                t,
+                s,
+                where="post",
+                color=colour,
+                lw=1.8,
+                label=f"{analysis.arm_label(values) if values else 'all runs'} (n={km.n})",
+            )
         ax.set(title=title, xlabel="months since the coalition formed", xlim=(0, horizon), ylim=(0, 1.02))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="lower left")
@@ -79,8 +87,13 @@ def survival_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float, confi
     return fig
 
 
-def endurance_figure(effect: pd.DataFrame, paired: pd.DataFrame | None = None, rule: str = "governance",
-                     level: str = "backbone_strength", horizon: float | None = None) -> Figure:
+def endurance_figure(
+    effect: pd.DataFrame,
+    paired: pd.DataFrame | None = None,
+    rule: str = "governance",
+    level: str = "backbone_strength",
+    horizon: float | None = None,
+) -> Figure:
     """Endurance probability vs backbone strength per rule; with ``paired``, the paired difference too.
 
     Args:
@@ -98,11 +111,23 @@ def endurance_figure(effect: pd.DataFrame, paired: pd.DataFrame | None = None, r
         rows = rows.sort_values(level)
         err = np.clip([rows.endurance - rows.endurance_low, rows.endurance_high - rows.endurance], 0, None)
         dodge = (k - (len(groups) - 1) / 2) * 0.012  # keep overlapping error bars apart
-        ax.errorbar(rows[level] + dodge, rows.endurance, yerr=err, marker="o", capsize=4, lw=1.8,
-                    color=rule_colour(name, k), label=f"{name}")
+        ax.errorbar(
+            rows[level] + dodge,
+            rows.endurance,
+            yerr=err,
+            marker="o",
+            capsize=4,
+            lw=1.8,
+            color=rule_colour(name, k),
+            label=f"{name}",
+        )
     at = f" at {horizon:g} months" if horizon else ""
-    ax.set(xlabel="backbone strength (0 = none, 1 = fully staffed)", ylabel=f"probability of enduring{at}",
-           ylim=(-0.02, 1.02), title="Endurance by backbone strength (95% CI)")
+    ax.set(
+        xlabel="backbone strength (0 = none, 1 = fully staffed)",
+        ylabel=f"probability of enduring{at}",
+        ylim=(-0.02, 1.02),
+        title="Endurance by backbone strength (95% CI)",
+    )
     ax.grid(alpha=0.3)
     ax.legend(title="governance")
     if len(axes) > 1:
@@ -110,11 +135,22 @@ def endurance_figure(effect: pd.DataFrame, paired: pd.DataFrame | None = None, r
         for k, (name, rows) in enumerate(paired.groupby(rule, sort=True)):
             rows = rows.sort_values(level)
             err = np.clip([rows.difference - rows.low, rows.high - rows.difference], 0, None)
-            ax.errorbar(rows[level], rows.difference, yerr=err, marker="s", capsize=4, lw=1.8,
-                        color=rule_colour(name, k), label=f"{name} minus {rows.reference.iloc[0]}")
+            ax.errorbar(
+                rows[level],
+                rows.difference,
+                yerr=err,
+                marker="s",
+                capsize=4,
+                lw=1.8,
+                color=rule_colour(name, k),
+                label=f"{name} minus {rows.reference.iloc[0]}",
+            )
         ax.axhline(0, color="black", lw=0.8)
-        ax.set(xlabel="backbone strength", ylabel="difference in probability of enduring",
-               title="Paired difference between rules (same seeds, 95% CI)")
+        ax.set(
+            xlabel="backbone strength",
+            ylabel="difference in probability of enduring",
+            title="Paired difference between rules (same seeds, 95% CI)",
+        )
         ax.grid(alpha=0.3)
         ax.legend()
     return fig
@@ -126,10 +162,18 @@ def impact_figure(runs: pd.DataFrame, by: Sequence[str]) -> Figure:
     fig = Figure(figsize=(max(5.0, 0.75 * len(groups) + 2), 4.6), layout="constrained")
     ax = fig.subplots()
     data = [arm.total_impact.to_numpy(float) for _, arm in groups]
-    colours = [rule_colour(values.get("governance", ""), 0) if "governance" in values else OTHER_COLOURS[0]
-               for values, _ in groups]
-    parts = ax.boxplot(data, patch_artist=True, showmeans=True, widths=0.6, medianprops={"color": "black"},
-                       meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": "black"})
+    colours = [
+        rule_colour(values.get("governance", ""), 0) if "governance" in values else OTHER_COLOURS[0]
+        for values, _ in groups
+    ]
+    parts = ax.boxplot(
+        data,
+        patch_artist=True,
+        showmeans=True,
+        widths=0.6,
+        medianprops={"color": "black"},
+        meanprops={"marker": "D", "markerfacecolor": "white", "markeredgecolor": "black"},
+    )
     for box, colour in zip(parts["boxes"], colours):
         box.set(facecolor=colour, alpha=0.45)
     ax.set_xticks(range(1, len(groups) + 1), [analysis.arm_label(v) for v, _ in groups], rotation=40, ha="right")
@@ -143,8 +187,15 @@ def _index_bars(ax, table: pd.DataFrame, columns: Sequence[tuple[str, str, str]]
     width = 0.8 / len(columns)
     for k, (col, label, colour) in enumerate(columns):
         err = [table[col] - table[f"{col}_low"], table[f"{col}_high"] - table[col]]
-        ax.bar(x + (k - (len(columns) - 1) / 2) * width, table[col], width, yerr=np.clip(err, 0, None),
-               capsize=3, color=colour, label=label)
+        ax.bar(
+            x + (k - (len(columns) - 1) / 2) * width,
+            table[col],
+            width,
+            yerr=np.clip(err, 0, None),
+            capsize=3,
+            color=colour,
+            label=label,
+        )
     ax.set_xticks(x, table.parameter, rotation=30, ha="right")
     ax.axhline(0, color="black", lw=0.8)
     ax.grid(alpha=0.3, axis="y")
@@ -155,10 +206,11 @@ def sobol_figure(table: pd.DataFrame, outcome: str) -> Figure:
     """First- and total-order Sobol indices per parameter with 95% bootstrap intervals."""
     fig = Figure(figsize=(max(5.0, 0.9 * len(table) + 2), 4.2), layout="constrained")
     ax = fig.subplots()
-    _index_bars(ax, table, [("S1", "first order (alone)", "#1b6ca8"),
-                            ("ST", "total (with interactions)", "#e09f3e")])
-    ax.set(ylabel="share of variance", title=f"Sobol sensitivity of {outcome.replace('_', ' ')} "
-                                             f"(N={int(table.n_base.iloc[0])}, 95% bootstrap CI)")
+    _index_bars(ax, table, [("S1", "first order (alone)", "#1b6ca8"), ("ST", "total (with interactions)", "#e09f3e")])
+    ax.set(
+        ylabel="share of variance",
+        title=f"Sobol sensitivity of {outcome.replace('_', ' ')} (N={int(table.n_base.iloc[0])}, 95% bootstrap CI)",
+    )
     return fig
 
 
@@ -166,8 +218,17 @@ def sensitivity_figure(table: pd.DataFrame, outcome: str) -> Figure:
     """Rank correlation and standardized regression coefficients per parameter with 95% intervals."""
     fig = Figure(figsize=(max(5.0, 0.9 * len(table) + 2), 4.2), layout="constrained")
     ax = fig.subplots()
-    _index_bars(ax, table, [("rho", "Spearman rank correlation", "#335c67"),
-                            ("src", f"standardized regression (R² = {table.r2.iloc[0]:.2f})", "#d1495b")])
-    ax.set(ylabel="coefficient", ylim=(-1.05, 1.05),
-           title=f"Sensitivity of {outcome.replace('_', ' ')} ({int(table.n_points.iloc[0])} design points, 95% CI)")
+    _index_bars(
+        ax,
+        table,
+        [
+            ("rho", "Spearman rank correlation", "#335c67"),
+            ("src", f"standardized regression (R² = {table.r2.iloc[0]:.2f})", "#d1495b"),
+        ],
+    )
+    ax.set(
+        ylabel="coefficient",
+        ylim=(-1.05, 1.05),
+        title=f"Sensitivity of {outcome.replace('_', ' ')} ({int(table.n_points.iloc[0])} design points, 95% CI)",
+    )
     return fig

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from coalition_sim.studies.store import finished
 from coalition_sim.analysis.survival import _z
+from coalition_sim.studies.store import finished
 
 SOBOL_BLOCKS = ("A", "B")
 """The base blocks of a Saltelli design; the others are ``AB0``, ``AB1``, ..."""
@@ -20,8 +20,14 @@ SOBOL_BLOCKS = ("A", "B")
 
 def numeric_varied(runs: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
     """The candidate columns that are numeric and take more than one value."""
-    return [c for c in candidates if c in runs and pd.api.types.is_numeric_dtype(runs[c])
-            and not pd.api.types.is_bool_dtype(runs[c]) and runs[c].nunique() > 1]
+    return [
+        c
+        for c in candidates
+        if c in runs
+        and pd.api.types.is_numeric_dtype(runs[c])
+        and not pd.api.types.is_bool_dtype(runs[c])
+        and runs[c].nunique() > 1
+    ]
 
 
 def point_means(runs: pd.DataFrame, outcome: str, columns: Sequence[str] = ()) -> pd.DataFrame:
@@ -52,9 +58,13 @@ def _sobol_blocks(runs: pd.DataFrame, outcome: str, candidates: Sequence[str]):
     table = {b: t[complete] for b, t in table.items()}
     names = []
     for i, b in enumerate(ab):
-        moved = [c for c in candidates if c in table[b]
-                 and np.allclose(table[b][c].to_numpy(float), table["B"][c].to_numpy(float))
-                 and not np.allclose(table[b][c].to_numpy(float), table["A"][c].to_numpy(float))]
+        moved = [
+            c
+            for c in candidates
+            if c in table[b]
+            and np.allclose(table[b][c].to_numpy(float), table["B"][c].to_numpy(float))
+            and not np.allclose(table[b][c].to_numpy(float), table["A"][c].to_numpy(float))
+        ]
         names.append(moved[0] if len(moved) == 1 else f"parameter {i}")
     values = {b: t[outcome].to_numpy(float) for b, t in table.items()}
     return values["A"], values["B"], np.stack([values[b] for b in ab]), names
@@ -94,9 +104,15 @@ def saltelli_2010(f_a: np.ndarray, f_b: np.ndarray, f_ab: np.ndarray) -> np.ndar
     return np.concatenate([first, total])
 
 
-def sobol_analysis(runs: pd.DataFrame, outcome: str = "endured", names: Sequence[str] | None = None,
-                   candidates: Sequence[str] = (), confidence: float = 0.95, n_resamples: int = 999,
-                   seed: int = 0) -> pd.DataFrame:
+def sobol_analysis(
+    runs: pd.DataFrame,
+    outcome: str = "endured",
+    names: Sequence[str] | None = None,
+    candidates: Sequence[str] = (),
+    confidence: float = 0.95,
+    n_resamples: int = 999,
+    seed: int = 0,
+) -> pd.DataFrame:
     """First- and total-order Sobol indices of a Saltelli study, with seeded bootstrap intervals.
 
     The design (contracts.md): blocks A, B and AB_i (A with column i from B), tagged in
@@ -113,16 +129,38 @@ def sobol_analysis(runs: pd.DataFrame, outcome: str = "endured", names: Sequence
     d = f_ab.shape[0]
     point = _saltelli(f_a, f_b, f_ab)
     idx = np.arange(f_a.size)
-    res = stats.bootstrap((idx,), lambda i: _saltelli(f_a[i], f_b[i], f_ab[:, i]), vectorized=False,
-                          n_resamples=n_resamples, confidence_level=confidence, method="percentile",
-                          rng=np.random.default_rng(seed))
+    res = stats.bootstrap(
+        (idx,),
+        lambda i: _saltelli(f_a[i], f_b[i], f_ab[:, i]),
+        vectorized=False,
+        n_resamples=n_resamples,
+        confidence_level=confidence,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
     low, high = res.confidence_interval.low, res.confidence_interval.high
-    return pd.DataFrame({"parameter": names[:d], "S1": point[:d], "S1_low": low[:d], "S1_high": high[:d],
-                         "ST": point[d:], "ST_low": low[d:], "ST_high": high[d:], "n_base": f_a.size})
+    return pd.DataFrame(
+        {
+            "parameter": names[:d],
+            "S1": point[:d],
+            "S1_low": low[:d],
+            "S1_high": high[:d],
+            "ST": point[d:],
+            "ST_low": low[d:],
+            "ST_high": high[d:],
+            "n_base": f_a.size,
+        }
+    )
 
 
-def rank_sensitivity(runs: pd.DataFrame, outcome: str, names: Sequence[str], confidence: float = 0.95,
-                     n_resamples: int = 999, seed: int = 0) -> pd.DataFrame:
+def rank_sensitivity(
+    runs: pd.DataFrame,
+    outcome: str,
+    names: Sequence[str],
+    confidence: float = 0.95,
+    n_resamples: int = 999,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Sensitivity for Latin hypercube (or any space-filling) studies.
 
     Per design point (mean outcome over replications): Spearman's rank correlation
@@ -146,9 +184,15 @@ def rank_sensitivity(runs: pd.DataFrame, outcome: str, names: Sequence[str], con
         r = math.atanh(max(min(rho, 0.999999), -0.999999))
         rows.append({"parameter": name, "rho": rho, "rho_low": math.tanh(r - half), "rho_high": math.tanh(r + half)})
     src, r2 = _src(x, y)
-    boot = stats.bootstrap((np.arange(n),), lambda i: _src(x[i], y[i])[0], vectorized=False,
-                           n_resamples=n_resamples, confidence_level=confidence, method="percentile",
-                           rng=np.random.default_rng(seed))
+    boot = stats.bootstrap(
+        (np.arange(n),),
+        lambda i: _src(x[i], y[i])[0],
+        vectorized=False,
+        n_resamples=n_resamples,
+        confidence_level=confidence,
+        method="percentile",
+        rng=np.random.default_rng(seed),
+    )
     out = pd.DataFrame(rows)
     out["src"], out["src_low"], out["src_high"] = src, boot.confidence_interval.low, boot.confidence_interval.high
     out["r2"], out["n_points"] = r2, n

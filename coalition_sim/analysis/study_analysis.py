@@ -36,10 +36,25 @@ import pandas as pd
 from scipy import stats
 
 from coalition_sim.analysis.sensitivity import (  # noqa: F401  (re-exported: part of the analysis API)
-    SOBOL_BLOCKS, numeric_varied, point_means, rank_sensitivity, saltelli_2010, sobol_analysis)
-from coalition_sim.studies.store import finished  # noqa: F401
+    SOBOL_BLOCKS,
+    numeric_varied,
+    point_means,
+    rank_sensitivity,
+    saltelli_2010,
+    sobol_analysis,
+)
 from coalition_sim.analysis.survival import (  # noqa: F401
-    LogRank, Survival, _as_bool, _z, censored_data, holm, kaplan_meier, logrank_test, restricted_mean)
+    LogRank,
+    Survival,
+    _as_bool,
+    _z,
+    censored_data,
+    holm,
+    kaplan_meier,
+    logrank_test,
+    restricted_mean,
+)
+from coalition_sim.studies.store import finished
 
 EVENT_CAUSES = ("collapse", "dormancy", "purpose_achieved")
 """Causes of dissolution; each counts as the event in survival analysis."""
@@ -70,8 +85,16 @@ def logrank_table(runs: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
                 if arm.empty or ref.empty:
                     continue
                 test = logrank_test(arm.lifetime, arm.censored, ref.lifetime, ref.censored)
-                rows.append({"factor": factor, **dict(zip(others, key)), factor: level,
-                             "reference": levels[0], "statistic": test.statistic, "p": test.pvalue})
+                rows.append(
+                    {
+                        "factor": factor,
+                        **dict(zip(others, key)),
+                        factor: level,
+                        "reference": levels[0],
+                        "statistic": test.statistic,
+                        "p": test.pvalue,
+                    }
+                )
     table = pd.DataFrame(rows, columns=["factor", *by, "reference", "statistic", "p"])
     table["p_holm"] = holm(table["p"]) if len(table) else []
     return table
@@ -89,8 +112,9 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     return low, high
 
 
-def bootstrap_mean(values: Sequence[float], confidence: float = 0.95, n_resamples: int = 9999,
-                   seed: int | np.random.Generator = 0) -> tuple[float, float, float]:
+def bootstrap_mean(
+    values: Sequence[float], confidence: float = 0.95, n_resamples: int = 9999, seed: int | np.random.Generator = 0
+) -> tuple[float, float, float]:
     """Mean with a seeded percentile bootstrap interval (``scipy.stats.bootstrap``).
 
     Returns:
@@ -102,13 +126,21 @@ def bootstrap_mean(values: Sequence[float], confidence: float = 0.95, n_resample
         return math.nan, math.nan, math.nan
     if np.ptp(x) == 0:
         return float(x.mean()), math.nan, math.nan
-    res = stats.bootstrap((x,), np.mean, confidence_level=confidence, n_resamples=n_resamples,
-                          method="percentile", vectorized=True, rng=np.random.default_rng(seed))
+    res = stats.bootstrap(
+        (x,),
+        np.mean,
+        confidence_level=confidence,
+        n_resamples=n_resamples,
+        method="percentile",
+        vectorized=True,
+        rng=np.random.default_rng(seed),
+    )
     return float(x.mean()), float(res.confidence_interval.low), float(res.confidence_interval.high)
 
 
-def endurance_probability(endured: Sequence[bool], confidence: float = 0.95, n_resamples: int = 9999,
-                          seed: int | np.random.Generator = 0) -> tuple[float, float, float]:
+def endurance_probability(
+    endured: Sequence[bool], confidence: float = 0.95, n_resamples: int = 9999, seed: int | np.random.Generator = 0
+) -> tuple[float, float, float]:
     """Share of coalitions alive at the horizon, with a seeded bootstrap interval.
 
     When every run had the same fate the bootstrap is degenerate; the Wilson score
@@ -124,8 +156,9 @@ def endurance_probability(endured: Sequence[bool], confidence: float = 0.95, n_r
     return p, low, high
 
 
-def paired_difference_interval(x: Sequence[bool], y: Sequence[bool],
-                               confidence: float = 0.95) -> tuple[float, float, float]:
+def paired_difference_interval(
+    x: Sequence[bool], y: Sequence[bool], confidence: float = 0.95
+) -> tuple[float, float, float]:
     """Newcombe's (1998, method 10) score interval for p_y - p_x from paired binary outcomes.
 
     Used where the paired bootstrap is degenerate (every pair has the same difference).
@@ -173,12 +206,20 @@ def arms(runs: pd.DataFrame, by: Sequence[str]):
 
 def survival_by_arm(runs: pd.DataFrame, by: Sequence[str], confidence: float = 0.95) -> dict[str, Survival]:
     """Kaplan-Meier curve of each arm, keyed by its label."""
-    return {arm_label(values): kaplan_meier(rows.lifetime, rows.censored, confidence)
-            for values, rows in arms(finished(runs), by)}
+    return {
+        arm_label(values): kaplan_meier(rows.lifetime, rows.censored, confidence)
+        for values, rows in arms(finished(runs), by)
+    }
 
 
-def arm_summary(runs: pd.DataFrame, by: Sequence[str], horizon: float, confidence: float = 0.95,
-                n_resamples: int = 9999, seed: int = 0) -> pd.DataFrame:
+def arm_summary(
+    runs: pd.DataFrame,
+    by: Sequence[str],
+    horizon: float,
+    confidence: float = 0.95,
+    n_resamples: int = 9999,
+    seed: int = 0,
+) -> pd.DataFrame:
     """One row per arm: n, endurance probability [CI], restricted mean and median lifetime, impact.
 
     Args:
@@ -203,32 +244,63 @@ def arm_summary(runs: pd.DataFrame, by: Sequence[str], horizon: float, confidenc
         rmst, r_low, r_high = restricted_mean(arm.lifetime, arm.censored, horizon, confidence)
         impact, i_low, i_high = bootstrap_mean(arm.total_impact, confidence, n_resamples, gen)
         causes = arm["cause"].value_counts() if "cause" in arm else pd.Series(dtype=int)
-        table.append({**values, "arm": arm_label(values), "n": len(arm),
-                      "failed": failed.get(tuple(values.values()), 0),
-                      "endured": int(_as_bool(arm.endured).sum()),
-                      "endurance": p, "endurance_low": p_low, "endurance_high": p_high,
-                      "rmst": rmst, "rmst_low": r_low, "rmst_high": r_high,
-                      "median_lifetime": kaplan_meier(arm.lifetime, arm.censored, confidence).median(),
-                      "mean_impact": impact, "impact_low": i_low, "impact_high": i_high,
-                      **{f"n_{cause}": int(causes.get(cause, 0)) for cause in EVENT_CAUSES}})
+        table.append(
+            {
+                **values,
+                "arm": arm_label(values),
+                "n": len(arm),
+                "failed": failed.get(tuple(values.values()), 0),
+                "endured": int(_as_bool(arm.endured).sum()),
+                "endurance": p,
+                "endurance_low": p_low,
+                "endurance_high": p_high,
+                "rmst": rmst,
+                "rmst_low": r_low,
+                "rmst_high": r_high,
+                "median_lifetime": kaplan_meier(arm.lifetime, arm.censored, confidence).median(),
+                "mean_impact": impact,
+                "impact_low": i_low,
+                "impact_high": i_high,
+                **{f"n_{cause}": int(causes.get(cause, 0)) for cause in EVENT_CAUSES},
+            }
+        )
     return pd.DataFrame(table)
 
 
-def backbone_effect(runs: pd.DataFrame, rule: str = "governance", level: str = "backbone_strength",
-                    confidence: float = 0.95, n_resamples: int = 9999, seed: int = 0) -> pd.DataFrame:
+def backbone_effect(
+    runs: pd.DataFrame,
+    rule: str = "governance",
+    level: str = "backbone_strength",
+    confidence: float = 0.95,
+    n_resamples: int = 9999,
+    seed: int = 0,
+) -> pd.DataFrame:
     """Endurance probability [CI] at each backbone strength under each governance rule.
 
     Returns:
         Columns: ``rule``, ``level``, n, endurance, endurance_low, endurance_high.
     """
-    table = arm_summary(runs, [rule, level], horizon=float(runs.lifetime.max()), confidence=confidence,
-                        n_resamples=n_resamples, seed=seed)
+    table = arm_summary(
+        runs,
+        [rule, level],
+        horizon=float(runs.lifetime.max()),
+        confidence=confidence,
+        n_resamples=n_resamples,
+        seed=seed,
+    )
     return table[[rule, level, "n", "endurance", "endurance_low", "endurance_high"]]
 
 
-def paired_rule_difference(runs: pd.DataFrame, rule: str = "governance", level: str = "backbone_strength",
-                           outcome: str = "endured", confidence: float = 0.95, n_resamples: int = 9999,
-                           seed: int = 0, within: Sequence[str] = ()) -> pd.DataFrame:
+def paired_rule_difference(
+    runs: pd.DataFrame,
+    rule: str = "governance",
+    level: str = "backbone_strength",
+    outcome: str = "endured",
+    confidence: float = 0.95,
+    n_resamples: int = 9999,
+    seed: int = 0,
+    within: Sequence[str] = (),
+) -> pd.DataFrame:
     """Paired difference between governance rules at each backbone strength.
 
     Runs are paired by ``replication`` within a backbone strength: under common
@@ -257,16 +329,27 @@ def paired_rule_difference(runs: pd.DataFrame, rule: str = "governance", level: 
             arm = stratum[stratum[rule] == other].set_index("replication")
             common = ref.index.intersection(arm.index)
             x, y = ref.loc[common, outcome], arm.loc[common, outcome]
-            same_seed = float((ref.loc[common, "seed"] == arm.loc[common, "seed"]).mean()) \
-                if "seed" in runs and len(common) else math.nan
+            same_seed = (
+                float((ref.loc[common, "seed"] == arm.loc[common, "seed"]).mean())
+                if "seed" in runs and len(common)
+                else math.nan
+            )
             binary = outcome in ("endured", "censored") or pd.api.types.is_bool_dtype(x)
             diff = y.astype(float).to_numpy() - x.astype(float).to_numpy()
             gen = np.random.default_rng(streams.spawn(1)[0])
             d, low, high = bootstrap_mean(diff, confidence, n_resamples, gen)
             if len(diff) and math.isnan(low) and binary:
                 d, low, high = paired_difference_interval(x, y, confidence)
-            row = {**values, rule: other, "reference": rules[0], "n_pairs": len(common),
-                   "same_seed": same_seed, "difference": d, "low": low, "high": high}
+            row = {
+                **values,
+                rule: other,
+                "reference": rules[0],
+                "n_pairs": len(common),
+                "same_seed": same_seed,
+                "difference": d,
+                "low": low,
+                "high": high,
+            }
             if binary:
                 xb, yb = _as_bool(x), _as_bool(y)
                 row.update(only_rule=int((yb & ~xb).sum()), only_reference=int((xb & ~yb).sum()))
@@ -338,8 +421,14 @@ def default_arms(study: dict, runs: pd.DataFrame) -> list[str]:
     return [name for name in varied if runs[name].nunique() <= 6]
 
 
-def analyze_study(results, by: Sequence[str] | None = None, confidence: float = 0.95, n_resamples: int = 9999,
-                  seed: int = 0, outcomes: Sequence[str] = SENSITIVITY_OUTCOMES) -> StudyAnalysis:
+def analyze_study(
+    results,
+    by: Sequence[str] | None = None,
+    confidence: float = 0.95,
+    n_resamples: int = 9999,
+    seed: int = 0,
+    outcomes: Sequence[str] = SENSITIVITY_OUTCOMES,
+) -> StudyAnalysis:
     """Analyse a study's results (as returned by ``load_results``).
 
     Args:
@@ -356,8 +445,7 @@ def analyze_study(results, by: Sequence[str] | None = None, confidence: float = 
     runs, study = results.runs, results.study
     ok = finished(runs)
     if ok.empty:
-        raise ValueError(f"no finished runs ({len(runs)} in the store"
-                         f"{', all failed' if len(runs) else ''})")
+        raise ValueError(f"no finished runs ({len(runs)} in the store{', all failed' if len(runs) else ''})")
     by = list(by) if by is not None else default_arms(study, runs)
     missing = [c for c in by if c not in runs]
     if missing:
@@ -372,20 +460,57 @@ def analyze_study(results, by: Sequence[str] | None = None, confidence: float = 
     if rule in runs and level in runs and (rule in by or level in by):
         effect = backbone_effect(runs, rule, level, confidence, n_resamples, seed)
     if rule in by and ok[rule].nunique() > 1 and level in runs:
-        paired = paired_rule_difference(runs, rule, level, "endured", confidence, n_resamples, seed,
-                                        within=[c for c in by if c not in (rule, level)])
+        paired = paired_rule_difference(
+            runs,
+            rule,
+            level,
+            "endured",
+            confidence,
+            n_resamples,
+            seed,
+            within=[c for c in by if c not in (rule, level)],
+        )
         if "total_impact" in runs:
-            paired_impact = paired_rule_difference(runs, rule, level, "total_impact", confidence, n_resamples, seed,
-                                                   within=[c for c in by if c not in (rule, level)])
+            paired_impact = paired_rule_difference(
+                runs,
+                rule,
+                level,
+                "total_impact",
+                confidence,
+                n_resamples,
+                seed,
+                within=[c for c in by if c not in (rule, level)],
+            )
     if level in by and ok[level].nunique() > 1 and rule in runs:
-        backbone_paired = paired_rule_difference(runs, level, rule, "endured", confidence, n_resamples, seed,
-                                                 within=[c for c in by if c not in (rule, level)])
+        backbone_paired = paired_rule_difference(
+            runs,
+            level,
+            rule,
+            "endured",
+            confidence,
+            n_resamples,
+            seed,
+            within=[c for c in by if c not in (rule, level)],
+        )
     sensitivity, method = _sensitivity(runs, study, kind, outcomes, confidence, max(n_resamples // 10, 199), seed)
-    return StudyAnalysis(name=str(study.get("name", "study")), design=kind, horizon=horizon, by=by,
-                         n_runs=len(runs), n_failed=len(runs) - len(ok), summary=summary, logrank=logrank,
-                         effect=effect, paired=paired, paired_impact=paired_impact, backbone_paired=backbone_paired,
-                         sensitivity=sensitivity, sensitivity_method=method,
-                         confidence=confidence, seed=seed)
+    return StudyAnalysis(
+        name=str(study.get("name", "study")),
+        design=kind,
+        horizon=horizon,
+        by=by,
+        n_runs=len(runs),
+        n_failed=len(runs) - len(ok),
+        summary=summary,
+        logrank=logrank,
+        effect=effect,
+        paired=paired,
+        paired_impact=paired_impact,
+        backbone_paired=backbone_paired,
+        sensitivity=sensitivity,
+        sensitivity_method=method,
+        confidence=confidence,
+        seed=seed,
+    )
 
 
 def _with_logrank(summary: pd.DataFrame, logrank: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -403,8 +528,9 @@ def _with_logrank(summary: pd.DataFrame, logrank: pd.DataFrame, by: Sequence[str
     return summary
 
 
-def _sensitivity(runs: pd.DataFrame, study: dict, kind: str, outcomes: Sequence[str], confidence: float,
-                 n_resamples: int, seed: int) -> tuple[dict[str, pd.DataFrame], str | None]:
+def _sensitivity(
+    runs: pd.DataFrame, study: dict, kind: str, outcomes: Sequence[str], confidence: float, n_resamples: int, seed: int
+) -> tuple[dict[str, pd.DataFrame], str | None]:
     if kind not in ("sobol", "lhs"):
         return {}, None
     names = numeric_varied(finished(runs), list(study.get("varied", {})))
@@ -412,6 +538,8 @@ def _sensitivity(runs: pd.DataFrame, study: dict, kind: str, outcomes: Sequence[
     if not names or not outcomes:
         return {}, None
     if kind == "sobol":
-        return {o: sobol_analysis(runs, o, candidates=names, confidence=confidence, n_resamples=n_resamples,
-                                  seed=seed) for o in outcomes}, "sobol"
+        return {
+            o: sobol_analysis(runs, o, candidates=names, confidence=confidence, n_resamples=n_resamples, seed=seed)
+            for o in outcomes
+        }, "sobol"
     return {o: rank_sensitivity(runs, o, names, confidence, n_resamples, seed) for o in outcomes}, "rank"

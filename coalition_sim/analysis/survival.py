@@ -20,7 +20,6 @@ def _z(confidence: float) -> float:
     return float(special.ndtri(0.5 + confidence / 2))
 
 
-
 def _as_bool(values) -> np.ndarray:
     return np.asarray(pd.Series(values).astype(bool), dtype=bool)
 
@@ -104,12 +103,20 @@ def kaplan_meier(lifetime: Sequence[float], censored: Sequence[bool], confidence
     low, high = np.asarray(band.low.probabilities, float), np.asarray(band.high.probabilities, float)
     undefined = ~np.isfinite(low) | ~np.isfinite(high)
     low, high = np.where(undefined, p, low), np.where(undefined, p, high)
-    return Survival(times=np.asarray(sf.quantiles, dtype=float), survival=p, low=low, high=high,
-                    n=len(np.asarray(lifetime)), events=int((~_as_bool(censored)).sum()), confidence=confidence)
+    return Survival(
+        times=np.asarray(sf.quantiles, dtype=float),
+        survival=p,
+        low=low,
+        high=high,
+        n=len(np.asarray(lifetime)),
+        events=int((~_as_bool(censored)).sum()),
+        confidence=confidence,
+    )
 
 
-def restricted_mean(lifetime: Sequence[float], censored: Sequence[bool], horizon: float,
-                    confidence: float = 0.95) -> tuple[float, float, float]:
+def restricted_mean(
+    lifetime: Sequence[float], censored: Sequence[bool], horizon: float, confidence: float = 0.95
+) -> tuple[float, float, float]:
     """Restricted mean lifetime: the area under the Kaplan-Meier curve from 0 to ``horizon``.
 
     The interval uses the standard variance estimate

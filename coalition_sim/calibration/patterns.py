@@ -63,8 +63,7 @@ NAN = Estimate(math.nan, math.nan, math.nan, 0)
 
 
 def _life(runs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    return (runs["lifetime"].to_numpy(dtype=float),
-            runs["censored"].astype(bool).to_numpy())
+    return (runs["lifetime"].to_numpy(dtype=float), runs["censored"].astype(bool).to_numpy())
 
 
 def survival_at(runs: pd.DataFrame, month: float, confidence: float = CONFIDENCE) -> Estimate:
@@ -77,15 +76,13 @@ def survival_at(runs: pd.DataFrame, month: float, confidence: float = CONFIDENCE
     return Estimate(float(curve.at(month)), low, high, len(runs))
 
 
-def conditional_survival(runs: pd.DataFrame, after: float, month: float,
-                         confidence: float = CONFIDENCE) -> Estimate:
+def conditional_survival(runs: pd.DataFrame, after: float, month: float, confidence: float = CONFIDENCE) -> Estimate:
     """S(month | alive after ``after``): Kaplan-Meier on the coalitions still running at ``after``."""
     alive = runs[runs["lifetime"].to_numpy(dtype=float) > after]
     return survival_at(alive, month, confidence)
 
 
-def hazard(runs: pd.DataFrame, start: float, end: float,
-           confidence: float = CONFIDENCE) -> Estimate:
+def hazard(runs: pd.DataFrame, start: float, end: float, confidence: float = CONFIDENCE) -> Estimate:
     """Piecewise-constant closure hazard in (start, end], per year.
 
     Events are dissolutions in (start, end]; exposure is the person-years lived
@@ -104,16 +101,13 @@ def hazard(runs: pd.DataFrame, start: float, end: float,
     return Estimate(events / exposure, low / exposure, high / exposure, events)
 
 
-def annual_closure(runs: pd.DataFrame, start: float, end: float,
-                   confidence: float = CONFIDENCE) -> Estimate:
+def annual_closure(runs: pd.DataFrame, start: float, end: float, confidence: float = CONFIDENCE) -> Estimate:
     """Share closing per year, 1 - exp(-hazard), in (start, end]."""
     h = hazard(runs, start, end, confidence)
-    return Estimate(*(1 - math.exp(-x) if not math.isnan(x) else math.nan
-                      for x in (h.value, h.low, h.high)), h.n)
+    return Estimate(*(1 - math.exp(-x) if not math.isnan(x) else math.nan for x in (h.value, h.low, h.high)), h.n)
 
 
-def hazard_ratio(runs: pd.DataFrame, split: float, horizon: float,
-                 confidence: float = CONFIDENCE) -> Estimate:
+def hazard_ratio(runs: pd.DataFrame, split: float, horizon: float, confidence: float = CONFIDENCE) -> Estimate:
     """Hazard after ``split`` (to the horizon) over hazard before it, with a log-scale interval.
 
     NaN when either period has no closures (the ratio is then not estimable).
@@ -126,8 +120,9 @@ def hazard_ratio(runs: pd.DataFrame, split: float, horizon: float,
     return Estimate(ratio, ratio * math.exp(-half), ratio * math.exp(half), early.n + late.n)
 
 
-def cause_share(runs: pd.DataFrame, cause: str, after: float, until: float = math.inf,
-                confidence: float = CONFIDENCE) -> Estimate:
+def cause_share(
+    runs: pd.DataFrame, cause: str, after: float, until: float = math.inf, confidence: float = CONFIDENCE
+) -> Estimate:
     """Among coalitions that closed in months (after, until], the share that closed by ``cause``."""
     life, censored = _life(runs)
     ended = runs[~censored & (life > after) & (life <= until)]
@@ -143,8 +138,7 @@ def success_share(runs: pd.DataFrame) -> float:
     return float(runs["cause"].isin(SUCCESS_CAUSES).mean()) if len(runs) else math.nan
 
 
-def success_ratio(with_backbone: pd.DataFrame, without: pd.DataFrame,
-                  confidence: float = CONFIDENCE) -> Estimate:
+def success_ratio(with_backbone: pd.DataFrame, without: pd.DataFrame, confidence: float = CONFIDENCE) -> Estimate:
     """Success share with a backbone over success share without one (Katz log interval).
 
     The interval treats the two arms as independent, so under common random
@@ -201,8 +195,10 @@ class Criterion:
         return abs(value - self.target) / side if side > 0 else math.inf
 
 
-FEINBERG = ("Feinberg, Bontempo & Greenberg (2008), Am J Prev Med 34(6): 110 Communities That Care "
-            "coalitions with a 3-year start-up grant")
+FEINBERG = (
+    "Feinberg, Bontempo & Greenberg (2008), Am J Prev Med 34(6): 110 Communities That Care "
+    "coalitions with a 3-year start-up grant"
+)
 NORC = "NORC at the University of Chicago for HHS/ASPE (2012): federally funded coalitions after funding ended"
 KALE = "Kale, Dyer & Singh (2002), Strategic Management Journal 23(8): 63% vs 50% of alliances successful"
 AGE = "Liability of newness: Feinberg et al. (2008); established coalitions close less often"
@@ -224,27 +220,81 @@ def _no_funding_change(by: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 CRITERIA: tuple[Criterion, ...] = (
-    Criterion("p1_running_at_grant_end", 1, "share still running at month 36 (grant end)",
-              0.90, 0.82, 0.97, FEINBERG, lambda by: survival_at(by["grant"], GRANT_MONTH)),
-    Criterion("p1_closing_per_year_after", 1, "share closing per year, months 36-84",
-              0.055, 0.02, 0.10, FEINBERG, lambda by: annual_closure(by["grant"], GRANT_MONTH, 84)),
-    Criterion("p1_running_at_84", 1, "share still running at month 84 (4 years after the grant)",
-              2 / 3, 0.57, 0.77, FEINBERG, lambda by: survival_at(by["grant"], 84)),
-    Criterion("p2_active_after_funding", 2, "share of those running at funding end still running 4.5 years later",
-              0.68, 0.58, 0.78, NORC, lambda by: conditional_survival(by["grant"], GRANT_MONTH, NORC_MONTH)),
-    Criterion("p2_goal_met_share", 2, "among closures 0-6 years after funding ended, share with purpose achieved",
-              1 / 3, 0.18, 0.50, NORC, lambda by: cause_share(by["grant"], "purpose_achieved", GRANT_MONTH, NORC_LAST)),
-    Criterion("p3_success_ratio", 3, "success share with a sustained backbone / without a backbone",
-              0.63 / 0.50, 1.08, 1.50, KALE, lambda by: success_ratio(by["sustained"], by["none"])),
-    Criterion("p4_hazard_late_over_early", 4,
-              "failure (collapse/dormancy) hazard in years 4-10 / years 1-3, no funding change",
-              0.5, 0.0, 0.8, AGE, lambda by: hazard_ratio(_no_funding_change(by), GRANT_MONTH, 120)),
+    Criterion(
+        "p1_running_at_grant_end",
+        1,
+        "share still running at month 36 (grant end)",
+        0.90,
+        0.82,
+        0.97,
+        FEINBERG,
+        lambda by: survival_at(by["grant"], GRANT_MONTH),
+    ),
+    Criterion(
+        "p1_closing_per_year_after",
+        1,
+        "share closing per year, months 36-84",
+        0.055,
+        0.02,
+        0.10,
+        FEINBERG,
+        lambda by: annual_closure(by["grant"], GRANT_MONTH, 84),
+    ),
+    Criterion(
+        "p1_running_at_84",
+        1,
+        "share still running at month 84 (4 years after the grant)",
+        2 / 3,
+        0.57,
+        0.77,
+        FEINBERG,
+        lambda by: survival_at(by["grant"], 84),
+    ),
+    Criterion(
+        "p2_active_after_funding",
+        2,
+        "share of those running at funding end still running 4.5 years later",
+        0.68,
+        0.58,
+        0.78,
+        NORC,
+        lambda by: conditional_survival(by["grant"], GRANT_MONTH, NORC_MONTH),
+    ),
+    Criterion(
+        "p2_goal_met_share",
+        2,
+        "among closures 0-6 years after funding ended, share with purpose achieved",
+        1 / 3,
+        0.18,
+        0.50,
+        NORC,
+        lambda by: cause_share(by["grant"], "purpose_achieved", GRANT_MONTH, NORC_LAST),
+    ),
+    Criterion(
+        "p3_success_ratio",
+        3,
+        "success share with a sustained backbone / without a backbone",
+        0.63 / 0.50,
+        1.08,
+        1.50,
+        KALE,
+        lambda by: success_ratio(by["sustained"], by["none"]),
+    ),
+    Criterion(
+        "p4_hazard_late_over_early",
+        4,
+        "failure (collapse/dormancy) hazard in years 4-10 / years 1-3, no funding change",
+        0.5,
+        0.0,
+        0.8,
+        AGE,
+        lambda by: hazard_ratio(_no_funding_change(by), GRANT_MONTH, 120),
+    ),
 )
 """Every criterion; a point is accepted when all of them accept."""
 
 
-def score_point(by_setting: dict[str, pd.DataFrame],
-                criteria: Sequence[Criterion] = CRITERIA) -> dict[str, Any]:
+def score_point(by_setting: dict[str, pd.DataFrame], criteria: Sequence[Criterion] = CRITERIA) -> dict[str, Any]:
     """Score one design point's runs (per setting) against every criterion.
 
     Returns:
@@ -271,8 +321,21 @@ def score_point(by_setting: dict[str, pd.DataFrame],
 def criteria_table(row: dict[str, Any], criteria: Sequence[Criterion] = CRITERIA) -> pd.DataFrame:
     """A readable table (one line per criterion) of a score row."""
     criteria = [c for c in criteria if c.key in row]
-    return pd.DataFrame([{"pattern": c.pattern, "criterion": c.key, "what": c.label, "target": c.target,
-                          "accepted_low": c.low, "accepted_high": c.high, "model": row[c.key],
-                          "ci_low": row[f"{c.key}_low"], "ci_high": row[f"{c.key}_high"],
-                          "met": row[f"{c.key}_ok"], "source": c.citation} for c in criteria])
-
+    return pd.DataFrame(
+        [
+            {
+                "pattern": c.pattern,
+                "criterion": c.key,
+                "what": c.label,
+                "target": c.target,
+                "accepted_low": c.low,
+                "accepted_high": c.high,
+                "model": row[c.key],
+                "ci_low": row[f"{c.key}_low"],
+                "ci_high": row[f"{c.key}_high"],
+                "met": row[f"{c.key}_ok"],
+                "source": c.citation,
+            }
+            for c in criteria
+        ]
+    )

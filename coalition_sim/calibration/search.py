@@ -28,25 +28,73 @@ import pandas as pd
 
 from coalition_sim.analysis import study_analysis as analysis
 from coalition_sim.calibration.figure import survival_figure
+from coalition_sim.calibration.patterns import (
+    CONFIDENCE,
+    CRITERIA,
+    GRANT_MONTH,
+    NAN,
+    NORC_LAST,
+    NORC_MONTH,
+    SETTINGS,
+    SUCCESS_CAUSES,
+    Criterion,
+    Estimate,
+    annual_closure,
+    cause_share,
+    conditional_survival,
+    criteria_table,
+    failures_only,
+    hazard,
+    hazard_ratio,
+    score_point,
+    success_ratio,
+    success_share,
+    survival_at,
+)
 from coalition_sim.studies.designs import Design
-from coalition_sim.util.errors import InputError
-from coalition_sim.calibration.patterns import (CONFIDENCE, CRITERIA, GRANT_MONTH, NAN, NORC_LAST, NORC_MONTH,
-                                    SETTINGS, SUCCESS_CAUSES, Criterion, Estimate, annual_closure,
-                                    cause_share, conditional_survival, criteria_table, failures_only,
-                                    hazard, hazard_ratio, score_point, success_ratio, success_share,
-                                    survival_at)
 from coalition_sim.studies.study_file import StudySpec, parse_study
+from coalition_sim.util.errors import InputError
 from coalition_sim.util.toml_input import load_toml
 
 __all__ = [
     # the study (this module)
-    "CalibrationSpec", "load_calibration", "parse_calibration", "run_calibration", "impact_paths", "apply_goal",
-    "split_settings", "score_runs", "score_goals", "score_results", "accepted", "narrowed_ranges",
-    "check_params", "candidates", "confirm",
+    "CalibrationSpec",
+    "load_calibration",
+    "parse_calibration",
+    "run_calibration",
+    "impact_paths",
+    "apply_goal",
+    "split_settings",
+    "score_runs",
+    "score_goals",
+    "score_results",
+    "accepted",
+    "narrowed_ranges",
+    "check_params",
+    "candidates",
+    "confirm",
     # re-exported, so ``calibration`` stays the one name to import: the patterns and the figure
-    "CONFIDENCE", "CRITERIA", "GRANT_MONTH", "NAN", "NORC_LAST", "NORC_MONTH", "SETTINGS", "SUCCESS_CAUSES",
-    "Criterion", "Estimate", "annual_closure", "cause_share", "conditional_survival", "criteria_table",
-    "failures_only", "hazard", "hazard_ratio", "score_point", "success_ratio", "success_share", "survival_at",
+    "CONFIDENCE",
+    "CRITERIA",
+    "GRANT_MONTH",
+    "NAN",
+    "NORC_LAST",
+    "NORC_MONTH",
+    "SETTINGS",
+    "SUCCESS_CAUSES",
+    "Criterion",
+    "Estimate",
+    "annual_closure",
+    "cause_share",
+    "conditional_survival",
+    "criteria_table",
+    "failures_only",
+    "hazard",
+    "hazard_ratio",
+    "score_point",
+    "success_ratio",
+    "success_share",
+    "survival_at",
     "survival_figure",
 ]
 
@@ -95,7 +143,6 @@ def apply_goal(runs: pd.DataFrame, paths: np.ndarray, goal: float) -> pd.DataFra
     return out
 
 
-
 # ----------------------------------------------------------------------------- the study
 @dataclass(frozen=True)
 class CalibrationSpec(StudySpec):
@@ -126,8 +173,7 @@ class CalibrationSpec(StudySpec):
     def design_points(self) -> Design:
         """Each base point once per setting, setting values overriding the point's."""
         if "design" not in self._cache:
-            points = [{**point, **dict(values)} for point in self.base_points().points
-                      for _, values in self.settings]
+            points = [{**point, **dict(values)} for point in self.base_points().points for _, values in self.settings]
             self._cache["design"] = Design(points, [None] * len(points))
         return self._cache["design"]
 
@@ -142,9 +188,13 @@ class CalibrationSpec(StudySpec):
 
     def to_dict(self) -> dict:
         """The study's normalised spec plus its settings (so the store's hash covers them)."""
-        return {**super().to_dict(),
-                "calibration": {"settings": {name: dict(values) for name, values in self.settings},
-                                "impact_goals": list(self.goals)}}
+        return {
+            **super().to_dict(),
+            "calibration": {
+                "settings": {name: dict(values) for name, values in self.settings},
+                "impact_goals": list(self.goals),
+            },
+        }
 
     def default_store(self) -> Path:
         """``<out>/results.sqlite`` (out defaults to results/calibration/<name>)."""
@@ -169,8 +219,9 @@ def parse_calibration(data: dict, *, text: str = "", path: str | None = None) ->
     data = dict(data)
     table = data.pop("calibration", None)
     if not isinstance(table, dict):
-        raise InputError("calibration: missing [calibration] table; this is a plain study file "
-                         "(run it with coalition-sim study)")
+        raise InputError(
+            "calibration: missing [calibration] table; this is a plain study file (run it with coalition-sim study)"
+        )
     for key in table:
         if key not in CALIBRATION_KEYS:
             raise InputError(f"unknown key 'calibration.{key}'; allowed: {', '.join(CALIBRATION_KEYS)}")
@@ -180,7 +231,7 @@ def parse_calibration(data: dict, *, text: str = "", path: str | None = None) ->
     goals = _goals(table.get("impact_goals"))
     spec = parse_study(data, text=text, path=path)
     if spec.design != "lhs":
-        raise InputError(f"design.kind={spec.design!r}: a calibration searches with kind = \"lhs\"")
+        raise InputError(f'design.kind={spec.design!r}: a calibration searches with kind = "lhs"')
     overrides = {name: dict(values) for name, values in SETTINGS.items()}
     if goals:
         for where, names in (("fixed", spec.fixed), ("varied", [f.name for f in spec.factors])):
@@ -222,8 +273,9 @@ def _goals(entry: Any) -> tuple[float, ...]:
     return tuple(float(g) for g in np.linspace(low, high, num))
 
 
-def run_calibration(spec: CalibrationSpec, store: str | Path | None = None, workers: int | None = None,
-                    progress: bool = True):
+def run_calibration(
+    spec: CalibrationSpec, store: str | Path | None = None, workers: int | None = None, progress: bool = True
+):
     """Run (or resume) a calibration study through the study runner; return its results.
 
     Returns:
@@ -247,8 +299,9 @@ def split_settings(runs: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     return runs
 
 
-def score_runs(runs: pd.DataFrame, names: Sequence[str], varied: Sequence[str],
-               criteria: Sequence[Criterion] = CRITERIA) -> pd.DataFrame:
+def score_runs(
+    runs: pd.DataFrame, names: Sequence[str], varied: Sequence[str], criteria: Sequence[Criterion] = CRITERIA
+) -> pd.DataFrame:
     """Score every base point of a calibration runs table.
 
     Args:
@@ -265,15 +318,20 @@ def score_runs(runs: pd.DataFrame, names: Sequence[str], varied: Sequence[str],
     for point, group in runs.groupby("base_point", sort=True):
         by = {name: group[group["setting"] == name] for name in names}
         first = by["grant"].iloc[0] if len(by["grant"]) else group.iloc[0]
-        row = {"point": int(point), **{v: first[v] for v in varied},
-               "replications": int(len(by["grant"]))}
+        row = {"point": int(point), **{v: first[v] for v in varied}, "replications": int(len(by["grant"]))}
         row.update(score_point(by, criteria))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def score_goals(runs: pd.DataFrame, paths: np.ndarray, names: Sequence[str], varied: Sequence[str],
-                goals: Sequence[float], criteria: Sequence[Criterion] = CRITERIA) -> pd.DataFrame:
+def score_goals(
+    runs: pd.DataFrame,
+    paths: np.ndarray,
+    names: Sequence[str],
+    varied: Sequence[str],
+    goals: Sequence[float],
+    criteria: Sequence[Criterion] = CRITERIA,
+) -> pd.DataFrame:
     """Score every base point at every impact goal of the grid (runs made with no goal).
 
     Args:
@@ -292,8 +350,11 @@ def score_goals(runs: pd.DataFrame, paths: np.ndarray, names: Sequence[str], var
         by0 = {name: group[group["setting"] == name] for name in names}
         at = {name: where[(group["setting"] == name).to_numpy()] for name in names}
         first = by0["grant"].iloc[0] if len(by0["grant"]) else group.iloc[0]
-        base = {"point": int(point), **{v: first[v] for v in varied if v != "impact_goal"},
-                "replications": int(len(by0["grant"]))}
+        base = {
+            "point": int(point),
+            **{v: first[v] for v in varied if v != "impact_goal"},
+            "replications": int(len(by0["grant"])),
+        }
         for goal in goals:
             by = {name: apply_goal(by0[name], paths[at[name]], goal) for name in names}
             rows.append({**base, "impact_goal": float(goal), **score_point(by, criteria)})
@@ -319,8 +380,9 @@ def accepted(scores: pd.DataFrame) -> pd.DataFrame:
     return scores[scores["accepted"]].sort_values("distance").reset_index(drop=True)
 
 
-def narrowed_ranges(scores: pd.DataFrame, varied: Sequence[str], top: int = 8,
-                    pad: float = 0.1) -> dict[str, tuple[float, float]]:
+def narrowed_ranges(
+    scores: pd.DataFrame, varied: Sequence[str], top: int = 8, pad: float = 0.1
+) -> dict[str, tuple[float, float]]:
     """Ranges for a next round: the span of the accepted points (or the ``top`` closest), padded.
 
     The padded ranges are clipped to each parameter's allowed range.
@@ -346,9 +408,15 @@ def narrowed_ranges(scores: pd.DataFrame, varied: Sequence[str], top: int = 8,
 
 
 # ----------------------------------------------------------------------------- checking a setting
-def check_params(params: dict, replications: int, master_seed: int = 20261122, steps: int = 120,
-                 workers: int | None = None, criteria: Sequence[Criterion] = CRITERIA,
-                 settings: Sequence[str] = tuple(SETTINGS)) -> tuple[dict[str, Any], pd.DataFrame]:
+def check_params(
+    params: dict,
+    replications: int,
+    master_seed: int = 20261122,
+    steps: int = 120,
+    workers: int | None = None,
+    criteria: Sequence[Criterion] = CRITERIA,
+    settings: Sequence[str] = tuple(SETTINGS),
+) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run one parameter set under every setting and score it (the shipped-defaults check).
 
     ``params`` are the grant-setting parameters (e.g. the ``community_coalition``
@@ -364,14 +432,23 @@ def check_params(params: dict, replications: int, master_seed: int = 20261122, s
     params = {k: v for k, v in params.items() if k != "seed"}
     seeds = spawn_seeds(master_seed, replications)
     names = list(settings)
-    specs = [RunSpec(i * len(names) + j, j, i, {**params, **SETTINGS[name]}, seeds[i], steps)
-             for i in range(replications) for j, name in enumerate(names)]
+    specs = [
+        RunSpec(i * len(names) + j, j, i, {**params, **SETTINGS[name]}, seeds[i], steps)
+        for i in range(replications)
+        for j, name in enumerate(names)
+    ]
     rows = []
     for result in run_many(specs, workers=workers, progress=False, keep_series=False):
         if result.status != "ok":
             raise RuntimeError(f"run {result.run_id} failed:\n{result.error}")
-        rows.append({"run_id": result.run_id, "setting": names[result.run_id % len(names)],
-                     "replication": result.run_id // len(names), **result.summary})
+        rows.append(
+            {
+                "run_id": result.run_id,
+                "setting": names[result.run_id % len(names)],
+                "replication": result.run_id // len(names),
+                **result.summary,
+            }
+        )
     runs = pd.DataFrame(rows).sort_values("run_id").reset_index(drop=True)
     by = {name: runs[runs["setting"] == name] for name in names}
     return score_point(by, criteria), runs
@@ -386,8 +463,15 @@ def candidates(scores: pd.DataFrame, top: int) -> pd.DataFrame:
     return ranked.drop_duplicates("point").head(top).reset_index(drop=True)
 
 
-def confirm(scores: pd.DataFrame, varied: Sequence[str], fixed: dict, top: int, replications: int,
-            master_seed: int, workers: int | None = None) -> pd.DataFrame:
+def confirm(
+    scores: pd.DataFrame,
+    varied: Sequence[str],
+    fixed: dict,
+    top: int,
+    replications: int,
+    master_seed: int,
+    workers: int | None = None,
+) -> pd.DataFrame:
     """Re-run the ``top`` candidates with new seeds and more replications, and score them again.
 
     A screen with few replications accepts some points by luck; a point is
@@ -402,11 +486,16 @@ def confirm(scores: pd.DataFrame, varied: Sequence[str], fixed: dict, top: int, 
     for _, cand in candidates(scores, top).iterrows():
         params = {**fixed, **{name: _plain(cand[name]) for name in varied}}
         row, _ = check_params(params, replications, master_seed, workers=workers)
-        rows.append({"point": int(cand["point"]), **{name: params[name] for name in varied},
-                     "replications": replications, **row})
+        rows.append(
+            {
+                "point": int(cand["point"]),
+                **{name: params[name] for name in varied},
+                "replications": replications,
+                **row,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def _plain(value):
     return value.item() if hasattr(value, "item") else value
-

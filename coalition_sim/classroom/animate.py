@@ -18,9 +18,9 @@ import numpy as np
 from matplotlib.animation import FFMpegWriter, FuncAnimation, PillowWriter
 from matplotlib.figure import Figure
 
-from coalition_sim.util.errors import InputError
-from coalition_sim.model.model import CoalitionModel
 from coalition_sim.classroom.network_view import draw_state, setup_axes
+from coalition_sim.model.model import CoalitionModel
+from coalition_sim.util.errors import InputError
 
 FORMATS = (".gif", ".mp4")
 EVENT_PRIORITY = ("dissolved", "backbone", "shock", "exit", "join", "blocked", "succeeded", "failed", "lapsed")
@@ -33,8 +33,9 @@ def check_output(path: Path) -> str:
     if suffix not in FORMATS:
         raise InputError(f"--out {str(path)!r}: allowed file types are {', '.join(FORMATS)}")
     if suffix == ".mp4" and not FFMpegWriter.isAvailable():
-        raise InputError(f"--out {str(path)!r}: writing .mp4 needs ffmpeg, which is not installed; "
-                         "use a .gif file instead")
+        raise InputError(
+            f"--out {str(path)!r}: writing .mp4 needs ffmpeg, which is not installed; use a .gif file instead"
+        )
     if not path.parent.exists():
         raise InputError(f"--out {str(path)!r}: folder {str(path.parent)!r} does not exist")
     return "pillow" if suffix == ".gif" else "ffmpeg"
@@ -54,9 +55,14 @@ def record(params: dict, months: int) -> tuple[CoalitionModel, list[dict]]:
 
 def _snapshot(model) -> dict:
     month_events = [e for e in model.events if e.month == model.steps]
-    return {"steps": model.steps, "status": model.status.copy(), "trust": np.array(model.trust, dtype=float),
-            "strength": model.backbone.strength, "exit_cause": dict(model.exit_cause),
-            "caption": caption(month_events)}
+    return {
+        "steps": model.steps,
+        "status": model.status.copy(),
+        "trust": np.array(model.trust, dtype=float),
+        "strength": model.backbone.strength,
+        "exit_cause": dict(model.exit_cause),
+        "caption": caption(month_events),
+    }
 
 
 def caption(events) -> str:
@@ -100,8 +106,10 @@ def animate(params: dict, out: Path, months: int = 120, fps: int = 6, dpi: int =
     ax_chart = fig.add_axes((0.66, 0.2, 0.32, 0.65))
     setup_axes(ax_net, model)
     text = fig.text(0.02, 0.03, "", fontsize=9)
-    lines = {c: ax_chart.plot([], [], color=col, label=c)[0]
-             for c, col in (("members", "#2c3e50"), ("joins", "#27ae60"), ("exits", "#c0392b"))}
+    lines = {
+        c: ax_chart.plot([], [], color=col, label=c)[0]
+        for c, col in (("members", "#2c3e50"), ("joins", "#27ae60"), ("exits", "#c0392b"))
+    }
     ax_chart.set_xlim(0, max(len(series) - 1, 1))
     ax_chart.set_ylim(0, max(float(series[list(lines)].to_numpy().max()) * 1.1, 1.0))
     ax_chart.set_xlabel("month")
@@ -129,4 +137,3 @@ def animate(params: dict, out: Path, months: int = 120, fps: int = 6, dpi: int =
         if os.path.exists(tmp):
             os.unlink(tmp)
     return len(frames)
-

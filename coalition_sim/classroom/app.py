@@ -6,7 +6,8 @@ charts, a plain-language event feed, and an "Is this typical?" button that runs
 50 replicates of the current settings in the background.
 
 Everything is drawn with matplotlib (as Mesa's matplotlib backend does), sent
-to the browser as SVG images: the Altair backend would fetch vega from a CDN, and the page must work with no internet connection (``solara-assets``
+to the browser as SVG images: the Altair backend would fetch vega from a CDN, and
+the page must work with no internet connection (``solara-assets``
 serves Solara's own scripts). The six charts share one figure with a fixed
 layout (``coalition_sim.classroom.live_charts``) rather than six ``make_plot_component``
 figures: that is several times cheaper to redraw each month.
@@ -28,16 +29,16 @@ from collections import OrderedDict
 
 import matplotlib
 import solara
-from solara.alias import rw
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
+from solara.alias import rw
 
 from coalition_sim.classroom import live_charts, replicates
+from coalition_sim.classroom.network_view import NetworkCanvas
+from coalition_sim.classroom.presets import PRESETS
 from coalition_sim.model.governance import rule_names
 from coalition_sim.model.model import CoalitionModel
-from coalition_sim.classroom.network_view import NetworkCanvas
 from coalition_sim.model.params import PARAMETERS
-from coalition_sim.classroom.presets import PRESETS
 
 warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found despite early return")
 warnings.filterwarnings("ignore", message=r"Cookies with samesite=none require https")
@@ -88,8 +89,7 @@ def model_controls(start: dict) -> dict:
         if widget == "Select":
             controls[name] = {"type": widget, "label": label, "value": value, "values": rule_names()}
         else:
-            controls[name] = {"type": widget, "label": label, "value": value, "min": low, "max": high,
-                              "step": step}
+            controls[name] = {"type": widget, "label": label, "value": value, "min": low, "max": high, "step": step}
     fixed = {k: v for k, v in start.items() if k not in CONTROLS}
     return {**controls, **fixed}
 
@@ -101,7 +101,7 @@ def build_model(preset_name: str) -> CoalitionModel:
 
 MAX_CANVASES = 24
 """Figures kept for this many models at most (one per open browser tab is enough)."""
-_CANVASES: "OrderedDict[int, tuple]" = OrderedDict()
+_CANVASES: OrderedDict[int, tuple] = OrderedDict()
 """id(model) -> (weak reference to the model, network canvas, charts canvas), oldest first.
 Bounded, so that a long classroom session with many Resets holds figures for at most
 MAX_CANVASES models (the models themselves are freed: CoalitionModel releases Mesa 3.3's
@@ -114,8 +114,11 @@ def canvases(model) -> tuple[NetworkCanvas, live_charts.ChartsCanvas]:
     with _CANVAS_LOCK:
         entry = _CANVASES.get(id(model))
         if entry is None or entry[0]() is not model:
-            entry = (weakref.ref(model), NetworkCanvas(model, figsize=(6.4, 4.3), dpi=live_charts.DPI),
-                     live_charts.ChartsCanvas())
+            entry = (
+                weakref.ref(model),
+                NetworkCanvas(model, figsize=(6.4, 4.3), dpi=live_charts.DPI),
+                live_charts.ChartsCanvas(),
+            )
             _CANVASES[id(model)] = entry
             while len(_CANVASES) > MAX_CANVASES:
                 _CANVASES.popitem(last=False)
@@ -178,8 +181,7 @@ def Replicates(model: CoalitionModel):
 
     def work(params: dict, master_seed: int, key):
         done.set(0)
-        spread = replicates.run_replicates(params, master_seed=master_seed,
-                                           on_progress=lambda d, n: done.set(d))
+        spread = replicates.run_replicates(params, master_seed=master_seed, on_progress=lambda d, n: done.set(d))
         set_result((key, spread))
 
     task = solara.lab.use_task(work, dependencies=None)
@@ -187,8 +189,12 @@ def Replicates(model: CoalitionModel):
     fresh = result is not None and result[0] == settings
     current = solara.use_memo(lambda: replicates.SpreadCanvas(result[1]) if fresh else None, [result, fresh])
     with solara.Card("One run is one draw"):
-        solara.Button(f"Is this typical? Run {replicates.N_REPLICATES} replicates", color="primary",
-                      disabled=task.pending, on_click=lambda: task(dict(model.params), seed, settings))
+        solara.Button(
+            f"Is this typical? Run {replicates.N_REPLICATES} replicates",
+            color="primary",
+            disabled=task.pending,
+            on_click=lambda: task(dict(model.params), seed, settings),
+        )
         if task.pending:
             solara.Text(f"Running replicates in the background: {done.value} of {replicates.N_REPLICATES} done")
             solara.ProgressLinear(value=100 * done.value / replicates.N_REPLICATES)
@@ -218,11 +224,11 @@ def StoryPicker():
     preset = PRESETS[selected_preset.value]
     titles = {p.title: p.name for p in PRESETS.values()}
     with solara.Card("Story"):
-        solara.Select("Preset", value=preset.title, values=list(titles),
-                      on_value=lambda title: selected_preset.set(titles[title]))
+        solara.Select(
+            "Preset", value=preset.title, values=list(titles), on_value=lambda title: selected_preset.set(titles[title])
+        )
         solara.Text(preset.caption, style={"display": "block"})
-        solara.Text("Change a control below, then press Reset to rebuild the coalition.",
-                    style={"font-size": "0.8em"})
+        solara.Text("Change a control below, then press Reset to rebuild the coalition.", style={"font-size": "0.8em"})
 
 
 @solara.component
@@ -232,8 +238,13 @@ def Page():
     model = solara.use_memo(lambda: build_model(name), [name])
     with solara.Sidebar():
         StoryPicker()
-    SolaraViz(model, components=COMPONENTS, model_params=model_controls(PRESETS[name].model_params()),
-              name=TITLE, play_interval=PLAY_INTERVAL_MS).key(f"preset-{name}")
+    SolaraViz(
+        model,
+        components=COMPONENTS,
+        model_params=model_controls(PRESETS[name].model_params()),
+        name=TITLE,
+        play_interval=PLAY_INTERVAL_MS,
+    ).key(f"preset-{name}")
 
 
 page = Page

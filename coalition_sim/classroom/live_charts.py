@@ -40,8 +40,7 @@ class ChartsCanvas:
     def __init__(self, figsize=(7.2, 4.6)) -> None:
         self.figure = Figure(figsize=figsize, dpi=DPI)
         axes = self.figure.subplots(2, 3)
-        self.figure.subplots_adjust(left=0.07, right=0.985, top=0.93, bottom=0.07, wspace=0.32,
-                                    hspace=0.38)
+        self.figure.subplots_adjust(left=0.07, right=0.985, top=0.93, bottom=0.07, wspace=0.32, hspace=0.38)
         self.lines: list[tuple] = []  # (axes, column, Line2D)
         for ax, (title, columns) in zip(axes.flat, PANELS):
             for column, colour in columns.items():

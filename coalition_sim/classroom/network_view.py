@@ -35,7 +35,7 @@ BURNOUT_COLOUR = "#c0392b"
 RELAX_ITERATIONS = 40
 """Rounds of overlap removal when the layout is computed."""
 
-_LAYOUTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_LAYOUTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def layout(model) -> np.ndarray:
@@ -172,8 +172,11 @@ def draw_state(ax: Axes, model, title: bool = True) -> list:
     if len(pairs):
         segments = np.stack([xy[pairs[:, 0]], xy[pairs[:, 1]]], axis=1)
         widths = 0.3 + 2.5 * (values - TIE_THRESHOLD) / (1.0 - TIE_THRESHOLD)
-        artists.append(ax.add_collection(LineCollection(segments, linewidths=widths, colors="#7f8c8d",
-                                                        alpha=0.3, zorder=1), autolim=False))
+        artists.append(
+            ax.add_collection(
+                LineCollection(segments, linewidths=widths, colors="#7f8c8d", alpha=0.3, zorder=1), autolim=False
+            )
+        )
     status = model.status
     burnt = np.zeros(n, dtype=bool)
     burnt[[i for i, cause in model.exit_cause.items() if cause == "burnout"]] = True
@@ -181,42 +184,62 @@ def draw_state(ax: Axes, model, title: bool = True) -> list:
     exited = (status == EXITED) & ~burnt
     artists += [
         ax.scatter(*xy[core].T, s=sizes[core], c=colours[core], edgecolors="white", linewidths=0.6, zorder=3),
-        ax.scatter(*xy[network].T, s=sizes[network], facecolors="none", edgecolors=colours[network],
-                   linewidths=1.2, zorder=2),
-        ax.scatter(*xy[exited].T, s=sizes[exited] * 0.6, c=colours[exited], alpha=0.25, marker="X",
-                   linewidths=0, zorder=2),
-        ax.scatter(*xy[burnt].T, s=sizes[burnt], c=colours[burnt], alpha=0.3, edgecolors=BURNOUT_COLOUR,
-                   linewidths=1.8, zorder=2),
+        ax.scatter(
+            *xy[network].T, s=sizes[network], facecolors="none", edgecolors=colours[network], linewidths=1.2, zorder=2
+        ),
+        ax.scatter(
+            *xy[exited].T, s=sizes[exited] * 0.6, c=colours[exited], alpha=0.25, marker="X", linewidths=0, zorder=2
+        ),
+        ax.scatter(
+            *xy[burnt].T,
+            s=sizes[burnt],
+            c=colours[burnt],
+            alpha=0.3,
+            edgecolors=BURNOUT_COLOUR,
+            linewidths=1.8,
+            zorder=2,
+        ),
     ]
     artists += _draw_backbone(ax, model.backbone.strength)
     if title:
-        ax.set_title(f"Month {model.steps}: {int(core.sum())} members, {int(network.sum())} in the "
-                     f"wider network, {int((status == EXITED).sum())} left", fontsize=10)
+        ax.set_title(
+            f"Month {model.steps}: {int(core.sum())} members, {int(network.sum())} in the "
+            f"wider network, {int((status == EXITED).sum())} left",
+            fontsize=10,
+        )
     return artists
 
 
 def _draw_backbone(ax: Axes, strength: float) -> list:
     size = 80 + 420 * strength
     face = "black" if strength > 0 else "none"
-    marker = ax.scatter([0.0], [0.0], s=size, marker="D", c=face, edgecolors="black", linewidths=1.5,
-                        zorder=4)
+    marker = ax.scatter([0.0], [0.0], s=size, marker="D", c=face, edgecolors="black", linewidths=1.5, zorder=4)
     label = f"backbone {strength:.2f}" if strength > 0 else "no backbone"
-    text = ax.annotate(label, (0.0, 0.0), xytext=(0, -16), textcoords="offset points", ha="center",
-                       va="top", fontsize=8, zorder=5,
-                       bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7})
+    text = ax.annotate(
+        label,
+        (0.0, 0.0),
+        xytext=(0, -16),
+        textcoords="offset points",
+        ha="center",
+        va="top",
+        fontsize=8,
+        zorder=5,
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
+    )
     return [marker, text]
 
 
 def _legend(ax: Axes, model) -> None:
     present = sorted(set(int(s) for s in model.sector))
-    handles = [Line2D([], [], marker="o", ls="", color=SECTOR_COLOURS[s % len(SECTOR_COLOURS)],
-                      label=SECTORS[s]) for s in present]
+    handles = [
+        Line2D([], [], marker="o", ls="", color=SECTOR_COLOURS[s % len(SECTOR_COLOURS)], label=SECTORS[s])
+        for s in present
+    ]
     handles += [
         Line2D([], [], marker="o", ls="", color="grey", label="core member"),
         Line2D([], [], marker="o", ls="", mfc="none", color="grey", label="wider network"),
         Line2D([], [], marker="X", ls="", color="grey", alpha=0.4, label="left"),
-        Line2D([], [], marker="o", ls="", color="grey", alpha=0.4, mec=BURNOUT_COLOUR, mew=1.8,
-               label="burnt out"),
+        Line2D([], [], marker="o", ls="", color="grey", alpha=0.4, mec=BURNOUT_COLOUR, mew=1.8, label="burnt out"),
         Line2D([], [], color="#7f8c8d", lw=2, label=f"trust > {TIE_THRESHOLD:g}"),
         Line2D([], [], marker="D", ls="", color="black", label="backbone"),
     ]

@@ -17,9 +17,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from coalition_sim.util.errors import InputError
 from coalition_sim.model.params import suggest, validate
-
+from coalition_sim.util.errors import InputError
 
 GRANT = {"backbone_cut_month": 36, "backbone_after_cut": 0.025, "impact_goal": 48.0}
 """What makes the calibrated defaults a Communities That Care coalition (docs/ODD.md §1.3): a
@@ -91,7 +90,7 @@ def adapts_after_crisis(model) -> bool:
         return False
     first = shocks[0]
     df = _series(model)
-    after = df.iloc[first + 1: first + 25]
+    after = df.iloc[first + 1 : first + 25]
     return after.joins.sum() >= 3 and after.succeeded.sum() >= 3
 
 
@@ -101,70 +100,112 @@ def held_by_pull(model) -> bool:
 
     summary = model.summary()
     sectors = set(np.asarray(model.sector)[model.status == CORE].tolist())
-    return (summary["endured"] and summary["joins"] >= 10 and summary["exits"] <= summary["joins"] / 2
-            and len(sectors) == model.params["n_sectors"])
+    return (
+        summary["endured"]
+        and summary["joins"] >= 10
+        and summary["exits"] <= summary["joins"] / 2
+        and len(sectors) == model.params["n_sectors"]
+    )
 
 
 _ALL = (
     Preset(
         name="silos",
         title="Competing silos learn to work together",
-        caption=("Thirty organizations that barely trust each other start under an opt-in coordinator. "
-                 "Watch mean trust climb from near zero as they work side by side on initiatives they chose."),
-        params={"governance": "opt-in", "backbone_strength": 0.7, "initial_trust": 0.05,
-                "alignment_spread": 0.25, "seed": 3},
+        caption=(
+            "Thirty organizations that barely trust each other start under an opt-in coordinator. "
+            "Watch mean trust climb from near zero as they work side by side on initiatives they chose."
+        ),
+        params={
+            "governance": "opt-in",
+            "backbone_strength": 0.7,
+            "initial_trust": 0.05,
+            "alignment_spread": 0.25,
+            "seed": 3,
+        },
         story=silos_learn,
     ),
     Preset(
         name="backbone-cut",
         title="A coalition loses its backbone",
-        caption=("A well-supported coalition runs smoothly until its coordinator's grant ends at month 36. "
-                 "Watch members hold on for a while, then leave in a wave once nobody holds the work together."),
-        params={"governance": "opt-in", "backbone_strength": 0.9, "backbone_cut_month": 36,
-                "backbone_after_cut": 0.0, "seed": 1},
+        caption=(
+            "A well-supported coalition runs smoothly until its coordinator's grant ends at month 36. "
+            "Watch members hold on for a while, then leave in a wave once nobody holds the work together."
+        ),
+        params={
+            "governance": "opt-in",
+            "backbone_strength": 0.9,
+            "backbone_cut_month": 36,
+            "backbone_after_cut": 0.0,
+            "seed": 1,
+        },
         story=backbone_loss,
     ),
     Preset(
         name="gridlock",
         title="Consensus gridlock as the coalition grows",
-        caption=("Five organizations decide everything by consensus, agree easily, and keep their doors open. "
-                 "As the coalition triples, every newcomer's objections must be met, initiatives are blocked "
-                 "month after month, and nothing gets done."),
-        params={"governance": "consensus", "n_orgs": 5, "network_ratio": 5.0, "entry_rate": 0.12,
-                "alignment_spread": 0.15, "tolerance": 0.3, "influence_rate": 0.0, "deliberation_rounds": 1,
-                "backbone_strength": 0.3, "patience": 30.0, "seed": 3},
+        caption=(
+            "Five organizations decide everything by consensus, agree easily, and keep their doors open. "
+            "As the coalition triples, every newcomer's objections must be met, initiatives are blocked "
+            "month after month, and nothing gets done."
+        ),
+        params={
+            "governance": "consensus",
+            "n_orgs": 5,
+            "network_ratio": 5.0,
+            "entry_rate": 0.12,
+            "alignment_spread": 0.15,
+            "tolerance": 0.3,
+            "influence_rate": 0.0,
+            "deliberation_rounds": 1,
+            "backbone_strength": 0.3,
+            "patience": 30.0,
+            "seed": 3,
+        },
         story=gridlock,
     ),
     Preset(
         name="crisis",
         title="An opt-in coalition adapts after a crisis",
-        caption=("Crises keep changing which skills the work needs, and partners choose initiative by "
-                 "initiative whether to take part. Watch the shocks in the feed and who joins after them."),
-        params={"governance": "opt-in", "backbone_strength": 0.6, "shock_rate": 0.05,
-                "network_ratio": 1.5, "seed": 2},
+        caption=(
+            "Crises keep changing which skills the work needs, and partners choose initiative by "
+            "initiative whether to take part. Watch the shocks in the feed and who joins after them."
+        ),
+        params={"governance": "opt-in", "backbone_strength": 0.6, "shock_rate": 0.05, "network_ratio": 1.5, "seed": 2},
         story=adapts_after_crisis,
     ),
     Preset(
         name="pull",
         title="A multi-sector coalition held by pull, not push",
-        caption=("A small core from five sectors, a strong backbone and a wide network, with nobody forced "
-                 "to join. Watch organizations come in because the work is worth it, and stay."),
-        params={"governance": "opt-in", "backbone_strength": 0.8, "n_orgs": 15, "network_ratio": 2.0,
-                "entry_rate": 0.1, "n_sectors": 5, "seed": 4},
+        caption=(
+            "A small core from five sectors, a strong backbone and a wide network, with nobody forced "
+            "to join. Watch organizations come in because the work is worth it, and stay."
+        ),
+        params={
+            "governance": "opt-in",
+            "backbone_strength": 0.8,
+            "n_orgs": 15,
+            "network_ratio": 2.0,
+            "entry_rate": 0.1,
+            "n_sectors": 5,
+            "seed": 4,
+        },
         story=held_by_pull,
     ),
     Preset(
         name="community_coalition",
         title="A community coalition after its start-up grant",
-        caption=("A prevention coalition whose coordinator is paid by a three-year start-up grant, calibrated "
-                 "against Communities That Care coalitions. Watch the grant end at month 36: most keep running; "
-                 "in the years after, some achieve their purpose and some fall dormant."),
+        caption=(
+            "A prevention coalition whose coordinator is paid by a three-year start-up grant, calibrated "
+            "against Communities That Care coalitions. Watch the grant end at month 36: most keep running; "
+            "in the years after, some achieve their purpose and some fall dormant."
+        ),
         params={"governance": "consensus", **GRANT, "seed": 0},
         story=lambda model: model.lifetime > 36,  # still running when the grant ends (docs/ODD.md, Calibration)
     ),
 )
 
-PRESETS: "MappingProxyType[str, Preset]" = MappingProxyType({p.name: p for p in _ALL})
+PRESETS: MappingProxyType[str, Preset] = MappingProxyType({p.name: p for p in _ALL})
 """Every preset by name, in the order the page lists them."""
 
 for _p in _ALL:  # fail at import, not in the classroom, if a preset names a bad parameter
@@ -178,6 +219,5 @@ def get_preset(name: str) -> Preset:
         InputError: naming the allowed presets (with a did-you-mean).
     """
     if name not in PRESETS:
-        raise InputError(f"--preset {name!r} is unknown{suggest(name, PRESETS)}: "
-                         f"allowed {', '.join(PRESETS)}")
+        raise InputError(f"--preset {name!r} is unknown{suggest(name, PRESETS)}: allowed {', '.join(PRESETS)}")
     return PRESETS[name]

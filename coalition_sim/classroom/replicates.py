@@ -1,4 +1,4 @@
-""""Is this typical?": many replicates of the current settings, and their spread.
+""" "Is this typical?": many replicates of the current settings, and their spread.
 
 One run is one draw. This module runs N replicates (default 50) of a model's
 settings with fresh seeds, through the study runner, and summarises them as a
@@ -50,8 +50,12 @@ def shared_pool(workers: int | None = None) -> cf.ProcessPoolExecutor:
     with _POOL_LOCK:
         if _POOL is None:
             workers = workers or max(1, min(2, os.cpu_count() or 1))
-            _POOL = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                           initializer=_exit_with_parent, initargs=(os.getpid(),))
+            _POOL = cf.ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_exit_with_parent,
+                initargs=(os.getpid(),),
+            )
             atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
         return _POOL
 
@@ -104,8 +108,7 @@ class Spread:
     median_impact: float
 
 
-def replicate_specs(params: dict, n: int = N_REPLICATES, master_seed: int = 0,
-                    horizon: int = HORIZON) -> list[RunSpec]:
+def replicate_specs(params: dict, n: int = N_REPLICATES, master_seed: int = 0, horizon: int = HORIZON) -> list[RunSpec]:
     """Specs for ``n`` replicates of ``params`` with seeds spawned from ``master_seed``.
 
     Args:
@@ -116,13 +119,19 @@ def replicate_specs(params: dict, n: int = N_REPLICATES, master_seed: int = 0,
     """
     params = {k: v for k, v in params.items() if k != "seed"}
     seeds = spawn_seeds(int(master_seed), n)
-    return [RunSpec(run_id=i, point_id=0, replication=i, params=params, seed=s, steps=horizon)
-            for i, s in enumerate(seeds)]
+    return [
+        RunSpec(run_id=i, point_id=0, replication=i, params=params, seed=s, steps=horizon) for i, s in enumerate(seeds)
+    ]
 
 
-def run_replicates(params: dict, n: int = N_REPLICATES, master_seed: int = 0,
-                   horizon: int = HORIZON, workers: int | None = None,
-                   on_progress: Callable[[int, int], None] | None = None) -> Spread:
+def run_replicates(
+    params: dict,
+    n: int = N_REPLICATES,
+    master_seed: int = 0,
+    horizon: int = HORIZON,
+    workers: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Spread:
     """Run ``n`` replicates of ``params`` (in worker processes) and summarise them.
 
     Args:
@@ -137,8 +146,7 @@ def run_replicates(params: dict, n: int = N_REPLICATES, master_seed: int = 0,
     specs = replicate_specs(params, n, master_seed, horizon)
     executor = shared_pool() if workers is None else None
     results = []
-    for result in run_many(specs, workers=workers, executor=executor, progress=False,
-                           keep_series=["members"]):
+    for result in run_many(specs, workers=workers, executor=executor, progress=False, keep_series=["members"]):
         results.append(result)
         if on_progress is not None:
             on_progress(len(results), n)
@@ -158,12 +166,21 @@ def summarize(results: Iterable[RunResult], horizon: int = HORIZON) -> Spread:
         if not result.summary["censored"]:
             lifetimes[row] = result.summary["lifetime"]
     survival = (lifetimes[:, None] > months[None, :]).mean(axis=0) if ok else np.full(months.size, np.nan)
-    low, mid, high = (np.percentile(members, q, axis=0) if ok else np.full(months.size, np.nan)
-                      for q in (BAND[0], 50, BAND[1]))
+    low, mid, high = (
+        np.percentile(members, q, axis=0) if ok else np.full(months.size, np.nan) for q in (BAND[0], 50, BAND[1])
+    )
     impacts = [r.summary["total_impact"] for r in ok]
-    return Spread(months, survival, low, mid, high, len(ok), len(results) - len(ok),
-                  float(np.mean([r.summary["censored"] for r in ok])) if ok else float("nan"),
-                  float(np.median(impacts)) if ok else float("nan"))
+    return Spread(
+        months,
+        survival,
+        low,
+        mid,
+        high,
+        len(ok),
+        len(results) - len(ok),
+        float(np.mean([r.summary["censored"] for r in ok])) if ok else float("nan"),
+        float(np.median(impacts)) if ok else float("nan"),
+    )
 
 
 class SpreadCanvas:
@@ -203,8 +220,14 @@ def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_member
     ax_survival.set_ylabel("share still going")
     ax_survival.set_title(f"Survival of {spread.n_ok} coalitions", fontsize=10)
     lo, hi = BAND
-    ax_members.fill_between(spread.months, spread.members_low, spread.members_high, color="#3498db",
-                            alpha=0.25, label=f"{lo}-{hi}% of replicates")
+    ax_members.fill_between(
+        spread.months,
+        spread.members_low,
+        spread.members_high,
+        color="#3498db",
+        alpha=0.25,
+        label=f"{lo}-{hi}% of replicates",
+    )
     ax_members.plot(spread.months, spread.members_median, color="#2980b9", lw=1, ls="--", label="median")
     if live_members is not None and len(live_members):
         ax_members.plot(np.arange(len(live_members)), live_members, color="#c0392b", lw=2, label="this run")
@@ -217,5 +240,7 @@ def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_member
 def describe(spread: Spread) -> str:
     """One sentence for the room."""
     failed = f" ({spread.n_failed} failed and are left out)" if spread.n_failed else ""
-    return (f"{spread.n_ok} replicates{failed}: {spread.endured:.0%} still going after "
-            f"{spread.months[-1]} months; median total impact {spread.median_impact:.1f}.")
+    return (
+        f"{spread.n_ok} replicates{failed}: {spread.endured:.0%} still going after "
+        f"{spread.months[-1]} months; median total impact {spread.median_impact:.1f}."
+    )

@@ -24,7 +24,7 @@ EXIT_USAGE = 2
 class _Parser(argparse.ArgumentParser):
     """argparse with a one-line error and exit code 2 (argparse's own convention)."""
 
-    def error(self, message: str) -> None:  # noqa: D401
+    def error(self, message: str) -> None:
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 

@@ -44,8 +44,9 @@ class Backbone(mesa.Agent):
         disabled: effects switched off.
     """
 
-    def __init__(self, model, strength: float, cut_month: int = 0, after_cut: float = 0.0,
-                 disabled: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, model, strength: float, cut_month: int = 0, after_cut: float = 0.0, disabled: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(model)
         self.initial_strength = strength
         self.cut_month = cut_month

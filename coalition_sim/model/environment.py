@@ -65,8 +65,8 @@ class Environment:
             uid=uid,
             arrived=now,
             ideal=ideal,
-            required=self.size * float(self.rng.lognormal(-SIZE_SIGMA**2 / 2, SIZE_SIGMA)),
+            required=self.size * float(self.rng.lognormal(-(SIZE_SIGMA**2) / 2, SIZE_SIGMA)),
             needs=needs,
             window=self.window,
-            value=float(self.rng.lognormal(-VALUE_SIGMA**2 / 2, VALUE_SIGMA)),
+            value=float(self.rng.lognormal(-(VALUE_SIGMA**2) / 2, VALUE_SIGMA)),
         )

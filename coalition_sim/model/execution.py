@@ -75,12 +75,19 @@ def coherence(dilution: float) -> float:
     return float(np.clip(1.0 - dilution / DILUTION_SCALE, 0.0, 1.0))
 
 
-def success_probability(capacity_ratio: float, coverage: float, trust: float,
-                        coherence_: float, coordination: float) -> float:
+def success_probability(
+    capacity_ratio: float, coverage: float, trust: float, coherence_: float, coordination: float
+) -> float:
     """The logistic success chance above."""
     ratio = min(max(capacity_ratio, 1e-6), CAP_CEILING)
-    logit = (B0 + B_CAP * np.log(ratio) + B_SKILL * (coverage - 0.5) + B_TRUST * (trust - 0.5)
-             + B_COHERENCE * (coherence_ - 0.5) + B_COORD * coordination)
+    logit = (
+        B0
+        + B_CAP * np.log(ratio)
+        + B_SKILL * (coverage - 0.5)
+        + B_TRUST * (trust - 0.5)
+        + B_COHERENCE * (coherence_ - 0.5)
+        + B_COORD * coordination
+    )
     return float(1.0 / (1.0 + np.exp(-logit)))
 
 

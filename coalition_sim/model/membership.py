@@ -32,8 +32,7 @@ def satisfaction(model, members: np.ndarray, ties: np.ndarray) -> np.ndarray:
     trust_in_others = (ties[members] - 1.0) / max(members.size - 1, 1)
     backbone = BACKBONE_TRUST_WEIGHT * model.backbone.strength * model.backbone_trust[members]
     standing = MEMBERSHIP_COST * model.cost_relief()
-    return (model.benefit[members] + TRUST_WEIGHT * (trust_in_others - 0.5) + backbone
-            - model.cost[members] - standing)
+    return model.benefit[members] + TRUST_WEIGHT * (trust_in_others - 0.5) + backbone - model.cost[members] - standing
 
 
 def update_experience(model, members: np.ndarray, ties: np.ndarray) -> None:

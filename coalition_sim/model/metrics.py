@@ -14,13 +14,38 @@ import numpy as np
 
 from coalition_sim.model.endurance import CENSORED
 
-COUNTS = ("arrived", "adopted", "blocked", "lapsed", "succeeded", "failed",
-          "joins", "exits", "exits_burnout", "exits_impatience", "turnover")
+COUNTS = (
+    "arrived",
+    "adopted",
+    "blocked",
+    "lapsed",
+    "succeeded",
+    "failed",
+    "joins",
+    "exits",
+    "exits_burnout",
+    "exits_impatience",
+    "turnover",
+)
 """Things counted each month (reset at the start of the month)."""
 
-SERIES = ("members", "network", "mean_trust", "trust_density", "alignment_mean",
-          "alignment_spread", "energy", *COUNTS, "pending", "dilution", "decision_delay",
-          "impact", "cumulative_impact", "reputation", "backbone_strength")
+SERIES = (
+    "members",
+    "network",
+    "mean_trust",
+    "trust_density",
+    "alignment_mean",
+    "alignment_spread",
+    "energy",
+    *COUNTS,
+    "pending",
+    "dilution",
+    "decision_delay",
+    "impact",
+    "cumulative_impact",
+    "reputation",
+    "backbone_strength",
+)
 """Columns of the time series, in order."""
 
 

@@ -20,8 +20,8 @@ from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, EventLog
 from coalition_sim.model.execution import execute
 from coalition_sim.model.goal_space import distances, farthest_distance
 from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
-from coalition_sim.model.initiative import LAPSED, ROLES
 from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
+from coalition_sim.model.initiative import LAPSED, ROLES
 from coalition_sim.model.organization import Organization
 from coalition_sim.model.population import CORE, EXITED, NETWORK, SECTORS, Population, check_population, generate
 from coalition_sim.model.trust import TrustMatrix
@@ -30,9 +30,21 @@ MEETING_TRUST = 0.3
 """Trust gain from a month of meetings that ended in a block, relative to a month of working together."""
 COST_RELIEF = 0.6
 """Share of meeting cost the transaction-cost effect removes at full strength."""
-SCALARS = ("deliberation_rounds", "transaction_cost", "trust_gain", "trust_decay", "trust_baseline",
-           "influence_threshold", "influence_rate", "turnover_rate", "entry_rate", "boundary_alignment",
-           "min_members", "dormancy_limit", "impact_goal")
+SCALARS = (
+    "deliberation_rounds",
+    "transaction_cost",
+    "trust_gain",
+    "trust_decay",
+    "trust_baseline",
+    "influence_threshold",
+    "influence_rate",
+    "turnover_rate",
+    "entry_rate",
+    "boundary_alignment",
+    "min_members",
+    "dormancy_limit",
+    "impact_goal",
+)
 """Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
 BACKBONE_TRUST_RATE = 0.1
 """Monthly share of the gap between trust in the backbone and its strength that closes
@@ -50,16 +62,45 @@ class CoalitionModel(mesa.Model):
     (a strategist's scenario). ``seed`` fixes every random draw.
     """
 
-    def __init__(self, *, n_orgs=30, network_ratio=1.0, n_sectors=5, capacity_inequality=0.8,
-                 goal_dims=2, alignment_spread=0.125, tolerance=0.43, initial_trust=0.3,
-                 initial_energy=0.8, patience=27.0, backbone_strength=0.5, backbone_cut_month=0,
-                 backbone_after_cut=0.0, disabled_effects="", governance="consensus",
-                 deliberation_rounds=3, initiative_rate=0.6, initiative_size=2.7,
-                 initiative_window=3, initiative_spread=0.2, shock_rate=0.025,
-                 transaction_cost=0.045, trust_gain=0.1, trust_decay=0.01, trust_baseline=0.3,
-                 influence_threshold=0.25, influence_rate=0.3, turnover_rate=0.06, entry_rate=0.085,
-                 boundary_alignment=0.0, min_members=3, dormancy_limit=12, impact_goal=0.0,
-                 population: Population | None = None, seed=None):
+    def __init__(
+        self,
+        *,
+        n_orgs=30,
+        network_ratio=1.0,
+        n_sectors=5,
+        capacity_inequality=0.8,
+        goal_dims=2,
+        alignment_spread=0.125,
+        tolerance=0.43,
+        initial_trust=0.3,
+        initial_energy=0.8,
+        patience=27.0,
+        backbone_strength=0.5,
+        backbone_cut_month=0,
+        backbone_after_cut=0.0,
+        disabled_effects="",
+        governance="consensus",
+        deliberation_rounds=3,
+        initiative_rate=0.6,
+        initiative_size=2.7,
+        initiative_window=3,
+        initiative_spread=0.2,
+        shock_rate=0.025,
+        transaction_cost=0.045,
+        trust_gain=0.1,
+        trust_decay=0.01,
+        trust_baseline=0.3,
+        influence_threshold=0.25,
+        influence_rate=0.3,
+        turnover_rate=0.06,
+        entry_rate=0.085,
+        boundary_alignment=0.0,
+        min_members=3,
+        dormancy_limit=12,
+        impact_goal=0.0,
+        population: Population | None = None,
+        seed=None,
+    ):
         values = {k: v for k, v in locals().items() if k in params.PARAMETERS}
         if isinstance(governance, GovernanceRule):
             values.pop("governance")
@@ -71,14 +112,34 @@ class CoalitionModel(mesa.Model):
         self.rule = governance if isinstance(governance, GovernanceRule) else make_rule(governance)
         if population is not None:
             check_population(population)
-        self._init_population(population.copy() if population is not None else generate(
-            self.rng, **{k: checked[k] for k in ("n_orgs", "network_ratio", "n_sectors",
-                         "capacity_inequality", "goal_dims", "alignment_spread", "tolerance",
-                         "initial_trust", "initial_energy", "patience")}))
-        self.backbone = Backbone(self, backbone_strength, backbone_cut_month, backbone_after_cut,
-                                 params.parse_effects(disabled_effects))
-        self.environment = Environment(self.rng, self.purpose, initiative_rate, initiative_size,
-                                       initiative_window, initiative_spread, shock_rate)
+        self._init_population(
+            population.copy()
+            if population is not None
+            else generate(
+                self.rng,
+                **{
+                    k: checked[k]
+                    for k in (
+                        "n_orgs",
+                        "network_ratio",
+                        "n_sectors",
+                        "capacity_inequality",
+                        "goal_dims",
+                        "alignment_spread",
+                        "tolerance",
+                        "initial_trust",
+                        "initial_energy",
+                        "patience",
+                    )
+                },
+            )
+        )
+        self.backbone = Backbone(
+            self, backbone_strength, backbone_cut_month, backbone_after_cut, params.parse_effects(disabled_effects)
+        )
+        self.environment = Environment(
+            self.rng, self.purpose, initiative_rate, initiative_size, initiative_window, initiative_spread, shock_rate
+        )
         self._init_books()
         self.member_ties = self.trust.ties_toward(self.core_indices())
         self.datacollector = metrics.ScalarCollector(model_reporters=metrics.reporters())
@@ -185,12 +246,12 @@ class CoalitionModel(mesa.Model):
         if self.cause is not None:
             return
         self.open_books()
-        self.environment_changes()      # 1. environment
-        self.decide_and_execute()       # 2-4. decide, execute, learn and feel
+        self.environment_changes()  # 1. environment
+        self.decide_and_execute()  # 2-4. decide, execute, learn and feel
         self.lapse()
-        self.relationships()            # 5. relationships
-        self.membership()               # 6. membership
-        self.endurance()                # 7. endurance
+        self.relationships()  # 5. relationships
+        self.membership()  # 6. membership
+        self.endurance()  # 7. endurance
         self.stats = metrics.snapshot(self)
         self.datacollector.collect(self)
 
@@ -207,7 +268,7 @@ class CoalitionModel(mesa.Model):
             self.apply(decision)
         self.deliberate()
 
-    def run(self, months: int = 120) -> "CoalitionModel":
+    def run(self, months: int = 120) -> CoalitionModel:
         """Step up to ``months`` times (fewer if the coalition dissolves)."""
         for _ in range(months):
             if not self.running:
@@ -220,8 +281,9 @@ class CoalitionModel(mesa.Model):
         before = self.backbone.strength
         self.backbone.update(self.steps)
         if self.backbone.strength != before:
-            self.events.add(self.steps, "backbone", f"Backbone support changes: {before:.2f} -> "
-                            f"{self.backbone.strength:.2f}")
+            self.events.add(
+                self.steps, "backbone", f"Backbone support changes: {before:.2f} -> {self.backbone.strength:.2f}"
+            )
         role = self.environment.shock()
         if role is not None:
             self.events.add(self.steps, "shock", f"Shock: {ROLES[role]} skills now needed")
@@ -283,12 +345,16 @@ class CoalitionModel(mesa.Model):
             self.tally["succeeded"] += 1
             self.tally["impact"] += outcome.impact
             self.cumulative_impact += outcome.impact
-            self.events.add(self.steps, "succeeded", f"Initiative {initiative.uid} "
-                            f"({initiative.theory_of_change()}) succeeded: impact {outcome.impact:.2f}")
+            self.events.add(
+                self.steps,
+                "succeeded",
+                f"Initiative {initiative.uid} ({initiative.theory_of_change()}) succeeded: impact {outcome.impact:.2f}",
+            )
         else:
             self.tally["failed"] += 1
-            self.events.add(self.steps, "failed", f"Initiative {initiative.uid} failed "
-                            f"(chance was {outcome.probability:.0%})")
+            self.events.add(
+                self.steps, "failed", f"Initiative {initiative.uid} failed (chance was {outcome.probability:.0%})"
+            )
 
     def lapse(self) -> None:
         """Pending initiatives whose window has passed lapse."""
@@ -341,8 +407,9 @@ class CoalitionModel(mesa.Model):
         for i in who:
             self.exit_cause[int(i)] = cause
             self.exit_month[int(i)] = self.steps
-            self.events.add(self.steps, "exit", f"{self.names[i]} ({SECTORS[self.sector[i]]}) left: "
-                            f"{EXIT_REASONS[cause]}")
+            self.events.add(
+                self.steps, "exit", f"{self.names[i]} ({SECTORS[self.sector[i]]}) left: {EXIT_REASONS[cause]}"
+            )
 
     def endurance(self) -> None:
         """Dissolve if too few members, purpose achieved, or dormant too long."""
@@ -363,5 +430,6 @@ class CoalitionModel(mesa.Model):
 
     def exit_record(self) -> list[dict]:
         """Who left, when and why."""
-        return [{"organization": self.names[i], "month": self.exit_month[i], "cause": c}
-                for i, c in self.exit_cause.items()]
+        return [
+            {"organization": self.names[i], "month": self.exit_month[i], "cause": c} for i, c in self.exit_cause.items()
+        ]

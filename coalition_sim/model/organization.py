@@ -61,7 +61,7 @@ class Organization(mesa.Agent):
         """1 at the shared purpose, 0 at the far corner of the goal space."""
         return float(self.model.alignment(np.array([self.index]))[0])
 
-    def trust_in(self, other: "Organization") -> float:
+    def trust_in(self, other: Organization) -> float:
         """This organization's trust in another."""
         return float(self.model.trust[self.index, other.index])
 

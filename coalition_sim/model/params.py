@@ -7,12 +7,11 @@ unknown names with a "did you mean", and ``docs/ODD.md`` lists it.
 
 from __future__ import annotations
 
-import difflib
 import math
 from dataclasses import dataclass
 from typing import Any
 
-from coalition_sim.util.errors import InputError
+from coalition_sim.util.errors import InputError, suggest
 
 BACKBONE_EFFECTS = (
     "vision",
@@ -63,6 +62,7 @@ class Param:
 
 
 _P = Param
+# fmt: off
 PARAMETERS: dict[str, Param] = {
     p.name: p
     for p in [
@@ -126,10 +126,12 @@ PARAMETERS: dict[str, Param] = {
         _P("influence_rate", 0.3, "float", 0, 0.5, "fraction",
            "Convergence parameter mu of Deffuant et al. (2000)."),
         _P("turnover_rate", 0.06, "float", 0, 1, "per member per month",
-           "Chance a member's representative moves on (0.06: about half of them each year); the newcomer starts from its organization's own agenda. Calibrated."),
+           "Chance a member's representative moves on (0.06: about half of them each year); "
+           "the newcomer starts from its organization's own agenda. Calibrated."),
         # --- membership and endurance --------------------------------------
         _P("entry_rate", 0.085, "float", 0, 1, "per month",
-           "Base monthly chance that a network organization joins: times its pull and (0.5 + public will), capped at 1. Calibrated."),
+           "Base monthly chance that a network organization joins: times its pull and (0.5 + public will), "
+           "capped at 1. Calibrated."),
         _P("boundary_alignment", 0.0, "float", 0, 1, "alignment",
            "Minimum alignment a newcomer must have to join (seed 000: boundaries); 0 = open door."),
         _P("min_members", 3, "int", 1, 100, "organizations",
@@ -140,17 +142,12 @@ PARAMETERS: dict[str, Param] = {
            "Cumulative impact at which the purpose is achieved and the coalition closes; 0 = none."),
     ]
 }
+# fmt: on
 
 
 def defaults() -> dict[str, Any]:
     """All parameters at their defaults."""
     return {name: p.default for name, p in PARAMETERS.items()}
-
-
-def suggest(name: str, choices) -> str:
-    """A ' (did you mean ...?)' hint for a misspelt name, or ''."""
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def check_name(name: str) -> Param:

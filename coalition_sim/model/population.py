@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coalition_sim.util.errors import InputError
 from coalition_sim.model.initiative import ROLES
+from coalition_sim.util.errors import InputError
 
 SECTORS = ("nonprofit", "business", "government", "academia", "community")
 
@@ -74,7 +74,7 @@ class Population:
         """Number of organizations, core and network."""
         return int(self.capacity.size)
 
-    def copy(self) -> "Population":
+    def copy(self) -> Population:
         """A deep copy (the model mutates its own)."""
         arrays = {k: (v.copy() if isinstance(v, np.ndarray) else list(v)) for k, v in self.__dict__.items()}
         return Population(**arrays)
@@ -88,19 +88,37 @@ def check_population(pop: Population) -> None:
     """
     n = pop.size
     dims = pop.purpose.size
-    shapes = {"sector": (n,), "capacity": (n,), "position": (n, dims), "tolerance": (n,),
-              "skills": (n, len(ROLES)), "patience": (n,), "energy": (n,), "status": (n,),
-              "trust": (n, n), "backbone_trust": (n,)}
+    shapes = {
+        "sector": (n,),
+        "capacity": (n,),
+        "position": (n, dims),
+        "tolerance": (n,),
+        "skills": (n, len(ROLES)),
+        "patience": (n,),
+        "energy": (n,),
+        "status": (n,),
+        "trust": (n, n),
+        "backbone_trust": (n,),
+    }
     for name, shape in shapes.items():
         value = getattr(pop, name)
         if np.shape(value) != shape:
             raise InputError(f"population.{name} has shape {np.shape(value)}: allowed {shape}")
         if not np.all(np.isfinite(value)):
             raise InputError(f"population.{name} has a missing or infinite value")
-    checks = [("capacity", pop.capacity > 0, "> 0"), ("tolerance", pop.tolerance > 0, "> 0"),
-              ("patience", pop.patience >= 1, ">= 1"), ("purpose", (pop.purpose >= 0) & (pop.purpose <= 1), "in [0, 1]")]
-    for name, values in (("position", pop.position), ("skills", pop.skills), ("energy", pop.energy),
-                         ("trust", pop.trust), ("backbone_trust", pop.backbone_trust)):
+    checks = [
+        ("capacity", pop.capacity > 0, "> 0"),
+        ("tolerance", pop.tolerance > 0, "> 0"),
+        ("patience", pop.patience >= 1, ">= 1"),
+        ("purpose", (pop.purpose >= 0) & (pop.purpose <= 1), "in [0, 1]"),
+    ]
+    for name, values in (
+        ("position", pop.position),
+        ("skills", pop.skills),
+        ("energy", pop.energy),
+        ("trust", pop.trust),
+        ("backbone_trust", pop.backbone_trust),
+    ):
         checks.append((name, (values >= 0) & (values <= 1), "in [0, 1]"))
     for name, ok, allowed in checks:
         if not np.all(ok):
@@ -113,17 +131,27 @@ def check_population(pop: Population) -> None:
         raise InputError(f"population.names has {len(pop.names)} names for {n} organizations")
 
 
-def generate(rng: np.random.Generator, *, n_orgs: int, network_ratio: float, n_sectors: int,
-             capacity_inequality: float, goal_dims: int, alignment_spread: float,
-             tolerance: float, initial_trust: float, initial_energy: float,
-             patience: float) -> Population:
+def generate(
+    rng: np.random.Generator,
+    *,
+    n_orgs: int,
+    network_ratio: float,
+    n_sectors: int,
+    capacity_inequality: float,
+    goal_dims: int,
+    alignment_spread: float,
+    tolerance: float,
+    initial_trust: float,
+    initial_energy: float,
+    patience: float,
+) -> Population:
     """Draw a population from the model parameters (see :mod:`coalition_sim.model.params`)."""
     n_network = int(round(n_orgs * network_ratio))
     n = n_orgs + n_network
     purpose = np.full(goal_dims, 0.5)
     sector = rng.integers(0, n_sectors, size=n)
     profile = np.array([SECTOR_SKILLS[s] for s in SECTORS])[sector]
-    capacity = rng.lognormal(-capacity_inequality**2 / 2, capacity_inequality, size=n)
+    capacity = rng.lognormal(-(capacity_inequality**2) / 2, capacity_inequality, size=n)
     return Population(
         sector=sector,
         capacity=capacity / capacity.mean() if n > 1 else np.ones(n),

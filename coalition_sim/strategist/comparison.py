@@ -31,12 +31,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coalition_sim.util.errors import InputError
 from coalition_sim.model.params import check_value, suggest
-from coalition_sim.strategist.paired import OUTCOME, paired  # noqa: F401  (part of the module's API)
 from coalition_sim.strategist.loss_rules import Condition, LossRule, find_loss_rule  # noqa: F401  (part of the result API)
+from coalition_sim.strategist.paired import OUTCOME, paired
 from coalition_sim.strategist.scenario import Draw, Scenario
 from coalition_sim.strategist.scenario_file import load_scenario
+from coalition_sim.util.errors import InputError
 
 RANK_RULES = ("impact", "worst-case", "regret")
 """Ranking rules: best mean impact, best lower quantile of impact, least high quantile of regret."""
@@ -78,8 +78,9 @@ def make_options(options: Any, backbone: Any = None) -> list[Option]:
     items = _split(options)
     strengths = [_strength(b) for b in _split(backbone)] if backbone is not None else [None]
     if not items:
-        raise InputError("options: none given; allowed a comma-separated list of governance rules, "
-                         "e.g. consensus,opt-in")
+        raise InputError(
+            "options: none given; allowed a comma-separated list of governance rules, e.g. consensus,opt-in"
+        )
     out: list[Option] = []
     for item in items:
         if isinstance(item, Option):
@@ -115,8 +116,9 @@ def _strength(value: Any) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(f"backbone={value!r} is not a number: allowed numbers with 0 <= backbone <= 1, "
-                         "comma-separated") from None
+        raise InputError(
+            f"backbone={value!r} is not a number: allowed numbers with 0 <= backbone <= 1, comma-separated"
+        ) from None
     if not 0.0 <= number <= 1.0:
         raise InputError(f"backbone={value!r} is out of range: allowed numbers with 0 <= backbone <= 1")
     return number
@@ -125,8 +127,9 @@ def _strength(value: Any) -> float | None:
 # ---------------------------------------------------------------------------- planning
 
 
-def plan_runs(scenario: Scenario, options: Sequence[Option], replications: int, steps: int,
-              seed: int) -> tuple[list[Draw], list]:
+def plan_runs(
+    scenario: Scenario, options: Sequence[Option], replications: int, steps: int, seed: int
+) -> tuple[list[Draw], list]:
     """One draw and one run seed per replication, shared by every option.
 
     Returns:
@@ -145,8 +148,17 @@ def plan_runs(scenario: Scenario, options: Sequence[Option], replications: int, 
             params = dict(draw.params, governance=option.governance)
             if option.backbone is not None:
                 params["backbone_strength"] = option.backbone
-            specs.append(RunSpec(run_id=r * len(options) + k, point_id=k, replication=r, params=params,
-                                 seed=run_seed, steps=steps, population=draw.population))
+            specs.append(
+                RunSpec(
+                    run_id=r * len(options) + k,
+                    point_id=k,
+                    replication=r,
+                    params=params,
+                    seed=run_seed,
+                    steps=steps,
+                    population=draw.population,
+                )
+            )
     return draws, specs
 
 
@@ -186,7 +198,7 @@ class ComparisonResult:
     exit_risk: pd.DataFrame
     objections: pd.DataFrame
     drivers: pd.DataFrame
-    loss_rule: "LossRule | None"
+    loss_rule: LossRule | None
     figures: dict = field(default_factory=dict)
 
     @property
@@ -206,10 +218,21 @@ class ComparisonResult:
         return write_report(self, out)
 
 
-def compare(scenario: Scenario | str | Path, options: Any = ("consensus", "opt-in"), replications: int = 300,
-            steps: int | None = None, workers: int | None = None, seed: int = 0, progress: bool = True,
-            *, backbone: Any = None, rank: str = "impact", quantile: float = WORST_CASE_QUANTILE,
-            executor=None, figures: bool = True) -> ComparisonResult:
+def compare(
+    scenario: Scenario | str | Path,
+    options: Any = ("consensus", "opt-in"),
+    replications: int = 300,
+    steps: int | None = None,
+    workers: int | None = None,
+    seed: int = 0,
+    progress: bool = True,
+    *,
+    backbone: Any = None,
+    rank: str = "impact",
+    quantile: float = WORST_CASE_QUANTILE,
+    executor=None,
+    figures: bool = True,
+) -> ComparisonResult:
     """Run every option on the same uncertain draws and analyse the paired results.
 
     Args:
@@ -237,12 +260,17 @@ def compare(scenario: Scenario | str | Path, options: Any = ("consensus", "opt-i
     steps = scenario.horizon if steps is None else steps
     _check_settings(replications, steps, rank, quantile)
     draws, specs = plan_runs(scenario, options, replications, steps, seed)
-    results = list(run_many(specs, workers=workers, executor=executor, progress=progress,
-                            keep_series=SERIES_KEPT))
+    results = list(run_many(specs, workers=workers, executor=executor, progress=progress, keep_series=SERIES_KEPT))
     if not any(r.status == "ok" for r in results):
         raise RuntimeError(f"every run failed; the first error: {_last_line(results[0].error)}")
-    settings = {"replications": replications, "steps": steps, "seed": seed, "rank": rank,
-                "quantile": quantile, "outcome": OUTCOME}
+    settings = {
+        "replications": replications,
+        "steps": steps,
+        "seed": seed,
+        "rank": rank,
+        "quantile": quantile,
+        "outcome": OUTCOME,
+    }
     result = analyse(scenario, options, draws, specs, results, settings)
     if figures:
         from coalition_sim.strategist.report import make_figures
@@ -257,8 +285,9 @@ def _check_settings(replications: int, steps: int, rank: str, quantile: float) -
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise InputError(f"steps={steps!r} is out of range: allowed an integer >= 1")
     if rank not in RANK_RULES:
-        raise InputError(f"rank={rank!r} is not allowed{suggest(str(rank), RANK_RULES)}: "
-                         f"one of {', '.join(RANK_RULES)}")
+        raise InputError(
+            f"rank={rank!r} is not allowed{suggest(str(rank), RANK_RULES)}: one of {', '.join(RANK_RULES)}"
+        )
     if not 0.0 < quantile < 0.5:
         raise InputError(f"quantile={quantile!r} is out of range: allowed 0 < quantile < 0.5")
 
@@ -266,8 +295,9 @@ def _check_settings(replications: int, steps: int, rank: str, quantile: float) -
 # ---------------------------------------------------------------------------- tabulating
 
 
-def analyse(scenario: Scenario, options: list[Option], draws: list[Draw], specs: list, results: list,
-            settings: dict) -> ComparisonResult:
+def analyse(
+    scenario: Scenario, options: list[Option], draws: list[Draw], specs: list, results: list, settings: dict
+) -> ComparisonResult:
     """Turn run results into the comparison's tables (no figures)."""
     labels = [o.label for o in options]
     runs, exits, members = tabulate(options, specs, results)
@@ -281,11 +311,20 @@ def analyse(scenario: Scenario, options: list[Option], draws: list[Draw], specs:
         lost = (wide[best] < wide[second]).to_numpy()
         rule = find_loss_rule(inputs.loc[wide.index], lost, _labels(scenario))
     return ComparisonResult(
-        scenario=scenario, options=list(options), settings=settings, runs=runs, inputs=inputs, exits=exits,
-        members=members, summary=option_summary(runs, labels, settings["steps"], settings["quantile"]),
-        ranking=ranking, exit_risk=exit_risk(exits, runs, [o.name for o in scenario.organizations], labels),
+        scenario=scenario,
+        options=list(options),
+        settings=settings,
+        runs=runs,
+        inputs=inputs,
+        exits=exits,
+        members=members,
+        summary=option_summary(runs, labels, settings["steps"], settings["quantile"]),
+        ranking=ranking,
+        exit_risk=exit_risk(exits, runs, [o.name for o in scenario.organizations], labels),
         objections=objections(scenario, draws, seed=settings["seed"]),
-        drivers=drivers(runs, inputs, labels, _labels(scenario)), loss_rule=rule)
+        drivers=drivers(runs, inputs, labels, _labels(scenario)),
+        loss_rule=rule,
+    )
 
 
 def _overridden(path: str, options: list[Option]) -> bool:
@@ -304,15 +343,25 @@ def tabulate(options: list[Option], specs: list, results: list) -> tuple[pd.Data
     for res in sorted(results, key=lambda r: r.run_id):
         spec = by_id[res.run_id]
         option = options[spec.point_id]
-        rows.append({"run_id": res.run_id, "replication": spec.replication, "option": option.label,
-                     "governance": option.governance, "backbone_strength": spec.params["backbone_strength"],
-                     "seed": spec.seed, "status": res.status, "error": _last_line(res.error),
-                     "runtime_s": res.runtime_s, **res.summary})
+        rows.append(
+            {
+                "run_id": res.run_id,
+                "replication": spec.replication,
+                "option": option.label,
+                "governance": option.governance,
+                "backbone_strength": spec.params["backbone_strength"],
+                "seed": spec.seed,
+                "status": res.status,
+                "error": _last_line(res.error),
+                "runtime_s": res.runtime_s,
+                **res.summary,
+            }
+        )
         exit_rows += [{"replication": spec.replication, "option": option.label, **e} for e in res.exits]
         if res.series is not None:
             counts = res.series["members"].to_numpy(dtype=float)
             full = np.zeros(spec.steps + 1)
-            full[:counts.size] = counts[:spec.steps + 1]
+            full[: counts.size] = counts[: spec.steps + 1]
             series.setdefault(option.label, []).append(full)
     runs = pd.DataFrame(rows)
     exits = pd.DataFrame(exit_rows, columns=["replication", "option", "organization", "month", "cause"])
@@ -329,8 +378,9 @@ def _last_line(text: str) -> str:
 # ---------------------------------------------------------------------------- per option
 
 
-def option_summary(runs: pd.DataFrame, labels: Sequence[str], horizon: int,
-                   quantile: float = WORST_CASE_QUANTILE) -> pd.DataFrame:
+def option_summary(
+    runs: pd.DataFrame, labels: Sequence[str], horizon: int, quantile: float = WORST_CASE_QUANTILE
+) -> pd.DataFrame:
     """Endurance (with a Wilson interval), impact spread, median lifetime, dilution and blocking per option."""
     from coalition_sim.analysis.study_analysis import kaplan_meier, wilson_interval
 
@@ -345,21 +395,28 @@ def option_summary(runs: pd.DataFrame, labels: Sequence[str], horizon: int,
             impact = arm[OUTCOME].astype(float)
             km = kaplan_meier(arm["lifetime"].astype(float), arm["censored"].astype(bool))
             years = np.maximum(arm["lifetime"].astype(float), 1) / 12
-            row.update({
-                "p_endure": float(endured.mean()), "p_endure_low": low, "p_endure_high": high,
-                "impact_mean": float(impact.mean()), "impact_sd": float(impact.std(ddof=1)) if n > 1 else 0.0,
-                f"impact_q{round(quantile * 100)}": float(impact.quantile(quantile)),
-                "impact_median": float(impact.median()),
-                f"impact_q{round((1 - quantile) * 100)}": float(impact.quantile(1 - quantile)),
-                "lifetime_median": km.median(), "lifetime_median_beyond_horizon": bool(math.isnan(km.median())),
-                "p_collapse": float((arm["cause"] == "collapse").mean()),
-                "p_dormancy": float((arm["cause"] == "dormancy").mean()),
-                "mean_dilution": float(arm["mean_dilution"].astype(float).mean()),
-                "blocked_per_year": float((arm["blocked"] / years).mean()),
-                "lapsed_per_year": float((arm["lapsed"] / years).mean()),
-                "success_rate": float(arm["success_rate"].astype(float).mean()),
-                "exits_mean": float(arm["exits"].mean()), "joins_mean": float(arm["joins"].mean()),
-            })
+            row.update(
+                {
+                    "p_endure": float(endured.mean()),
+                    "p_endure_low": low,
+                    "p_endure_high": high,
+                    "impact_mean": float(impact.mean()),
+                    "impact_sd": float(impact.std(ddof=1)) if n > 1 else 0.0,
+                    f"impact_q{round(quantile * 100)}": float(impact.quantile(quantile)),
+                    "impact_median": float(impact.median()),
+                    f"impact_q{round((1 - quantile) * 100)}": float(impact.quantile(1 - quantile)),
+                    "lifetime_median": km.median(),
+                    "lifetime_median_beyond_horizon": bool(math.isnan(km.median())),
+                    "p_collapse": float((arm["cause"] == "collapse").mean()),
+                    "p_dormancy": float((arm["cause"] == "dormancy").mean()),
+                    "mean_dilution": float(arm["mean_dilution"].astype(float).mean()),
+                    "blocked_per_year": float((arm["blocked"] / years).mean()),
+                    "lapsed_per_year": float((arm["lapsed"] / years).mean()),
+                    "success_rate": float(arm["success_rate"].astype(float).mean()),
+                    "exits_mean": float(arm["exits"].mean()),
+                    "joins_mean": float(arm["joins"].mean()),
+                }
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -374,16 +431,20 @@ def exit_risk(exits: pd.DataFrame, runs: pd.DataFrame, names: Sequence[str], lab
             left = arm[arm["organization"] == name]
             months = left["month"].astype(float)
             causes = left["cause"].value_counts()
-            rows.append({"organization": name, "option": label,
-                         "p_leave": len(left) / n_runs.get(label, 1) if n_runs.get(label, 0) else math.nan,
-                         "month_q25": float(months.quantile(0.25)) if len(left) else math.nan,
-                         "month_median": float(months.median()) if len(left) else math.nan,
-                         "main_cause": str(causes.index[0]) if len(causes) else ""})
+            rows.append(
+                {
+                    "organization": name,
+                    "option": label,
+                    "p_leave": len(left) / n_runs.get(label, 1) if n_runs.get(label, 0) else math.nan,
+                    "month_q25": float(months.quantile(0.25)) if len(left) else math.nan,
+                    "month_median": float(months.median()) if len(left) else math.nan,
+                    "main_cause": str(causes.index[0]) if len(causes) else "",
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def objections(scenario: Scenario, draws: list[Draw], seed: int = 0,
-               samples: int = OBJECTION_SAMPLES) -> pd.DataFrame:
+def objections(scenario: Scenario, draws: list[Draw], seed: int = 0, samples: int = OBJECTION_SAMPLES) -> pd.DataFrame:
     """How often each organization would object to an initiative's ideal plan.
 
     For each draw, ideal plans are drawn as the model draws them (around the
@@ -402,14 +463,20 @@ def objections(scenario: Scenario, draws: list[Draw], seed: int = 0,
         shares.append(outside.mean(axis=1))
         gaps.append(np.where(outside, dist - pop.tolerance[:, None], 0.0).mean(axis=1))
     member = {o.name: o.member for o in scenario.organizations}
-    table = pd.DataFrame({"organization": [o.name for o in scenario.organizations],
-                          "member": [member[o.name] for o in scenario.organizations],
-                          "p_object": np.mean(shares, axis=0), "mean_bend": np.mean(gaps, axis=0)})
+    table = pd.DataFrame(
+        {
+            "organization": [o.name for o in scenario.organizations],
+            "member": [member[o.name] for o in scenario.organizations],
+            "p_object": np.mean(shares, axis=0),
+            "mean_bend": np.mean(gaps, axis=0),
+        }
+    )
     return table.sort_values("p_object", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def drivers(runs: pd.DataFrame, inputs: pd.DataFrame, labels: Sequence[str], names: dict[str, str],
-            top: int = 3) -> pd.DataFrame:
+def drivers(
+    runs: pd.DataFrame, inputs: pd.DataFrame, labels: Sequence[str], names: dict[str, str], top: int = 3
+) -> pd.DataFrame:
     """Per option and outcome (blocking, dilution): the uncertain inputs with the strongest rank correlation."""
     from scipy import stats
 
@@ -427,8 +494,9 @@ def drivers(runs: pd.DataFrame, inputs: pd.DataFrame, labels: Sequence[str], nam
                 rho = float(stats.spearmanr(both.iloc[:, 0], both.iloc[:, 1]).statistic)
                 found.append((abs(rho), rho, col))
             for _, rho, col in sorted(found, reverse=True)[:top]:
-                rows.append({"option": label, "outcome": outcome, "input": col, "label": names.get(col, col),
-                             "spearman": rho})
+                rows.append(
+                    {"option": label, "outcome": outcome, "input": col, "label": names.get(col, col), "spearman": rho}
+                )
     return pd.DataFrame(rows, columns=["option", "outcome", "input", "label", "spearman"])
 
 
@@ -451,22 +519,25 @@ def rank_options(wide: pd.DataFrame, rule: str = "impact", quantile: float = WOR
         (share of draws where it is best, ties shared), score, rank.
     """
     if rule not in RANK_RULES:
-        raise InputError(f"rank={rule!r} is not allowed{suggest(str(rule), RANK_RULES)}: one of {', '.join(RANK_RULES)}")
+        raise InputError(
+            f"rank={rule!r} is not allowed{suggest(str(rule), RANK_RULES)}: one of {', '.join(RANK_RULES)}"
+        )
     values = wide.to_numpy(dtype=float)
     best = values.max(axis=1, keepdims=True) if len(values) else np.zeros((0, 1))
     regret = best - values
     winners = np.isclose(values, best)
-    table = pd.DataFrame({
-        "option": list(wide.columns),
-        "mean": values.mean(axis=0) if len(values) else np.nan,
-        "worst_case": np.quantile(values, quantile, axis=0) if len(values) else np.nan,
-        "mean_regret": regret.mean(axis=0) if len(values) else np.nan,
-        "regret_high": np.quantile(regret, 1 - quantile, axis=0) if len(values) else np.nan,
-        "max_regret": regret.max(axis=0) if len(values) else np.nan,
-        "p_best": (winners / winners.sum(axis=1, keepdims=True)).mean(axis=0) if len(values) else np.nan,
-    })
-    table["score"] = {"impact": table["mean"], "worst-case": table["worst_case"],
-                      "regret": -table["regret_high"]}[rule]
+    table = pd.DataFrame(
+        {
+            "option": list(wide.columns),
+            "mean": values.mean(axis=0) if len(values) else np.nan,
+            "worst_case": np.quantile(values, quantile, axis=0) if len(values) else np.nan,
+            "mean_regret": regret.mean(axis=0) if len(values) else np.nan,
+            "regret_high": np.quantile(regret, 1 - quantile, axis=0) if len(values) else np.nan,
+            "max_regret": regret.max(axis=0) if len(values) else np.nan,
+            "p_best": (winners / winners.sum(axis=1, keepdims=True)).mean(axis=0) if len(values) else np.nan,
+        }
+    )
+    table["score"] = {"impact": table["mean"], "worst-case": table["worst_case"], "regret": -table["regret_high"]}[rule]
     table = table.sort_values(["score", "mean"], ascending=False, kind="stable").reset_index(drop=True)
     table["rank"] = np.arange(1, len(table) + 1)
     return table

@@ -95,22 +95,28 @@ def candidate_conditions(x: pd.DataFrame, labels: dict[str, str] | None = None) 
             continue
         for t in np.unique(np.quantile(v, RULE_QUANTILES)):
             if v.min() < t <= v.max():
-                out += [Condition(col, True, float(t), labels.get(col, col)),
-                        Condition(col, False, float(t), labels.get(col, col))]
+                out += [
+                    Condition(col, True, float(t), labels.get(col, col)),
+                    Condition(col, False, float(t), labels.get(col, col)),
+                ]
     return out
 
 
 def _significant(k: int, n: int, base: float, tested: int, alpha: float = 0.05) -> bool:
     """Is k losses in n draws more than chance at the overall rate, Bonferroni-corrected for the search?"""
-    from scipy import stats
 
     if base >= 1.0:
         return False
     return float(stats.binomtest(k, n, base, alternative="greater").pvalue) < alpha / max(tested, 1)
 
 
-def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | None = None,
-                   max_depth: int = 2, min_support: float = RULE_MIN_SUPPORT) -> LossRule | None:
+def find_loss_rule(
+    x: pd.DataFrame,
+    lost: np.ndarray,
+    labels: dict[str, str] | None = None,
+    max_depth: int = 2,
+    min_support: float = RULE_MIN_SUPPORT,
+) -> LossRule | None:
     """The simplest threshold rule on the inputs ``x`` under which losses concentrate.
 
     Searches every one-condition rule and (``max_depth=2``) every pair of
@@ -149,5 +155,12 @@ def find_loss_rule(x: pd.DataFrame, lost: np.ndarray, labels: dict[str, str] | N
     tested = len(conds) + (len(conds) * (len(conds) - 1) // 2 if max_depth >= 2 else 0)
     if not np.isfinite(score) or score <= 0 or not _significant(k, n, base, tested):
         return None
-    return LossRule(conditions=choice, n=n, support=n / n_rows, loss_rate=k / n, base_rate=base,
-                    coverage=k / int(lost.sum()), score=score)
+    return LossRule(
+        conditions=choice,
+        n=n,
+        support=n / n_rows,
+        loss_rate=k / n,
+        base_rate=base,
+        coverage=k / int(lost.sum()),
+        score=score,
+    )

@@ -13,7 +13,7 @@ import html
 import io
 import math
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +29,7 @@ RULE_TEXT = {
     "impact": "best expected impact (mean over the uncertain draws)",
     "worst-case": "best worst case (the {q:.0%} quantile of impact over the uncertain draws)",
     "regret": "least regret (the shortfall against the best option in the same draw, "
-              "as exceeded in only {q:.0%} of draws)",
+    "as exceeded in only {q:.0%} of draws)",
 }
 LIMITS = [
     "The model is a stylised picture of how coalitions work, built from published principles "
@@ -58,8 +58,13 @@ LIMITS = [
 
 def make_figures(result) -> dict[str, Figure]:
     """The report's figures, by name: survival, members, impact, exit_risk, loss."""
-    return {"survival": survival_figure(result), "members": members_figure(result),
-            "impact": impact_figure(result), "exit_risk": exit_risk_figure(result), "loss": loss_figure(result)}
+    return {
+        "survival": survival_figure(result),
+        "members": members_figure(result),
+        "impact": impact_figure(result),
+        "exit_risk": exit_risk_figure(result),
+        "loss": loss_figure(result),
+    }
 
 
 def _color(result, label: str) -> str:
@@ -81,8 +86,13 @@ def survival_figure(result) -> Figure:
         t, s, low, high = km.steps(horizon)
         ax.step(t, s, where="post", color=_color(result, label), label=label)
         ax.fill_between(t, low, high, step="post", color=_color(result, label), alpha=0.12)
-    ax.set(xlabel="month", ylabel="share still together", ylim=(0, 1.02), xlim=(0, horizon),
-           title="Does the coalition last? (shaded: 95% band)")
+    ax.set(
+        xlabel="month",
+        ylabel="share still together",
+        ylim=(0, 1.02),
+        xlim=(0, horizon),
+        title="Does the coalition last? (shaded: 95% band)",
+    )
     ax.legend(fontsize=7, loc="lower left")
     fig.tight_layout()
     return fig
@@ -104,8 +114,12 @@ def members_figure(result) -> Figure:
 def impact_figure(result) -> Figure:
     """Spread of total impact per option over the uncertain draws."""
     labels = [o.label for o in result.options]
-    data = [result.runs.loc[(result.runs["option"] == lab) & (result.runs["status"] == "ok"), "total_impact"]
-            .astype(float).to_numpy() for lab in labels]
+    data = [
+        result.runs.loc[(result.runs["option"] == lab) & (result.runs["status"] == "ok"), "total_impact"]
+        .astype(float)
+        .to_numpy()
+        for lab in labels
+    ]
     fig = Figure(figsize=(7, 0.9 + 0.5 * len(labels)))
     ax = fig.add_subplot()
     ax.boxplot(data, orientation="horizontal", whis=(10, 90), showfliers=False, widths=0.5)
@@ -114,8 +128,10 @@ def impact_figure(result) -> Figure:
             ax.plot(values.mean(), k, "D", color=_color(result, labels[k - 1]))
     ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=8)
     ax.invert_yaxis()
-    ax.set(xlabel="total impact over the horizon",
-           title="What it achieves (box: middle half; whiskers: 10th-90th percentile; diamond: mean)")
+    ax.set(
+        xlabel="total impact over the horizon",
+        title="What it achieves (box: middle half; whiskers: 10th-90th percentile; diamond: mean)",
+    )
     ax.title.set_fontsize(9)
     fig.tight_layout()
     return fig
@@ -199,13 +215,26 @@ def write_report(result, out: str | Path) -> Path:
         for name in TABLES:
             frame = getattr(result, name)
             frame.to_csv(tmp / f"{name}.csv", index=name in ("inputs", "members"))
-        rule_rows = [] if result.loss_rule is None else [
-            {"recommended": result.recommended, "runner_up": result.runner_up, "rule": result.loss_rule.text(),
-             "draws": result.loss_rule.n, "support": result.loss_rule.support,
-             "loss_rate": result.loss_rule.loss_rate, "base_rate": result.loss_rule.base_rate,
-             "coverage": result.loss_rule.coverage}]
-        pd.DataFrame(rule_rows, columns=["recommended", "runner_up", "rule", "draws", "support", "loss_rate",
-                                         "base_rate", "coverage"]).to_csv(tmp / "loss_rule.csv", index=False)
+        rule_rows = (
+            []
+            if result.loss_rule is None
+            else [
+                {
+                    "recommended": result.recommended,
+                    "runner_up": result.runner_up,
+                    "rule": result.loss_rule.text(),
+                    "draws": result.loss_rule.n,
+                    "support": result.loss_rule.support,
+                    "loss_rate": result.loss_rule.loss_rate,
+                    "base_rate": result.loss_rule.base_rate,
+                    "coverage": result.loss_rule.coverage,
+                }
+            ]
+        )
+        pd.DataFrame(
+            rule_rows,
+            columns=["recommended", "runner_up", "rule", "draws", "support", "loss_rate", "base_rate", "coverage"],
+        ).to_csv(tmp / "loss_rule.csv", index=False)
     return out / "report.html"
 
 
@@ -233,9 +262,18 @@ def _img(figures: dict, name: str, alt: str) -> str:
 
 def render_html(result, figures: dict) -> str:
     """The whole page as a string."""
-    sections = [headline(result), ranking_section(result), endurance_section(result, figures),
-                impact_section(result, figures), exits_section(result, figures), friction_section(result),
-                loss_section(result, figures), scenario_section(result), limits_section(), method_section(result)]
+    sections = [
+        headline(result),
+        ranking_section(result),
+        endurance_section(result, figures),
+        impact_section(result, figures),
+        exits_section(result, figures),
+        friction_section(result),
+        loss_section(result, figures),
+        scenario_section(result),
+        limits_section(),
+        method_section(result),
+    ]
     return PAGE.format(title=_e(f"{result.scenario.name}: governance options compared"), body="\n".join(sections))
 
 
@@ -253,15 +291,17 @@ def headline(result) -> str:
     best = result.recommended
     row = _row(result, best)
     q = round(s["quantile"] * 100)
-    text = [f"<h1>{_e(result.scenario.name)}</h1>",
-            f"<p class='lead'>{_e(result.scenario.description)}</p>" if result.scenario.description else "",
-            "<div class='box'><h2>Recommendation</h2>",
-            f"<p>Ranked by <b>{_e(RULE_TEXT[s['rank']].format(q=s['quantile']))}</b>, the best option is "
-            f"<b>{_e(best)}</b>. Over {s['replications']} uncertain draws of your coalition, it achieves a mean "
-            f"impact of <b>{row['impact_mean']:.1f}</b> (in 8 of 10 draws between {row[f'impact_q{q}']:.1f} and "
-            f"{row[f'impact_q{100 - q}']:.1f}), and the coalition is still together after {s['steps']} months in "
-            f"<b>{_pct(row['p_endure'])}</b> of draws (95% interval {_pct(row['p_endure_low'])} to "
-            f"{_pct(row['p_endure_high'])}).</p>"]
+    text = [
+        f"<h1>{_e(result.scenario.name)}</h1>",
+        f"<p class='lead'>{_e(result.scenario.description)}</p>" if result.scenario.description else "",
+        "<div class='box'><h2>Recommendation</h2>",
+        f"<p>Ranked by <b>{_e(RULE_TEXT[s['rank']].format(q=s['quantile']))}</b>, the best option is "
+        f"<b>{_e(best)}</b>. Over {s['replications']} uncertain draws of your coalition, it achieves a mean "
+        f"impact of <b>{row['impact_mean']:.1f}</b> (in 8 of 10 draws between {row[f'impact_q{q}']:.1f} and "
+        f"{row[f'impact_q{100 - q}']:.1f}), and the coalition is still together after {s['steps']} months in "
+        f"<b>{_pct(row['p_endure'])}</b> of draws (95% interval {_pct(row['p_endure_low'])} to "
+        f"{_pct(row['p_endure_high'])}).</p>",
+    ]
     second = result.runner_up
     if second is not None:
         r2 = result.ranking.set_index("option")
@@ -269,15 +309,21 @@ def headline(result) -> str:
 
         wide = paired(result.runs, OUTCOME, [best, second])
         lose = float((wide[best] < wide[second]).mean()) if len(wide) else math.nan
-        text.append(f"<p>The runner-up is <b>{_e(second)}</b> (mean impact {r2.loc[second, 'mean']:.1f}). "
-                    f"On the same draws it does better than {_e(best)} in {_pct(lose)} of them.")
+        text.append(
+            f"<p>The runner-up is <b>{_e(second)}</b> (mean impact {r2.loc[second, 'mean']:.1f}). "
+            f"On the same draws it does better than {_e(best)} in {_pct(lose)} of them."
+        )
         if result.loss_rule is not None:
             rule = result.loss_rule
-            text.append(f" {_e(best)} loses mostly when <b>{_e(rule.text())}</b>: where that holds "
-                        f"({_pct(rule.support)} of draws), it loses {_pct(rule.loss_rate)} of the time.")
+            text.append(
+                f" {_e(best)} loses mostly when <b>{_e(rule.text())}</b>: where that holds "
+                f"({_pct(rule.support)} of draws), it loses {_pct(rule.loss_rate)} of the time."
+            )
         else:
-            text.append(" No simple condition on what you are unsure about explains when it loses (see "
-                        "<i>When the recommendation loses</i>).")
+            text.append(
+                " No simple condition on what you are unsure about explains when it loses (see "
+                "<i>When the recommendation loses</i>)."
+            )
         text.append("</p>")
     text.append("</div>")
     return "\n".join(text)
@@ -285,81 +331,179 @@ def headline(result) -> str:
 
 def ranking_section(result) -> str:
     q = result.settings["quantile"]
-    rows = [[r["rank"], r["option"], _num(r["mean"]), _num(r["worst_case"]), _num(r["mean_regret"]),
-             _num(r["regret_high"]), _num(r["max_regret"]), _pct(r["p_best"])] for _, r in result.ranking.iterrows()]
-    return ("<h2>Ranking</h2><p>Every option ran on the same draws (same coalition, same chance events), so "
-            "the differences come from the options. <i>Regret</i> in a draw is how much impact an option gives "
-            "up against the best option in that draw.</p>"
-            + _table(["rank", "option", "mean impact", f"worst case ({q:.0%} quantile)", "mean regret",
-                      f"regret ({1 - q:.0%} quantile)", "largest regret", "best in"], rows))
+    rows = [
+        [
+            r["rank"],
+            r["option"],
+            _num(r["mean"]),
+            _num(r["worst_case"]),
+            _num(r["mean_regret"]),
+            _num(r["regret_high"]),
+            _num(r["max_regret"]),
+            _pct(r["p_best"]),
+        ]
+        for _, r in result.ranking.iterrows()
+    ]
+    return (
+        "<h2>Ranking</h2><p>Every option ran on the same draws (same coalition, same chance events), so "
+        "the differences come from the options. <i>Regret</i> in a draw is how much impact an option gives "
+        "up against the best option in that draw.</p>"
+        + _table(
+            [
+                "rank",
+                "option",
+                "mean impact",
+                f"worst case ({q:.0%} quantile)",
+                "mean regret",
+                f"regret ({1 - q:.0%} quantile)",
+                "largest regret",
+                "best in",
+            ],
+            rows,
+        )
+    )
 
 
 def endurance_section(result, figures) -> str:
     horizon = result.settings["steps"]
-    rows = [[r["option"], _pct(r["p_endure"]), f"{_pct(r['p_endure_low'])} to {_pct(r['p_endure_high'])}",
-             _lifetime(r, horizon), _pct(r["p_collapse"]), _pct(r["p_dormancy"]), _num(r["exits_mean"]),
-             _num(r["joins_mean"])] for _, r in result.summary.iterrows() if r["runs"]]
-    return ("<h2>Will the coalition last?</h2>"
-            f"<p>The share of draws in which the coalition is still together after {horizon} months, with a 95% "
-            "interval; the median lifetime (months until half of the draws have dissolved); and why the others "
-            "ended: <i>collapse</i> (too few members left) or <i>dormancy</i> (nothing adopted for too long).</p>"
-            + _table(["option", "lasts the horizon", "95% interval", "median lifetime (months)", "collapsed",
-                      "went dormant", "exits (mean)", "joins (mean)"], rows)
-            + _img(figures, "survival", "survival curves") + _img(figures, "members", "members over time"))
+    rows = [
+        [
+            r["option"],
+            _pct(r["p_endure"]),
+            f"{_pct(r['p_endure_low'])} to {_pct(r['p_endure_high'])}",
+            _lifetime(r, horizon),
+            _pct(r["p_collapse"]),
+            _pct(r["p_dormancy"]),
+            _num(r["exits_mean"]),
+            _num(r["joins_mean"]),
+        ]
+        for _, r in result.summary.iterrows()
+        if r["runs"]
+    ]
+    return (
+        "<h2>Will the coalition last?</h2>"
+        f"<p>The share of draws in which the coalition is still together after {horizon} months, with a 95% "
+        "interval; the median lifetime (months until half of the draws have dissolved); and why the others "
+        "ended: <i>collapse</i> (too few members left) or <i>dormancy</i> (nothing adopted for too long).</p>"
+        + _table(
+            [
+                "option",
+                "lasts the horizon",
+                "95% interval",
+                "median lifetime (months)",
+                "collapsed",
+                "went dormant",
+                "exits (mean)",
+                "joins (mean)",
+            ],
+            rows,
+        )
+        + _img(figures, "survival", "survival curves")
+        + _img(figures, "members", "members over time")
+    )
 
 
 def impact_section(result, figures) -> str:
     q = round(result.settings["quantile"] * 100)
-    rows = [[r["option"], _num(r["impact_mean"]), _num(r["impact_sd"]), _num(r[f"impact_q{q}"]),
-             _num(r["impact_median"]), _num(r[f"impact_q{100 - q}"]), _pct(r["success_rate"])]
-            for _, r in result.summary.iterrows() if r["runs"]]
-    return ("<h2>What will it achieve?</h2><p>Total impact over the horizon: the value of the initiatives "
-            "that succeeded, less what was lost to watered-down plans. One average initiative done well is "
-            "worth about 1.</p>"
-            + _table(["option", "mean", "spread (sd)", f"{q}th percentile", "median", f"{100 - q}th percentile",
-                      "initiatives that succeeded"], rows)
-            + _img(figures, "impact", "impact by option"))
+    rows = [
+        [
+            r["option"],
+            _num(r["impact_mean"]),
+            _num(r["impact_sd"]),
+            _num(r[f"impact_q{q}"]),
+            _num(r["impact_median"]),
+            _num(r[f"impact_q{100 - q}"]),
+            _pct(r["success_rate"]),
+        ]
+        for _, r in result.summary.iterrows()
+        if r["runs"]
+    ]
+    return (
+        "<h2>What will it achieve?</h2><p>Total impact over the horizon: the value of the initiatives "
+        "that succeeded, less what was lost to watered-down plans. One average initiative done well is "
+        "worth about 1.</p>"
+        + _table(
+            [
+                "option",
+                "mean",
+                "spread (sd)",
+                f"{q}th percentile",
+                "median",
+                f"{100 - q}th percentile",
+                "initiatives that succeeded",
+            ],
+            rows,
+        )
+        + _img(figures, "impact", "impact by option")
+    )
 
 
 def exits_section(result, figures) -> str:
     best = result.recommended
     risk = result.exit_risk[result.exit_risk["option"] == best].sort_values("p_leave", ascending=False)
-    rows = [[r["organization"], _pct(r["p_leave"]), _num(r["month_q25"], 0), _num(r["month_median"], 0),
-             r["main_cause"].replace("impatience", "out of patience").replace("burnout", "burnt out")]
-            for _, r in risk.head(10).iterrows() if r["p_leave"] > 0]
-    table = _table(["organization", "chance of leaving", "a quarter of exits by month", "median month",
-                    "main reason"], rows) if rows else "<p>No organization left in any draw.</p>"
-    return ("<h2>Who might leave, and when</h2><p>The chance that each organization leaves before the "
-            "horizon (for wider-network organizations: after joining), by option. Organizations still in a "
-            "coalition when it dissolves are not counted as leaving.</p>"
-            + _img(figures, "exit_risk", "chance of leaving by organization and option")
-            + f"<h3>Highest risks under {_e(best)}</h3>" + table)
+    rows = [
+        [
+            r["organization"],
+            _pct(r["p_leave"]),
+            _num(r["month_q25"], 0),
+            _num(r["month_median"], 0),
+            r["main_cause"].replace("impatience", "out of patience").replace("burnout", "burnt out"),
+        ]
+        for _, r in risk.head(10).iterrows()
+        if r["p_leave"] > 0
+    ]
+    table = (
+        _table(
+            ["organization", "chance of leaving", "a quarter of exits by month", "median month", "main reason"], rows
+        )
+        if rows
+        else "<p>No organization left in any draw.</p>"
+    )
+    return (
+        "<h2>Who might leave, and when</h2><p>The chance that each organization leaves before the "
+        "horizon (for wider-network organizations: after joining), by option. Organizations still in a "
+        "coalition when it dissolves are not counted as leaving.</p>"
+        + _img(figures, "exit_risk", "chance of leaving by organization and option")
+        + f"<h3>Highest risks under {_e(best)}</h3>"
+        + table
+    )
 
 
 def friction_section(result) -> str:
-    rows = [[r["option"], _num(r["mean_dilution"], 3), _num(r["blocked_per_year"]), _num(r["lapsed_per_year"])]
-            for _, r in result.summary.iterrows() if r["runs"]]
+    rows = [
+        [r["option"], _num(r["mean_dilution"], 3), _num(r["blocked_per_year"]), _num(r["lapsed_per_year"])]
+        for _, r in result.summary.iterrows()
+        if r["runs"]
+    ]
     obj = result.objections.head(8)
-    obj_rows = [[r["organization"], "member" if r["member"] else "network", _pct(r["p_object"]),
-                 _num(r["mean_bend"], 3)] for _, r in obj.iterrows()]
-    parts = ["<h2>Where dilution and blocking come from</h2>",
-             "<p><i>Dilution</i> is how far an adopted plan was bent away from the best plan to win agreement; "
-             "<i>blocked</i> counts decisions that failed in a month; <i>lapsed</i> initiatives waited too long.</p>",
-             _table(["option", "mean dilution", "blocked decisions per year", "lapsed initiatives per year"], rows),
-             "<h3>Who objects most</h3><p>How often each organization would object to an initiative's best plan "
-             "because it lies outside its tolerance (estimated from the scenario alone). Under consensus these "
-             "organizations force plans to be bent (dilution) or block them; under opt-in they sit those "
-             "initiatives out.</p>",
-             _table(["organization", "role", "objects to", "average bend needed"], obj_rows)]
+    obj_rows = [
+        [r["organization"], "member" if r["member"] else "network", _pct(r["p_object"]), _num(r["mean_bend"], 3)]
+        for _, r in obj.iterrows()
+    ]
+    parts = [
+        "<h2>Where dilution and blocking come from</h2>",
+        "<p><i>Dilution</i> is how far an adopted plan was bent away from the best plan to win agreement; "
+        "<i>blocked</i> counts decisions that failed in a month; <i>lapsed</i> initiatives waited too long.</p>",
+        _table(["option", "mean dilution", "blocked decisions per year", "lapsed initiatives per year"], rows),
+        "<h3>Who objects most</h3><p>How often each organization would object to an initiative's best plan "
+        "because it lies outside its tolerance (estimated from the scenario alone). Under consensus these "
+        "organizations force plans to be bent (dilution) or block them; under opt-in they sit those "
+        "initiatives out.</p>",
+        _table(["organization", "role", "objects to", "average bend needed"], obj_rows),
+    ]
     top = [result.recommended] + ([result.runner_up] if result.runner_up else [])
     drivers = result.drivers[result.drivers["option"].isin(top)]
     if len(drivers):
-        rows = [[d["option"], d["outcome"].replace("_", " "), d["label"], f"{d['spearman']:+.2f}"]
-                for _, d in drivers.iterrows()]
-        parts += ["<h3>Which uncertain inputs move them</h3><p>Rank correlation across the draws between each "
-                  "uncertain input and blocking or dilution (+ means more of it when the input is higher), for "
-                  "the two best options (every option: drivers.csv).</p>",
-                  _table(["option", "outcome", "input", "correlation"], rows)]
+        rows = [
+            [d["option"], d["outcome"].replace("_", " "), d["label"], f"{d['spearman']:+.2f}"]
+            for _, d in drivers.iterrows()
+        ]
+        parts += [
+            "<h3>Which uncertain inputs move them</h3><p>Rank correlation across the draws between each "
+            "uncertain input and blocking or dilution (+ means more of it when the input is higher), for "
+            "the two best options (every option: drivers.csv).</p>",
+            _table(["option", "outcome", "input", "correlation"], rows),
+        ]
     return "\n".join(parts)
 
 
@@ -373,22 +517,28 @@ def loss_section(result, figures) -> str:
     wide = paired(result.runs, OUTCOME, [best, second])
     diff = (wide[best] - wide[second]).to_numpy()
     half = 1.96 * diff.std(ddof=1) / math.sqrt(diff.size) if diff.size > 1 else math.nan
-    paired_text = (f"<p>Draw by draw, {_e(best)} achieves {diff.mean():+.1f} impact against {_e(second)} "
-                   f"(95% interval {diff.mean() - half:+.1f} to {diff.mean() + half:+.1f}); it does better in "
-                   f"{_pct(float((diff > 0).mean()))} of the draws and worse in {_pct(float((diff < 0).mean()))}.</p>")
+    paired_text = (
+        f"<p>Draw by draw, {_e(best)} achieves {diff.mean():+.1f} impact against {_e(second)} "
+        f"(95% interval {diff.mean() - half:+.1f} to {diff.mean() + half:+.1f}); it does better in "
+        f"{_pct(float((diff > 0).mean()))} of the draws and worse in {_pct(float((diff < 0).mean()))}.</p>"
+    )
     if rule is None:
-        what = ("<p>No simple condition (one or two thresholds) on the uncertain inputs separates the draws "
-                f"where {_e(best)} loses from those where it wins better than chance would: its losses are "
-                "spread across the range of what you are unsure about, and depend on chance events inside the "
-                "model or on combinations too intricate for a simple rule.</p>")
+        what = (
+            "<p>No simple condition (one or two thresholds) on the uncertain inputs separates the draws "
+            f"where {_e(best)} loses from those where it wins better than chance would: its losses are "
+            "spread across the range of what you are unsure about, and depend on chance events inside the "
+            "model or on combinations too intricate for a simple rule.</p>"
+        )
     else:
-        what = (f"<p>A threshold search over the uncertain inputs (one or two conditions) finds that "
-                f"{_e(best)} loses to {_e(second)} mostly when <b>{_e(rule.text())}</b>.</p><ul>"
-                f"<li>This holds in {rule.n} of the draws ({_pct(rule.support)}).</li>"
-                f"<li>There, {_e(best)} loses {_pct(rule.loss_rate)} of the time; over all draws it loses "
-                f"{_pct(rule.base_rate)} of the time.</li>"
-                f"<li>{_pct(rule.coverage)} of all its losses happen under this condition.</li></ul>"
-                "<p>If you think the condition is likely in your coalition, weigh the runner-up seriously.</p>")
+        what = (
+            f"<p>A threshold search over the uncertain inputs (one or two conditions) finds that "
+            f"{_e(best)} loses to {_e(second)} mostly when <b>{_e(rule.text())}</b>.</p><ul>"
+            f"<li>This holds in {rule.n} of the draws ({_pct(rule.support)}).</li>"
+            f"<li>There, {_e(best)} loses {_pct(rule.loss_rate)} of the time; over all draws it loses "
+            f"{_pct(rule.base_rate)} of the time.</li>"
+            f"<li>{_pct(rule.coverage)} of all its losses happen under this condition.</li></ul>"
+            "<p>If you think the condition is likely in your coalition, weigh the runner-up seriously.</p>"
+        )
     return "<h2>When the recommendation loses</h2>" + paired_text + what + _img(figures, "loss", "when it loses")
 
 
@@ -396,13 +546,16 @@ def scenario_section(result) -> str:
     sc = result.scenario
     members = [[o.name, o.sector, "member" if o.member else "network", o.note] for o in sc.organizations]
     uncertain = [[u.label, u.value.describe()] for u in sc.uncertain()]
-    return ("<h2>The scenario</h2>"
-            f"<p>{len(sc.members)} members and {len(sc.network)} organizations in the wider network; "
-            f"{len(sc.pairs)} known trust relationships; horizon {sc.horizon} months. Options compared: "
-            + ", ".join(_e(o.label) for o in result.options) + ".</p>"
-            + _table(["organization", "sector", "role", "note"], members)
-            + "<h3>What you said you are not sure about</h3>"
-            + (_table(["input", "range"], uncertain) if uncertain else "<p>Nothing: every value is fixed.</p>"))
+    return (
+        "<h2>The scenario</h2>"
+        f"<p>{len(sc.members)} members and {len(sc.network)} organizations in the wider network; "
+        f"{len(sc.pairs)} known trust relationships; horizon {sc.horizon} months. Options compared: "
+        + ", ".join(_e(o.label) for o in result.options)
+        + ".</p>"
+        + _table(["organization", "sector", "role", "note"], members)
+        + "<h3>What you said you are not sure about</h3>"
+        + (_table(["input", "range"], uncertain) if uncertain else "<p>Nothing: every value is fixed.</p>")
+    )
 
 
 def limits_section() -> str:
@@ -417,17 +570,21 @@ def method_section(result) -> str:
     failed = int((result.runs["status"] != "ok").sum())
     options = sorted({o.governance for o in result.options})
     strengths = sorted({o.backbone for o in result.options if o.backbone is not None})
-    command = (f"coalition-sim compare {result.scenario.path} --options {','.join(options)}"
-               + (f" --backbone {','.join(f'{b:g}' for b in strengths)}" if strengths else "")
-               + f" --replications {s['replications']} --steps {s['steps']} --seed {s['seed']} --rank {s['rank']}")
-    return ("<h2>How this was made</h2>"
-            f"<p>coalition-sim {_e(__version__)}, Python {_e(platform.python_version())}, "
-            f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. {len(result.runs)} runs "
-            f"({s['replications']} draws x {len(result.options)} options, {s['steps']} months each), master "
-            f"seed {s['seed']}; {failed} runs failed and were left out. Each draw picks every uncertain value "
-            "once; every option then runs on that same coalition with the same random seed. The tables are "
-            "in the CSV files next to this page.</p>"
-            f"<p>To reproduce:</p><pre>{_e(command)}</pre>")
+    command = (
+        f"coalition-sim compare {result.scenario.path} --options {','.join(options)}"
+        + (f" --backbone {','.join(f'{b:g}' for b in strengths)}" if strengths else "")
+        + f" --replications {s['replications']} --steps {s['steps']} --seed {s['seed']} --rank {s['rank']}"
+    )
+    return (
+        "<h2>How this was made</h2>"
+        f"<p>coalition-sim {_e(__version__)}, Python {_e(platform.python_version())}, "
+        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC. {len(result.runs)} runs "
+        f"({s['replications']} draws x {len(result.options)} options, {s['steps']} months each), master "
+        f"seed {s['seed']}; {failed} runs failed and were left out. Each draw picks every uncertain value "
+        "once; every option then runs on that same coalition with the same random seed. The tables are "
+        "in the CSV files next to this page.</p>"
+        f"<p>To reproduce:</p><pre>{_e(command)}</pre>"
+    )
 
 
 PAGE = """<!DOCTYPE html>

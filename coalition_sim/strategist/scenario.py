@@ -27,10 +27,14 @@ from coalition_sim.model.population import CORE, NETWORK, NETWORK_TRUST_FACTOR, 
 from coalition_sim.strategist.uncertain import Uncertain
 
 SECTION_PARAMS = {
-    "backbone": {"strength": "backbone_strength", "cut_month": "backbone_cut_month",
-                 "after_cut": "backbone_after_cut"},
-    "initiatives": {"rate": "initiative_rate", "size": "initiative_size", "spread": "initiative_spread",
-                    "window": "initiative_window", "shock_rate": "shock_rate"},
+    "backbone": {"strength": "backbone_strength", "cut_month": "backbone_cut_month", "after_cut": "backbone_after_cut"},
+    "initiatives": {
+        "rate": "initiative_rate",
+        "size": "initiative_size",
+        "spread": "initiative_spread",
+        "window": "initiative_window",
+        "shock_rate": "shock_rate",
+    },
 }
 """Scenario keys that map onto model parameters."""
 
@@ -135,12 +139,16 @@ class Scenario:
         """Draw every input once, then place organizations and build the population."""
         values = {i.path: i.value.draw(rng) for i in self.inputs}
         population = self._population(values, rng)
-        params = {"n_orgs": len(self.members), "goal_dims": self.goal_dims,
-                  "initial_trust": values["trust.default"], **self.fixed_params}
+        params = {
+            "n_orgs": len(self.members),
+            "goal_dims": self.goal_dims,
+            "initial_trust": values["trust.default"],
+            **self.fixed_params,
+        }
         for section, mapping in SECTION_PARAMS.items():
             for key, name in mapping.items():
                 params[name] = values[f"{section}.{key}"]
-        params.update({p[len("model."):]: v for p, v in values.items() if p.startswith("model.")})
+        params.update({p[len("model.") :]: v for p, v in values.items() if p.startswith("model.")})
         inputs = {i.path: values[i.path] for i in self.uncertain()}
         return Draw(population, params, inputs)
 
@@ -158,15 +166,25 @@ class Scenario:
                 position[i] = [values[f"{o.path}.position[{k}]"] for k in range(dims)]
             else:
                 position[i] = place(rng, purpose, values[f"{o.path}.alignment"])
-        col = {key: np.array([values[f"{o.path}.{key}"] for o in orgs], dtype=float)
-               for key in ("capacity", "tolerance", "patience", "energy")}
+        col = {
+            key: np.array([values[f"{o.path}.{key}"] for o in orgs], dtype=float)
+            for key in ("capacity", "tolerance", "patience", "energy")
+        }
         member = np.array([o.member for o in orgs])
         return Population(
-            sector=sector, capacity=col["capacity"], position=position, tolerance=col["tolerance"],
-            skills=skills, patience=col["patience"], energy=col["energy"],
-            status=np.where(member, CORE, NETWORK), trust=self._trust(values, member),
-            backbone_trust=np.full(n, values.get("trust.backbone", values["trust.default"])), purpose=purpose,
-            names=[o.name for o in orgs])
+            sector=sector,
+            capacity=col["capacity"],
+            position=position,
+            tolerance=col["tolerance"],
+            skills=skills,
+            patience=col["patience"],
+            energy=col["energy"],
+            status=np.where(member, CORE, NETWORK),
+            trust=self._trust(values, member),
+            backbone_trust=np.full(n, values.get("trust.backbone", values["trust.default"])),
+            purpose=purpose,
+            names=[o.name for o in orgs],
+        )
 
     def _trust(self, values: dict[str, float], member: np.ndarray) -> np.ndarray:
         both = member[:, None] & member[None, :]

@@ -15,14 +15,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-
-from coalition_sim.util.errors import InputError
 from coalition_sim.model.initiative import ROLES
 from coalition_sim.model.params import PARAMETERS, suggest
 from coalition_sim.model.population import SECTORS
 from coalition_sim.strategist.scenario import SECTION_PARAMS, Input, Organization, Scenario, TrustPair
-from coalition_sim.util.toml_input import line_map, locate
 from coalition_sim.strategist.uncertain import DIST_KEYS, UNCERTAIN_HELP, Field, Uncertain
+from coalition_sim.util.errors import InputError
+from coalition_sim.util.toml_input import line_map, locate
 
 # ---------------------------------------------------------------------------- fields
 
@@ -47,8 +46,13 @@ FIELDS = {
 }
 """Allowed values of scenario fields that are not model parameters."""
 
-ORG_DEFAULTS = {"capacity": 1.0, "alignment": 0.8, "tolerance": PARAMETERS["tolerance"].default,
-                "patience": PARAMETERS["patience"].default, "energy": PARAMETERS["initial_energy"].default}
+ORG_DEFAULTS = {
+    "capacity": 1.0,
+    "alignment": 0.8,
+    "tolerance": PARAMETERS["tolerance"].default,
+    "patience": PARAMETERS["patience"].default,
+    "energy": PARAMETERS["initial_energy"].default,
+}
 """Values an organization gets when the file leaves them out."""
 
 SECTIONS = {
@@ -61,12 +65,23 @@ SECTIONS = {
     "model": None,
 }
 """Top-level tables and their keys (None: checked elsewhere)."""
-ORG_KEYS = ("name", "sector", "capacity", "alignment", "position", "tolerance", "skills", "patience",
-            "energy", "note")
+ORG_KEYS = ("name", "sector", "capacity", "alignment", "position", "tolerance", "skills", "patience", "energy", "note")
 PAIR_KEYS = ("between", "from", "to", "value")
-NOT_IN_MODEL_TABLE = ("n_orgs", "network_ratio", "n_sectors", "capacity_inequality", "goal_dims",
-                      "alignment_spread", "tolerance", "initial_trust", "initial_energy", "patience",
-                      "governance", *SECTION_PARAMS["backbone"].values(), *SECTION_PARAMS["initiatives"].values())
+NOT_IN_MODEL_TABLE = (
+    "n_orgs",
+    "network_ratio",
+    "n_sectors",
+    "capacity_inequality",
+    "goal_dims",
+    "alignment_spread",
+    "tolerance",
+    "initial_trust",
+    "initial_energy",
+    "patience",
+    "governance",
+    *SECTION_PARAMS["backbone"].values(),
+    *SECTION_PARAMS["initiatives"].values(),
+)
 """Model parameters a scenario sets elsewhere (or that the options set), not in [model]."""
 
 
@@ -121,8 +136,10 @@ class _Parser:
             self.fail(path, f"got {_show(table)}; allowed a table of {', '.join(allowed)}")
         for key in table:
             if key not in allowed:
-                self.fail(f"{path}.{key}" if path else key,
-                          f"unknown key '{key}'{suggest(key, allowed)}; allowed: {', '.join(allowed)}")
+                self.fail(
+                    f"{path}.{key}" if path else key,
+                    f"unknown key '{key}'{suggest(key, allowed)}; allowed: {', '.join(allowed)}",
+                )
         return table
 
     # -- values
@@ -149,8 +166,10 @@ class _Parser:
     def distribution(self, table: dict, path: str, spec: Field) -> Uncertain:
         dist = table.get("dist", "uniform")
         if dist not in DIST_KEYS:
-            self.fail(f"{path}.dist", f"got {_show(dist)}{suggest(str(dist), DIST_KEYS)}; "
-                      f"allowed one of {', '.join(DIST_KEYS)}")
+            self.fail(
+                f"{path}.dist",
+                f"got {_show(dist)}{suggest(str(dist), DIST_KEYS)}; allowed one of {', '.join(DIST_KEYS)}",
+            )
         wanted = DIST_KEYS[dist]
         self.keys(table, path, ("dist", *wanted))
         if dist == "choice":
@@ -184,8 +203,12 @@ class _Parser:
         for k, v in enumerate(values):
             self.inside(v, f"{path}.values[{k}]", spec)
         weights = table.get("weights", [1.0] * len(values))
-        if (not isinstance(weights, list) or len(weights) != len(values)
-                or not all(_is_number(w) and w >= 0 for w in weights) or sum(weights) <= 0):
+        if (
+            not isinstance(weights, list)
+            or len(weights) != len(values)
+            or not all(_is_number(w) and w >= 0 for w in weights)
+            or sum(weights) <= 0
+        ):
             self.fail(f"{path}.weights", f"got {_show(weights)}; allowed {len(values)} numbers >= 0, not all 0")
         total = float(sum(weights))
         return Uncertain("choice", (tuple(float(v) for v in values), tuple(w / total for w in weights)), spec)
@@ -225,8 +248,14 @@ class _Parser:
         return Scenario(
             name=self.text(head.get("name", "Unnamed coalition"), "scenario.name"),
             description=self.text(head.get("description", ""), "scenario.description"),
-            path=self.source, horizon=horizon, goal_dims=dims, organizations=tuple(orgs),
-            inputs=tuple(self.inputs), pairs=tuple(self.pairs), fixed_params=fixed)
+            path=self.source,
+            horizon=horizon,
+            goal_dims=dims,
+            organizations=tuple(orgs),
+            inputs=tuple(self.inputs),
+            pairs=tuple(self.pairs),
+            fixed_params=fixed,
+        )
 
     def organizations(self, data: dict, dims: int) -> list[Organization]:
         orgs: list[Organization] = []
@@ -237,12 +266,13 @@ class _Parser:
             for k, item in enumerate(items):
                 orgs.append(self.organization(item, f"{section}[{k}]", member, dims, orgs))
         if not any(o.member for o in orgs):
-            self.fail("organizations", "the coalition is empty; add at least one [[organizations]] block "
-                      "with a name and a sector")
+            self.fail(
+                "organizations",
+                "the coalition is empty; add at least one [[organizations]] block with a name and a sector",
+            )
         return orgs
 
-    def organization(self, item: dict, path: str, member: bool, dims: int,
-                     seen: list[Organization]) -> Organization:
+    def organization(self, item: dict, path: str, member: bool, dims: int, seen: list[Organization]) -> Organization:
         self.keys(item, path, ORG_KEYS)
         if "name" not in item:
             self.fail(path, "missing 'name'; every organization needs a unique name")
@@ -254,8 +284,10 @@ class _Parser:
             self.fail(f"{path}.name", f"duplicate organization name '{name}' (also {clash.path}); names must be unique")
         sector = item.get("sector")
         if sector not in SECTORS:
-            self.fail(f"{path}.sector", f"got {_show(sector)}{suggest(str(sector), SECTORS)}; "
-                      f"allowed one of {', '.join(SECTORS)}")
+            self.fail(
+                f"{path}.sector",
+                f"got {_show(sector)}{suggest(str(sector), SECTORS)}; allowed one of {', '.join(SECTORS)}",
+            )
         if "alignment" in item and "position" in item:
             self.fail(f"{path}.position", "give alignment or position, not both")
         for key in ("capacity", "tolerance", "patience", "energy"):
@@ -263,8 +295,12 @@ class _Parser:
         if "position" in item:
             self.position(item["position"], f"{path}.position", dims, name)
         else:
-            self.number(item.get("alignment", ORG_DEFAULTS["alignment"]), f"{path}.alignment",
-                        FIELDS["alignment"], f"alignment of {name}")
+            self.number(
+                item.get("alignment", ORG_DEFAULTS["alignment"]),
+                f"{path}.alignment",
+                FIELDS["alignment"],
+                f"alignment of {name}",
+            )
         skills = self.keys(item.get("skills", {}), f"{path}.skills", ROLES)
         for role, value in skills.items():
             self.number(value, f"{path}.skills.{role}", FIELDS["skills"], f"{role} skill of {name}")
@@ -273,8 +309,10 @@ class _Parser:
 
     def position(self, value: Any, path: str, dims: int, name: str) -> None:
         if not isinstance(value, list) or len(value) != dims:
-            self.fail(path, f"got {_show(value)}; allowed a list of {dims} coordinates in [0, 1] "
-                      f"(scenario.goal_dims = {dims})")
+            self.fail(
+                path,
+                f"got {_show(value)}; allowed a list of {dims} coordinates in [0, 1] (scenario.goal_dims = {dims})",
+            )
         for k, v in enumerate(value):
             self.number(v, f"{path}[{k}]", FIELDS["position"], f"position {k} of {name}")
 
@@ -288,8 +326,11 @@ class _Parser:
             self.number(table["backbone"], "trust.backbone", FIELDS["trust"], "trust in the backbone")
         pairs = table.get("pairs", [])
         if not isinstance(pairs, list):
-            self.fail("trust.pairs", f"got {_show(pairs)}; allowed a list of tables like "
-                      "{between=[\"A\", \"B\"], value=0.8} or {from=\"A\", to=\"B\", value=0.8}")
+            self.fail(
+                "trust.pairs",
+                f"got {_show(pairs)}; allowed a list of tables like "
+                '{between=["A", "B"], value=0.8} or {from="A", to="B", value=0.8}',
+            )
         names = [o.name for o in orgs]
         self.pairs = [self.pair(p, f"trust.pairs[{k}]", names) for k, p in enumerate(pairs)]
 
@@ -298,15 +339,21 @@ class _Parser:
         if "between" in item:
             ends, mutual = item["between"], True
             if ("from" in item or "to" in item) or not isinstance(ends, list) or len(ends) != 2:
-                self.fail(f"{path}.between", f"got {_show(ends)}; allowed two names, between = [\"A\", \"B\"] "
-                          "(or from = \"A\", to = \"B\" for one direction)")
+                self.fail(
+                    f"{path}.between",
+                    f'got {_show(ends)}; allowed two names, between = ["A", "B"] '
+                    '(or from = "A", to = "B" for one direction)',
+                )
             keys = (f"{path}.between", f"{path}.between")
         else:
             ends, mutual, keys = [item.get("from"), item.get("to")], False, (f"{path}.from", f"{path}.to")
         for end, key in zip(ends, keys):
             if end not in names:
-                self.fail(key, f"names an unknown organization {_show(end)}{suggest(str(end), names)}; "
-                          "allowed: a name from [[organizations]] or [[network]]")
+                self.fail(
+                    key,
+                    f"names an unknown organization {_show(end)}{suggest(str(end), names)}; "
+                    "allowed: a name from [[organizations]] or [[network]]",
+                )
         if ends[0] == ends[1]:
             self.fail(path, f"trust of '{ends[0]}' in itself; a pair needs two different organizations")
         if "value" not in item:
@@ -319,8 +366,11 @@ class _Parser:
         if isinstance(table, dict):
             for name in table:
                 if name in NOT_IN_MODEL_TABLE:
-                    self.fail(f"model.{name}", f"'{name}' is not set here: the scenario sets it through its "
-                              "organizations, trust, backbone and initiatives tables (governance: the options)")
+                    self.fail(
+                        f"model.{name}",
+                        f"'{name}' is not set here: the scenario sets it through its "
+                        "organizations, trust, backbone and initiatives tables (governance: the options)",
+                    )
         self.keys(table, "model", allowed)
         fixed = {}
         for name, value in table.items():
@@ -341,8 +391,11 @@ class _Parser:
         floor = next((i.value for i in self.inputs if i.path == "model.min_members"), None)
         need = PARAMETERS["min_members"].default if floor is None else floor.lowest()
         if n < need:
-            self.fail("organizations", f"{n} member organization(s), fewer than model.min_members = {need:g}: "
-                      "the coalition would collapse at once; add members or lower min_members")
+            self.fail(
+                "organizations",
+                f"{n} member organization(s), fewer than model.min_members = {need:g}: "
+                "the coalition would collapse at once; add members or lower min_members",
+            )
 
 
 _PARAM_LABELS = {
@@ -363,7 +416,13 @@ def _is_number(value: Any) -> bool:
 
 def _show(value: Any) -> str:
     """A short rendering of a given value with its TOML type."""
-    kind = {str: "a string", bool: "a boolean", list: "a list", dict: "a table", int: "a number",
-            float: "a number"}.get(type(value), type(value).__name__)
+    kind = {
+        str: "a string",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a table",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)
     shown = repr(value)
     return f"{shown[:60]}{'...' if len(shown) > 60 else ''} ({kind})" if value is not None else "nothing"

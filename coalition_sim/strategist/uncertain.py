@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+
 @dataclass(frozen=True)
 class Field:
     """What a numeric field allows: ``low <= x <= high`` (``low < x`` if open)."""
@@ -34,10 +35,15 @@ class Field:
         return f"{kind} {low}{high}"
 
 
-DIST_KEYS = {"uniform": ("low", "high"), "normal": ("mean", "sd"), "triangular": ("low", "mode", "high"),
-             "loguniform": ("low", "high"), "choice": ("values", "weights")}
+DIST_KEYS = {
+    "uniform": ("low", "high"),
+    "normal": ("mean", "sd"),
+    "triangular": ("low", "mode", "high"),
+    "loguniform": ("low", "high"),
+    "choice": ("values", "weights"),
+}
 """Distribution tables and their keys (choice's weights are optional)."""
-UNCERTAIN_HELP = "a number, a range [low, high], or a table such as {dist=\"normal\", mean=.., sd=..}"
+UNCERTAIN_HELP = 'a number, a range [low, high], or a table such as {dist="normal", mean=.., sd=..}'
 TRUNCATION_TRIES = 100
 """Redraws of a normal value outside its field before it is clipped."""
 
@@ -73,8 +79,11 @@ class Uncertain:
                 x = self._raw(rng)
         if self.field.integer:
             x = round(x)
-        return float(min(max(x, self.field.low), self.field.high)) if not self.field.integer else int(
-            min(max(x, math.ceil(self.field.low)), self.field.high))
+        return (
+            float(min(max(x, self.field.low), self.field.high))
+            if not self.field.integer
+            else int(min(max(x, math.ceil(self.field.low)), self.field.high))
+        )
 
     def _raw(self, rng: np.random.Generator) -> float:
         a = self.args

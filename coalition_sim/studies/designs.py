@@ -129,8 +129,7 @@ def make_design(kind: str, factors: list[Factor], samples: int | None, master_se
     raise ValueError(f"design kind {kind!r} is not one of {', '.join(KINDS)}")
 
 
-def run_seeds(points: list[dict], arms: list[str] | tuple, replications: int,
-              master_seed: int) -> np.ndarray:
+def run_seeds(points: list[dict], arms: list[str] | tuple, replications: int, master_seed: int) -> np.ndarray:
     """Seeds per (point, replication) under common random numbers across arms.
 
     Points that differ only in arm values share seeds: the seed of replication r

@@ -64,7 +64,7 @@ class RunSpec:
     params: dict
     seed: int
     steps: int
-    population: "Population | None" = None
+    population: Population | None = None
 
 
 @dataclass
@@ -74,7 +74,7 @@ class RunResult:
     run_id: int
     status: str
     summary: dict
-    series: "pd.DataFrame | None"
+    series: pd.DataFrame | None
     exits: list
     error: str
     runtime_s: float = field(default=0.0)
@@ -106,9 +106,8 @@ def run_one(spec: RunSpec, keep_series: bool | Sequence[str] = True) -> RunResul
         summary = model.summary()
         series = _series(model, keep_series)
         exits = model.exit_record()
-    except Exception:  # noqa: BLE001 - a run's failure is data, the study goes on
-        return RunResult(spec.run_id, FAILED, {}, None, [], traceback.format_exc(),
-                         time.perf_counter() - start)
+    except Exception:
+        return RunResult(spec.run_id, FAILED, {}, None, [], traceback.format_exc(), time.perf_counter() - start)
     return RunResult(spec.run_id, OK, summary, series, exits, "", time.perf_counter() - start)
 
 
@@ -129,10 +128,16 @@ def run_chunk(specs: list[RunSpec], keep_series: bool | Sequence[str] = True) ->
     return [run_one(spec, keep_series) for spec in specs]
 
 
-def run_many(specs: Iterable[RunSpec], *, workers: int | None = None,
-             executor: cf.Executor | None = None, progress: bool = True,
-             keep_series: bool | Sequence[str] = True, chunk_size: int | None = None,
-             max_in_flight: int | None = None) -> Iterator[RunResult]:
+def run_many(
+    specs: Iterable[RunSpec],
+    *,
+    workers: int | None = None,
+    executor: cf.Executor | None = None,
+    progress: bool = True,
+    keep_series: bool | Sequence[str] = True,
+    chunk_size: int | None = None,
+    max_in_flight: int | None = None,
+) -> Iterator[RunResult]:
     """Run specs and yield their results as they complete.
 
     Args:
@@ -169,8 +174,9 @@ def run_many(specs: Iterable[RunSpec], *, workers: int | None = None,
 def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[RunResult]:
     """Submit chunks with at most ``limit`` in flight; yield results as chunks finish."""
     own = executor is None
-    pool = executor or cf.ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint,
-                                              mp_context=multiprocessing.get_context("spawn"))
+    pool = executor or cf.ProcessPoolExecutor(
+        max_workers=workers, initializer=_ignore_sigint, mp_context=multiprocessing.get_context("spawn")
+    )
     chunks = _chunks(specs, chunk)
     in_flight: set[cf.Future] = set()
     finished = False
@@ -250,7 +256,7 @@ def _executor_workers(executor: Any) -> int:
     if client is not None:
         try:
             return max(1, sum(client.nthreads().values()))
-        except Exception:  # noqa: BLE001 - a guess; fall back to the local core count
+        except Exception:
             pass
     return os.cpu_count() or 1
 

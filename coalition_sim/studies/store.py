@@ -21,20 +21,21 @@ by a different study (another spec hash) is refused, never appended to.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
 import sqlite3
 import subprocess
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from coalition_sim.util.errors import InputError
-from coalition_sim.studies.fingerprint import model_fingerprint
 from coalition_sim.model.params import PARAMETERS
+from coalition_sim.studies.fingerprint import model_fingerprint
+from coalition_sim.util.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -71,7 +72,7 @@ class Store:
         self._insert_series = _insert_sql("series", ["run_id", "month", *self.series_names])
 
     @classmethod
-    def open(cls, path: str | Path, spec: "StudySpec") -> "Store":
+    def open(cls, path: str | Path, spec: StudySpec) -> Store:
         """Open the store of ``spec`` at ``path``, creating it if absent.
 
         Raises:
@@ -84,7 +85,7 @@ class Store:
         return cls(path)
 
     @staticmethod
-    def check(path: str | Path, spec: "StudySpec") -> None:
+    def check(path: str | Path, spec: StudySpec) -> None:
         """Refuse ``path`` if it exists and is not this study's store (creates nothing).
 
         Raises:
@@ -99,15 +100,17 @@ class Store:
             raise InputError(
                 f"{path} was made by another version of the model (code fingerprint {made_with}, "
                 f"now {model_fingerprint()}); its runs would mix with new ones: delete it to rerun, "
-                f"or give another --out")
+                f"or give another --out"
+            )
         if existing.get("spec_hash") != spec.spec_hash():
             made_by = json.loads(existing.get("spec", "{}")).get("name", "?")
             raise InputError(
                 f"{path} was made by a different study file (study '{made_by}', spec hash "
                 f"{existing.get('spec_hash', '')[:12]}, this file {spec.spec_hash()[:12]}); "
-                f"resume only with the same file, or give another --out")
+                f"resume only with the same file, or give another --out"
+            )
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -119,10 +122,8 @@ class Store:
         The file goes back to a plain rollback journal, so readers (even on a
         read-only disk) need no ``-wal``/``-shm`` files beside it.
         """
-        try:
+        with contextlib.suppress(sqlite3.OperationalError):  # another connection still reads: stay in WAL
             self.conn.execute("PRAGMA journal_mode=DELETE")
-        except sqlite3.OperationalError:  # another connection still reads: stay in WAL
-            pass
         self.conn.close()
 
     def done_ids(self) -> set[int]:
@@ -133,32 +134,38 @@ class Store:
         """Runs stored as failed."""
         return self.conn.execute("SELECT COUNT(*) FROM runs WHERE status != 'ok'").fetchone()[0]
 
-    def write(self, run: "RunSpec", result: "RunResult", block: str | None = None) -> None:
+    def write(self, run: RunSpec, result: RunResult, block: str | None = None) -> None:
         """Store one run (row, series, exits) in a single transaction."""
         values = {**{name: p.default for name, p in PARAMETERS.items()}, **run.params, **result.summary}
-        row = [run.run_id, run.point_id, run.replication, run.seed, block, result.status,
-               result.error, result.runtime_s] + [_plain(values.get(c)) for c in self.columns]
+        row = [
+            run.run_id,
+            run.point_id,
+            run.replication,
+            run.seed,
+            block,
+            result.status,
+            result.error,
+            result.runtime_s,
+        ] + [_plain(values.get(c)) for c in self.columns]
         with self.conn:
             self.conn.execute(self._insert_run, row)
             if result.series is not None and self.series_names:
-                self.conn.executemany(self._insert_series,
-                                      _series_rows(run.run_id, result.series, self.series_names))
+                self.conn.executemany(self._insert_series, _series_rows(run.run_id, result.series, self.series_names))
             if result.exits:
                 self.conn.executemany(
                     "INSERT INTO exits VALUES (?, ?, ?, ?)",
-                    [(run.run_id, str(e["organization"]), int(e["month"]), str(e["cause"]))
-                     for e in result.exits])
+                    [(run.run_id, str(e["organization"]), int(e["month"]), str(e["cause"])) for e in result.exits],
+                )
 
 
-def _create(path: Path, spec: "StudySpec") -> None:
+def _create(path: Path, spec: StudySpec) -> None:
     """Build a new store in a temporary file and move it into place (all or nothing)."""
     from coalition_sim.studies.study_file import outcome_types
 
     path.parent.mkdir(parents=True, exist_ok=True)
     types = outcome_types()
     outcomes = list(spec.outcomes) if spec.outcomes is not None else list(types)
-    columns = [(name, "param", {"int": "int", "float": "float"}.get(p.kind, "str"))
-               for name, p in PARAMETERS.items()]
+    columns = [(name, "param", {"int": "int", "float": "float"}.get(p.kind, "str")) for name, p in PARAMETERS.items()]
     columns += [(name, "outcome", types[name]) for name in outcomes]
     columns += [(name, "series", "float") for name in spec.series]
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -170,11 +177,16 @@ def _create(path: Path, spec: "StudySpec") -> None:
         conn = sqlite3.connect(tmp)
         with conn:
             _schema(conn, columns)
-            meta = {"schema_version": SCHEMA_VERSION, "spec": json.dumps(spec.to_dict()),
-                    "spec_hash": spec.spec_hash(), "study_text": spec.text,
-                    "model_fingerprint": model_fingerprint(),
-                    "description": spec.description, "study_path": spec.path or "",
-                    "provenance": json.dumps(provenance())}
+            meta = {
+                "schema_version": SCHEMA_VERSION,
+                "spec": json.dumps(spec.to_dict()),
+                "spec_hash": spec.spec_hash(),
+                "study_text": spec.text,
+                "model_fingerprint": model_fingerprint(),
+                "description": spec.description,
+                "study_path": spec.path or "",
+                "provenance": json.dumps(provenance()),
+            }
             conn.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
         conn.close()
         os.replace(tmp, path)
@@ -187,9 +199,12 @@ def _schema(conn: sqlite3.Connection, columns: list[tuple[str, str, str]]) -> No
     extra = "".join(f', "{name}" {SQL_TYPES[kind]}' for name, role, kind in columns if role != "series")
     series = [name for name, role, _ in columns if role == "series"]
     series_columns = "".join(f', "{name}" REAL' for name in series)
-    long = " UNION ALL ".join(f"SELECT run_id, month, '{name}' AS variable, \"{name}\" AS value FROM series"
-                              for name in series) or \
-        "SELECT run_id, month, NULL AS variable, NULL AS value FROM series WHERE 0"
+    long = (
+        " UNION ALL ".join(
+            f"SELECT run_id, month, '{name}' AS variable, \"{name}\" AS value FROM series" for name in series
+        )
+        or "SELECT run_id, month, NULL AS variable, NULL AS value FROM series WHERE 0"
+    )
     conn.executescript(f"""
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE columns (name TEXT NOT NULL, role TEXT NOT NULL, type TEXT NOT NULL,
@@ -226,13 +241,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _series_rows(run_id: int, series: "pd.DataFrame", names: list[str]) -> list[tuple]:
+def _series_rows(run_id: int, series: pd.DataFrame, names: list[str]) -> list[tuple]:
     """(run_id, month, value per kept series) rows (NaN is stored as NULL)."""
     values = series.reindex(columns=names).to_numpy(dtype=float).tolist()
     return [(run_id, int(month), *row) for month, row in zip(series.index, values)]
 
 
-def _long_series(wide: "pd.DataFrame", names: list[str]) -> "pd.DataFrame":
+def _long_series(wide: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """Wide (run_id, month, one column per series) to long (run_id, month, variable, value)."""
     long = wide.melt(id_vars=["run_id", "month"], value_vars=names, var_name="variable", value_name="value")
     long = long.sort_values(["run_id", "variable", "month"], kind="stable").reset_index(drop=True)
@@ -261,9 +276,11 @@ def read_meta(path: str | Path) -> dict[str, str]:
     if "spec_hash" not in meta:
         raise InputError(f"{path}: not a coalition-sim results store")
     if meta.get("schema_version") != SCHEMA_VERSION:
-        raise InputError(f"{path}: made by another version of coalition-sim (store layout "
-                         f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION}); delete it (or give "
-                         f"another --out) and run the study again")
+        raise InputError(
+            f"{path}: made by another version of coalition-sim (store layout "
+            f"{meta.get('schema_version')}, this one reads {SCHEMA_VERSION}); delete it (or give "
+            f"another --out) and run the study again"
+        )
     return meta
 
 
@@ -285,32 +302,41 @@ def provenance() -> dict[str, Any]:
             libs[lib] = version(lib)
         except PackageNotFoundError:
             libs[lib] = None
-    return {"package_version": libs.pop("coalition-sim"), "git_commit": _git_commit(),
-            "model_fingerprint": model_fingerprint(),
-            "python": platform.python_version(), **libs, "platform": platform.platform(),
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    return {
+        "package_version": libs.pop("coalition-sim"),
+        "git_commit": _git_commit(),
+        "model_fingerprint": model_fingerprint(),
+        "python": platform.python_version(),
+        **libs,
+        "platform": platform.platform(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
 
 
 def _git_commit() -> str | None:
     """HEAD of the package's repository (with ``-dirty`` if it has changes), or None."""
     repo = Path(__file__).resolve().parents[2]
     try:
-        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return None
     return head + ("-dirty" if dirty else "")
 
 
 # ---------------------------------------------------------------------- reading
-def finished(runs: "pd.DataFrame") -> "pd.DataFrame":
+def finished(runs: pd.DataFrame) -> pd.DataFrame:
     """The runs that finished (``status == "ok"``; all runs if there is no status)."""
     if "status" not in runs:
         return runs
     return runs[runs["status"] == "ok"]
-
 
 
 class Results:
@@ -329,8 +355,11 @@ class Results:
         self.path = path
         meta = read_meta(path)
         self.study = {**json.loads(meta["spec"]), "description": meta.get("description", "")}
-        self.provenance = {**json.loads(meta["provenance"]), "study_text": meta.get("study_text", ""),
-                           "study_path": meta.get("study_path", "")}
+        self.provenance = {
+            **json.loads(meta["provenance"]),
+            "study_text": meta.get("study_text", ""),
+            "study_path": meta.get("study_path", ""),
+        }
         with self._connect() as conn:
             types = _column_types(conn, "param", "outcome")
             self.series_names = sorted(_column_types(conn, "series"))
@@ -342,11 +371,11 @@ class Results:
         return contextlib.closing(_reader(self.path))
 
     @cached_property
-    def series(self) -> "pd.DataFrame":
+    def series(self) -> pd.DataFrame:
         """Long table (run_id, month, variable, value) of the kept monthly series."""
         return self._series_between(None, None)
 
-    def _series_between(self, first: int | None, last: int | None) -> "pd.DataFrame":
+    def _series_between(self, first: int | None, last: int | None) -> pd.DataFrame:
         import pandas as pd
 
         names = self.series_names
@@ -357,20 +386,21 @@ class Results:
         return _long_series(wide, names)
 
     @cached_property
-    def exits(self) -> "pd.DataFrame":
+    def exits(self) -> pd.DataFrame:
         """Organizations that left: run_id, organization, month, cause."""
         import pandas as pd
 
         with self._connect() as conn:
-            return pd.read_sql_query("SELECT run_id, organization, month, cause FROM exits "
-                                     "ORDER BY run_id, month, rowid", conn)
+            return pd.read_sql_query(
+                "SELECT run_id, organization, month, cause FROM exits ORDER BY run_id, month, rowid", conn
+            )
 
     def __repr__(self) -> str:
         failed = int((self.runs["status"] != "ok").sum())
         return f"<Results {self.study['name']}: {len(self.runs)} runs ({failed} failed) from {self.path}>"
 
 
-def _typed(runs: "pd.DataFrame", types: dict[str, str]) -> "pd.DataFrame":
+def _typed(runs: pd.DataFrame, types: dict[str, str]) -> pd.DataFrame:
     """Give parameter/outcome columns their Python types back (bools, numbers)."""
     import pandas as pd
 
@@ -417,7 +447,7 @@ def export(path: str | Path, out: str | Path | None = None, format: str = "csv")
         try:
             import pyarrow  # noqa: F401
         except ImportError:
-            raise InputError("--format=parquet needs pyarrow: pip install -e \".[parquet]\"") from None
+            raise InputError('--format=parquet needs pyarrow: pip install -e ".[parquet]"') from None
     results = load_results(path)
     out = Path(out) if out is not None else results.path.parent / "export"
     names = []
@@ -441,7 +471,7 @@ def _write_table(results: Results, table: str, target: Path, format: str) -> Non
         frame.to_csv(target, index=False) if format == "csv" else frame.to_parquet(target, index=False)
         return
     ids = results.runs["run_id"].tolist()
-    groups = [ids[i:i + SERIES_CHUNK] for i in range(0, len(ids), SERIES_CHUNK)]
+    groups = [ids[i : i + SERIES_CHUNK] for i in range(0, len(ids), SERIES_CHUNK)]
     chunks = (results._series_between(group[0], group[-1]) for group in groups)
     if format == "csv":
         _csv_chunks(chunks, target)
@@ -464,8 +494,9 @@ def _parquet_chunks(chunks, target: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = pa.schema([("run_id", pa.int64()), ("month", pa.int64()), ("variable", pa.string()),
-                        ("value", pa.float64())])
+    schema = pa.schema(
+        [("run_id", pa.int64()), ("month", pa.int64()), ("variable", pa.string()), ("value", pa.float64())]
+    )
     with pq.ParquetWriter(target, schema) as writer:
         for chunk in chunks:
             chunk["value"] = chunk["value"].astype(float)

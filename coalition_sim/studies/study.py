@@ -29,8 +29,13 @@ class StudyRun:
     failed_total: int
 
 
-def run_study(spec_or_path: StudySpec | str | Path, store_path: str | Path | None = None,
-              workers: int | None = None, executor=None, progress: bool = True) -> StudyRun:
+def run_study(
+    spec_or_path: StudySpec | str | Path,
+    store_path: str | Path | None = None,
+    workers: int | None = None,
+    executor=None,
+    progress: bool = True,
+) -> StudyRun:
     """Run a study into its results store, resuming if runs are already there.
 
     Args:
@@ -56,8 +61,13 @@ def run_study(spec_or_path: StudySpec | str | Path, store_path: str | Path | Non
         in_flight: dict[int, RunSpec] = {}
         bar = _bar(spec.n_runs, len(done), progress)
         try:
-            results = run_many(_register(spec.runs(done), in_flight), workers=workers,
-                               executor=executor, progress=False, keep_series=list(spec.series))
+            results = run_many(
+                _register(spec.runs(done), in_flight),
+                workers=workers,
+                executor=executor,
+                progress=False,
+                keep_series=list(spec.series),
+            )
             for result in results:
                 run = in_flight.pop(result.run_id)
                 store.write(run, result, spec.block(run.point_id))

@@ -22,12 +22,23 @@ from typing import Any
 
 from coalition_sim.model import params as model_params
 from coalition_sim.studies.designs import KINDS, Design, Factor, make_design, run_seeds
+from coalition_sim.studies.runner import RunSpec
 from coalition_sim.util.errors import InputError
 from coalition_sim.util.toml_input import load_toml
-from coalition_sim.studies.runner import RunSpec
 
-TOP_KEYS = ("name", "description", "steps", "replications", "master_seed", "store",
-            "outcomes", "series", "fixed", "varied", "design")
+TOP_KEYS = (
+    "name",
+    "description",
+    "steps",
+    "replications",
+    "master_seed",
+    "store",
+    "outcomes",
+    "series",
+    "fixed",
+    "varied",
+    "design",
+)
 DESIGN_KEYS = ("kind", "samples", "arms")
 RANGE_KEYS = ("low", "high", "num", "kind", "values")
 FACTOR_KINDS = ("int", "float", "choice")
@@ -96,15 +107,15 @@ class StudySpec:
     def design_points(self) -> Design:
         """The design's points (computed once)."""
         if "design" not in self._cache:
-            self._cache["design"] = make_design(self.design, list(self.factors), self.samples,
-                                                self.master_seed)
+            self._cache["design"] = make_design(self.design, list(self.factors), self.samples, self.master_seed)
         return self._cache["design"]
 
     def seeds(self):
         """Seeds per (point, replication), common across arms."""
         if "seeds" not in self._cache:
-            self._cache["seeds"] = run_seeds(self.design_points().points, self.arms,
-                                             self.replications, self.master_seed)
+            self._cache["seeds"] = run_seeds(
+                self.design_points().points, self.arms, self.replications, self.master_seed
+            )
         return self._cache["seeds"]
 
     @property
@@ -119,8 +130,7 @@ class StudySpec:
             for rep in range(self.replications):
                 run_id = point_id * self.replications + rep
                 if run_id not in skip:
-                    yield RunSpec(run_id, point_id, rep, {**self.fixed, **point},
-                                  int(seeds[point_id, rep]), self.steps)
+                    yield RunSpec(run_id, point_id, rep, {**self.fixed, **point}, int(seeds[point_id, rep]), self.steps)
 
     def block(self, point_id: int) -> str | None:
         """The Sobol block of a point ('A', 'B', 'AB0', ...) or None."""
@@ -149,13 +159,22 @@ def parse_study(data: dict, *, text: str = "", path: str | None = None) -> Study
     factors = _factors(data.get("varied", {}), fixed)
     design, samples, arms = _design(data.get("design", {}), factors)
     spec = StudySpec(
-        name=name, fixed=fixed, factors=tuple(factors), design=design, samples=samples, arms=arms,
+        name=name,
+        fixed=fixed,
+        factors=tuple(factors),
+        design=design,
+        samples=samples,
+        arms=arms,
         replications=_integer(data, "replications", low=1, required=True),
         steps=_integer(data, "steps", low=1, default=120),
         master_seed=_integer(data, "master_seed", low=0, required=True),
-        outcomes=_outcomes(data.get("outcomes")), series=_series(data.get("series", True)),
-        description=_text(data, "description", ""), store=_text(data, "store", None),
-        text=text, path=path)
+        outcomes=_outcomes(data.get("outcomes")),
+        series=_series(data.get("series", True)),
+        description=_text(data, "description", ""),
+        store=_text(data, "store", None),
+        text=text,
+        path=path,
+    )
     if spec.n_runs == 0:
         raise InputError("design: the design has no points")
     return spec
@@ -164,14 +183,15 @@ def parse_study(data: dict, *, text: str = "", path: str | None = None) -> Study
 def _refuse_unknown(table: dict, allowed, where: str) -> None:
     for key in table:
         if key not in allowed:
-            raise InputError(f"unknown key '{where}{key}'{model_params.suggest(key, allowed)}; "
-                             f"allowed: {', '.join(allowed)}")
+            raise InputError(
+                f"unknown key '{where}{key}'{model_params.suggest(key, allowed)}; allowed: {', '.join(allowed)}"
+            )
 
 
 def _name(data: dict) -> str:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise InputError("name: missing or empty; give the study a name, e.g. name = \"my_study\"")
+        raise InputError('name: missing or empty; give the study a name, e.g. name = "my_study"')
     if any(c in name for c in "/\\") or name.startswith("."):
         raise InputError(f"name={name!r}: must not contain '/' or '\\' or start with '.'")
     return name.strip()
@@ -184,8 +204,7 @@ def _text(data: dict, key: str, default):
     return value
 
 
-def _integer(data: dict, key: str, *, low: int, default: int | None = None,
-             required: bool = False) -> int:
+def _integer(data: dict, key: str, *, low: int, default: int | None = None, required: bool = False) -> int:
     if key not in data:
         if required:
             raise InputError(f"{key}: missing; give an integer >= {low}")
@@ -269,12 +288,13 @@ def _range_factor(where: str, param, kind: str, entry: dict) -> Factor:
 
 def _design(table: Any, factors: list[Factor]) -> tuple[str, int | None, tuple[str, ...]]:
     if not isinstance(table, dict):
-        raise InputError("design: must be a table, e.g. [design] kind = \"factorial\"")
+        raise InputError('design: must be a table, e.g. [design] kind = "factorial"')
     _refuse_unknown(table, DESIGN_KEYS, "design.")
     kind = table.get("kind", "factorial")
     if kind not in KINDS:
-        raise InputError(f"design.kind={kind!r}{model_params.suggest(str(kind), KINDS)}: "
-                         f"allowed one of {', '.join(KINDS)}")
+        raise InputError(
+            f"design.kind={kind!r}{model_params.suggest(str(kind), KINDS)}: allowed one of {', '.join(KINDS)}"
+        )
     samples = _samples(kind, table, factors)
     names = [f.name for f in factors]
     arms = table.get("arms", [a for a in DEFAULT_ARMS if a in names])
@@ -282,8 +302,10 @@ def _design(table: Any, factors: list[Factor]) -> tuple[str, int | None, tuple[s
         raise InputError(f"design.arms={arms!r}: must be a list of varied parameter names")
     for i, arm in enumerate(arms):
         if arm not in names:
-            raise InputError(f"design.arms[{i}]={arm!r} is not a varied parameter"
-                             f"{model_params.suggest(str(arm), names)}; varied: {', '.join(names) or 'none'}")
+            raise InputError(
+                f"design.arms[{i}]={arm!r} is not a varied parameter"
+                f"{model_params.suggest(str(arm), names)}; varied: {', '.join(names) or 'none'}"
+            )
     return kind, samples, tuple(arms)
 
 
@@ -301,8 +323,10 @@ def _samples(kind: str, table: dict, factors: list[Factor]) -> int | None:
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
         raise InputError(f"design.samples={samples!r}: a {kind} design needs an integer >= 1")
     if kind == "sobol" and samples & (samples - 1):
-        raise InputError(f"design.samples={samples}: a sobol design needs a power of two (e.g. "
-                         f"{1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()})")
+        raise InputError(
+            f"design.samples={samples}: a sobol design needs a power of two (e.g. "
+            f"{1 << (samples.bit_length() - 1)} or {1 << samples.bit_length()})"
+        )
     return samples
 
 
@@ -330,8 +354,10 @@ def _known_names(names: list, known, field: str, what: str) -> tuple[str, ...]:
     """The names, deduplicated in order; an unknown one is refused naming its index."""
     for i, name in enumerate(names):
         if name not in known:
-            raise InputError(f"{field}[{i}]: unknown {what} {name!r}{model_params.suggest(str(name), known)}; "
-                             f"allowed: {', '.join(known)}")
+            raise InputError(
+                f"{field}[{i}]: unknown {what} {name!r}{model_params.suggest(str(name), known)}; "
+                f"allowed: {', '.join(known)}"
+            )
     return tuple(dict.fromkeys(names))
 
 

@@ -15,16 +15,28 @@ from pathlib import Path
 import pandas as pd
 
 from coalition_sim.calibration import search as cal
-from coalition_sim.model.params import defaults
 from coalition_sim.classroom.presets import PRESETS
+from coalition_sim.model.params import defaults
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = (7, 8, 9)
 REPLICATIONS = 1000
 SEED = 2024
-PARAMS = ("alignment_spread", "tolerance", "initiative_rate", "initiative_size", "transaction_cost", "shock_rate",
-          "backbone_strength", "backbone_after_cut", "patience", "initial_trust", "entry_rate", "turnover_rate",
-          "impact_goal")
+PARAMS = (
+    "alignment_spread",
+    "tolerance",
+    "initiative_rate",
+    "initiative_size",
+    "transaction_cost",
+    "shock_rate",
+    "backbone_strength",
+    "backbone_after_cut",
+    "patience",
+    "initial_trust",
+    "entry_rate",
+    "turnover_rate",
+    "impact_goal",
+)
 
 
 def confirmed_sets() -> list[tuple[str, dict]]:
@@ -33,8 +45,12 @@ def confirmed_sets() -> list[tuple[str, dict]]:
     for r in ROUNDS:
         table = pd.read_csv(ROOT / "results" / "calibration" / f"round{r}" / "accepted.csv")
         for _, row in table.iterrows():
-            sets.append((f"round {r} point {int(row['point'])}", {"governance": "consensus",
-                                                                  **{k: float(row[k]) for k in PARAMS}}))
+            sets.append(
+                (
+                    f"round {r} point {int(row['point'])}",
+                    {"governance": "consensus", **{k: float(row[k]) for k in PARAMS}},
+                )
+            )
     preset = {k: v for k, v in PRESETS["community_coalition"].params.items() if k != "seed"}
     sets.append(("shipped defaults + grant (community_coalition)", {**defaults(), **preset}))
     return sets
@@ -44,8 +60,15 @@ def main() -> None:
     rows = []
     for label, params in confirmed_sets():
         score, _ = cal.check_params(params, REPLICATIONS, master_seed=SEED)
-        rows.append({"set": label, **{k: params[k] for k in PARAMS}, "replications": REPLICATIONS,
-                     **score, "accepted_at_1000": score["accepted"]})
+        rows.append(
+            {
+                "set": label,
+                **{k: params[k] for k in PARAMS},
+                "replications": REPLICATIONS,
+                **score,
+                "accepted_at_1000": score["accepted"],
+            }
+        )
         print(f"{label}: {score['patterns_met']} of 4 patterns, distance {score['distance']:.2f}", flush=True)
     pd.DataFrame(rows).to_csv(ROOT / "results" / "calibration" / "accepted.csv", index=False)
 

@@ -9,14 +9,15 @@ import pandas as pd
 import pytest
 from scipy.stats import qmc
 
-from coalition_sim.analysis import study_analysis as A
 from coalition_sim.analysis import sensitivity
+from coalition_sim.analysis import study_analysis as A
 
 HORIZON = 60.0
 
 
-def exponential_lifetimes(mean: float, n: int, seed: int, horizon: float = HORIZON,
-                          random_censoring: float | None = None):
+def exponential_lifetimes(
+    mean: float, n: int, seed: int, horizon: float = HORIZON, random_censoring: float | None = None
+):
     """Exponential lifetimes censored at the horizon (and, optionally, at random exponential times)."""
     rng = np.random.default_rng(seed)
     t = rng.exponential(mean, n)
@@ -31,11 +32,22 @@ def runs_table(arms: dict, n: int, seed: int) -> pd.DataFrame:
     frames = []
     for k, ((governance, backbone), mean) in enumerate(arms.items()):
         life, cens = exponential_lifetimes(mean, n, seed + k)
-        frames.append(pd.DataFrame({
-            "replication": np.arange(n), "seed": 1000 + np.arange(n), "status": "ok",
-            "governance": governance, "backbone_strength": backbone, "lifetime": life, "censored": cens,
-            "endured": cens, "cause": np.where(cens, "censored", "collapse"),
-            "total_impact": np.random.default_rng(seed + 100 + k).gamma(2.0, 10.0, n)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "replication": np.arange(n),
+                    "seed": 1000 + np.arange(n),
+                    "status": "ok",
+                    "governance": governance,
+                    "backbone_strength": backbone,
+                    "lifetime": life,
+                    "censored": cens,
+                    "endured": cens,
+                    "cause": np.where(cens, "censored", "collapse"),
+                    "total_impact": np.random.default_rng(seed + 100 + k).gamma(2.0, 10.0, n),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -80,9 +92,13 @@ def test_logrank_rejects_different_means():
 
 
 def test_logrank_rarely_rejects_equal_means():
-    rejections = sum(A.logrank_test(*exponential_lifetimes(30.0, 300, seed=2 * k),
-                                    *exponential_lifetimes(30.0, 300, seed=2 * k + 1)).pvalue < 0.05
-                     for k in range(40))
+    rejections = sum(
+        A.logrank_test(
+            *exponential_lifetimes(30.0, 300, seed=2 * k), *exponential_lifetimes(30.0, 300, seed=2 * k + 1)
+        ).pvalue
+        < 0.05
+        for k in range(40)
+    )
     assert rejections <= 4  # nominal 5%: at least 90% of seeded draws do not reject
 
 
@@ -95,13 +111,17 @@ def test_holm_adjustment_known_values():
 
 
 def test_logrank_table_compares_each_level_with_the_reference_within_strata():
-    runs = runs_table({("consensus", 0.0): 20.0, ("consensus", 1.0): 200.0,
-                       ("opt-in", 0.0): 20.0, ("opt-in", 1.0): 200.0}, n=200, seed=5)
+    runs = runs_table(
+        {("consensus", 0.0): 20.0, ("consensus", 1.0): 200.0, ("opt-in", 0.0): 20.0, ("opt-in", 1.0): 200.0},
+        n=200,
+        seed=5,
+    )
     table = A.logrank_table(runs, ["governance", "backbone_strength"]).set_index(
-        ["factor", "governance", "backbone_strength"])
+        ["factor", "governance", "backbone_strength"]
+    )
     assert len(table) == 4
     assert table.loc[("backbone_strength", "opt-in", 1.0), "p"] < 1e-6  # 20 vs 200 months
-    assert table.loc[("governance", "opt-in", 0.0), "p"] > 0.001       # same distribution
+    assert table.loc[("governance", "opt-in", 0.0), "p"] > 0.001  # same distribution
     assert (table["p_holm"] >= table["p"]).all()
 
 
@@ -178,8 +198,18 @@ def test_paired_difference_uses_pairs_and_finds_the_effect():
     rows = []
     for governance, threshold in (("consensus", 0.5), ("opt-in", 0.7)):
         endured = common < threshold  # opt-in endures whenever consensus does, and more
-        rows.append(pd.DataFrame({"replication": np.arange(n), "seed": np.arange(n), "status": "ok",
-                                  "governance": governance, "backbone_strength": 0.5, "endured": endured}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "replication": np.arange(n),
+                    "seed": np.arange(n),
+                    "status": "ok",
+                    "governance": governance,
+                    "backbone_strength": 0.5,
+                    "endured": endured,
+                }
+            )
+        )
     table = A.paired_rule_difference(pd.concat(rows), n_resamples=999)
     row = table.iloc[0]
     truth = (common < 0.7).mean() - (common < 0.5).mean()
@@ -191,9 +221,16 @@ def test_paired_difference_uses_pairs_and_finds_the_effect():
 
 
 def test_paired_difference_degenerate_uses_newcombe():
-    same = pd.DataFrame({"replication": np.tile(np.arange(100), 2), "seed": np.tile(np.arange(100), 2),
-                         "status": "ok", "governance": ["consensus"] * 100 + ["opt-in"] * 100,
-                         "backbone_strength": 1.0, "endured": True})
+    same = pd.DataFrame(
+        {
+            "replication": np.tile(np.arange(100), 2),
+            "seed": np.tile(np.arange(100), 2),
+            "status": "ok",
+            "governance": ["consensus"] * 100 + ["opt-in"] * 100,
+            "backbone_strength": 1.0,
+            "endured": True,
+        }
+    )
     row = A.paired_rule_difference(same).iloc[0]
     assert row.difference == 0.0 and row.low < 0 < row.high and row.high < 0.05
 
@@ -240,8 +277,7 @@ def test_rank_sensitivity_ranks_a_linear_model():
     rng = np.random.default_rng(0)
     x = qmc.LatinHypercube(3, seed=1).random(300)
     y = 3 * x[:, 0] + 1 * x[:, 1] + 0.05 * rng.standard_normal(300)
-    runs = pd.DataFrame({"point_id": np.arange(300), "status": "ok", "a": x[:, 0], "b": x[:, 1],
-                         "c": x[:, 2], "y": y})
+    runs = pd.DataFrame({"point_id": np.arange(300), "status": "ok", "a": x[:, 0], "b": x[:, 1], "c": x[:, 2], "y": y})
     table = A.rank_sensitivity(runs, "y", ["a", "b", "c"], n_resamples=199).set_index("parameter")
     truth = np.array([3, 1, 0]) * x.std(axis=0) / y.std()
     np.testing.assert_allclose(table.src, truth, atol=0.03)

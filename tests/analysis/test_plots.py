@@ -6,16 +6,19 @@ import numpy as np
 import pytest
 from test_analysis import ishigami, runs_table, saltelli_runs
 
-from coalition_sim.analysis import study_analysis as A
 from coalition_sim.analysis import plots as P
+from coalition_sim.analysis import study_analysis as A
 
 BY = ["governance", "backbone_strength"]
 
 
 @pytest.fixture(scope="module")
 def runs():
-    arms = {(g, b): (20.0 if g == "consensus" else 30.0) * (1 + 3 * b)
-            for g in ("consensus", "opt-in") for b in (0.0, 0.5, 1.0)}
+    arms = {
+        (g, b): (20.0 if g == "consensus" else 30.0) * (1 + 3 * b)
+        for g in ("consensus", "opt-in")
+        for b in (0.0, 0.5, 1.0)
+    }
     return runs_table(arms, n=60, seed=3)
 
 
@@ -32,7 +35,7 @@ def test_survival_figure_has_a_panel_per_rule_and_a_curve_per_backbone(runs):
     rows = runs[(runs.governance == "consensus") & (runs.backbone_strength == 0.0)]
     t, s = axes[0].get_lines()[0].get_data()
     km = A.kaplan_meier(rows.lifetime, rows.censored)
-    np.testing.assert_allclose(s[1:km.survival.size + 1], km.survival)
+    np.testing.assert_allclose(s[1 : km.survival.size + 1], km.survival)
     assert t[0] == 0 and s[0] == 1.0 and t[-1] == 60
 
 

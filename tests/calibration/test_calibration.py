@@ -21,9 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def runs_table(lifetimes, causes, horizon: int = 120) -> pd.DataFrame:
     """Runs with the given lifetimes and causes ('censored' means alive at the horizon)."""
     causes = list(causes)
-    return pd.DataFrame({"lifetime": [float(x) for x in lifetimes], "cause": causes,
-                         "censored": [c == "censored" for c in causes],
-                         "endured": [c == "censored" for c in causes]})
+    return pd.DataFrame(
+        {
+            "lifetime": [float(x) for x in lifetimes],
+            "cause": causes,
+            "censored": [c == "censored" for c in causes],
+            "endured": [c == "censored" for c in causes],
+        }
+    )
 
 
 def alive(n: int, horizon: int = 120) -> tuple[list, list]:
@@ -32,8 +37,7 @@ def alive(n: int, horizon: int = 120) -> tuple[list, list]:
 
 # ------------------------------------------------------------------ statistics, known answers
 def test_survival_at_is_the_share_still_running_after_that_month():
-    runs = runs_table([10, 20, 36, 50, 120, 120, 120, 120, 120, 120],
-                      ["collapse"] * 4 + ["censored"] * 6)
+    runs = runs_table([10, 20, 36, 50, 120, 120, 120, 120, 120, 120], ["collapse"] * 4 + ["censored"] * 6)
     assert cal.survival_at(runs, 35).value == pytest.approx(0.8)
     assert cal.survival_at(runs, 36).value == pytest.approx(0.7)  # closing at month 36 is not running after it
     est = cal.survival_at(runs, 84)
@@ -69,8 +73,9 @@ def test_hazard_ratio_compares_later_with_earlier_years():
 
 
 def test_cause_share_counts_closures_after_the_month_only():
-    runs = runs_table([10, 40, 50, 60, 120],
-                      ["purpose_achieved", "purpose_achieved", "collapse", "dormancy", "censored"])
+    runs = runs_table(
+        [10, 40, 50, 60, 120], ["purpose_achieved", "purpose_achieved", "collapse", "dormancy", "censored"]
+    )
     est = cal.cause_share(runs, "purpose_achieved", 36)
     assert est.value == pytest.approx(1 / 3) and est.n == 3
     assert math.isnan(cal.cause_share(runs_table(*alive(3)), "purpose_achieved", 36).value)
@@ -138,8 +143,14 @@ def test_score_runs_splits_point_ids_into_settings_and_accepts_per_point():
 
 
 def test_narrowed_ranges_span_the_accepted_points_with_padding():
-    scores = pd.DataFrame({"initial_trust": [0.2, 0.4, 0.9], "accepted": [True, True, False],
-                           "patterns_met": [4, 4, 2], "distance": [0.5, 0.7, 3.0]})
+    scores = pd.DataFrame(
+        {
+            "initial_trust": [0.2, 0.4, 0.9],
+            "accepted": [True, True, False],
+            "patterns_met": [4, 4, 2],
+            "distance": [0.5, 0.7, 3.0],
+        }
+    )
     low, high = cal.narrowed_ranges(scores, ["initial_trust"], top=2, pad=0.1)["initial_trust"]
     assert (low, high) == pytest.approx((0.18, 0.42))
 
@@ -198,13 +209,16 @@ def test_round_files_are_valid_calibrations():
         assert spec.design == "lhs" and spec.n_runs <= 12_000  # the largest round runs in about 3 min on 2 cores
 
 
-@pytest.mark.parametrize("edit, field", [
-    (lambda t: t.replace("[calibration]\n", ""), "calibration: missing"),
-    (lambda t: t.replace('kind = "lhs"', 'kind = "sobol"'), "design.kind"),
-    (lambda t: t.replace("n_orgs = 8", "n_orgs = 8\nbackbone_cut_month = 12"), "fixed.backbone_cut_month"),
-    (lambda t: t + "repeats = 3\n", "calibration.repeats"),
-    (lambda t: t.replace("low = 0.2", "low = -1"), "varied.initial_trust.low"),
-])
+@pytest.mark.parametrize(
+    "edit, field",
+    [
+        (lambda t: t.replace("[calibration]\n", ""), "calibration: missing"),
+        (lambda t: t.replace('kind = "lhs"', 'kind = "sobol"'), "design.kind"),
+        (lambda t: t.replace("n_orgs = 8", "n_orgs = 8\nbackbone_cut_month = 12"), "fixed.backbone_cut_month"),
+        (lambda t: t + "repeats = 3\n", "calibration.repeats"),
+        (lambda t: t.replace("low = 0.2", "low = -1"), "varied.initial_trust.low"),
+    ],
+)
 def test_bad_calibration_files_are_one_line_naming_the_field(tmp_path, capsys, edit, field):
     path = write(tmp_path, edit(TINY))
     out = tmp_path / "out"
@@ -215,17 +229,22 @@ def test_bad_calibration_files_are_one_line_naming_the_field(tmp_path, capsys, e
     assert not out.exists()
 
 
-@pytest.mark.parametrize("argv, words", [
-    ([], "either FILE"),
-    (["x.toml", "--check-preset", "community_coalition"], "either FILE"),
-    (["--check-preset", "nope"], "nope"),
-    (["--check-preset", "community_coalition", "--replications", "3"], "--replications"),
-    (["missing.toml"], "cannot read"),
-    ([str(ROOT / "experiments" / "calibration" / "round1.toml"), "--no-run", "--out", "/nonexistent/cal"],
-     "no store to score"),
-    (["x.toml", "--confirm", "-1"], "--confirm"),
-    (["--check-preset", "community_coalition", "--confirm", "2"], "--confirm"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        ([], "either FILE"),
+        (["x.toml", "--check-preset", "community_coalition"], "either FILE"),
+        (["--check-preset", "nope"], "nope"),
+        (["--check-preset", "community_coalition", "--replications", "3"], "--replications"),
+        (["missing.toml"], "cannot read"),
+        (
+            [str(ROOT / "experiments" / "calibration" / "round1.toml"), "--no-run", "--out", "/nonexistent/cal"],
+            "no store to score",
+        ),
+        (["x.toml", "--confirm", "-1"], "--confirm"),
+        (["--check-preset", "community_coalition", "--confirm", "2"], "--confirm"),
+    ],
+)
 def test_bad_flags_are_one_line_exit_2(capsys, argv, words):
     code = cli(["calibrate", *argv])
     err = capsys.readouterr().err.strip()
@@ -236,6 +255,7 @@ def test_a_plain_study_store_is_refused_by_the_scorer(tmp_path):
     class Plain:
         study = {"name": "headline", "varied": {}}
         path = tmp_path / "results.sqlite"
+
     with pytest.raises(InputError, match="not a calibration store"):
         cal.score_results(Plain())
 
@@ -258,8 +278,8 @@ def test_calibrate_runs_scores_and_writes_the_accepted_set(tmp_path, capsys):
 # ------------------------------------------------------------------ the shipped preset
 def test_the_community_coalition_is_the_defaults_plus_a_grant_and_a_purpose():
     """So the slow check below checks the shipped defaults, not a separate parameter set."""
-    from coalition_sim.model.params import defaults
     from coalition_sim.classroom.presets import GRANT, PRESETS
+    from coalition_sim.model.params import defaults
 
     params = {k: v for k, v in PRESETS["community_coalition"].params.items() if k != "seed"}
     differs = {k for k, v in params.items() if defaults()[k] != v}
@@ -275,8 +295,14 @@ def test_the_shipped_defaults_with_a_grant_meet_patterns_1_and_2():
     from coalition_sim.classroom.presets import PRESETS
 
     criteria = [c for c in cal.CRITERIA if c.pattern in (1, 2)]
-    row, runs = cal.check_params(PRESETS["community_coalition"].params, replications=400,
-                                 master_seed=77, criteria=criteria, settings=("grant",), workers=2)
+    row, runs = cal.check_params(
+        PRESETS["community_coalition"].params,
+        replications=400,
+        master_seed=77,
+        criteria=criteria,
+        settings=("grant",),
+        workers=2,
+    )
     assert len(runs) == 400
     table = cal.criteria_table(row, criteria).set_index("criterion")
     shown = "\n" + table[["target", "accepted_low", "accepted_high", "model"]].to_string()
@@ -287,12 +313,12 @@ def test_the_shipped_defaults_with_a_grant_meet_patterns_1_and_2():
 def test_apply_goal_ends_runs_when_their_impact_first_reaches_the_goal():
     runs = runs_table([120, 5, 4, 4], ["censored", "dormancy", "collapse", "dormancy"], horizon=120)
     paths = np.zeros((4, 121))
-    paths[0, 1:] = np.arange(1, 121)          # reaches 10 at month 10
-    paths[1, 1:6] = [0, 0, 0, 0, 50]          # reaches the goal the month it falls dormant: purpose first
+    paths[0, 1:] = np.arange(1, 121)  # reaches 10 at month 10
+    paths[1, 1:6] = [0, 0, 0, 0, 50]  # reaches the goal the month it falls dormant: purpose first
     paths[1, 6:] = 50
-    paths[2, 1:5] = [0, 0, 0, 50]             # reaches it the month it collapses: collapse first
+    paths[2, 1:5] = [0, 0, 0, 50]  # reaches it the month it collapses: collapse first
     paths[2, 5:] = 50
-    paths[3, 1:] = 1.0                        # never reaches it
+    paths[3, 1:] = 1.0  # never reaches it
     out = cal.apply_goal(runs, paths, 10.0)
     assert list(out["lifetime"]) == [10, 5, 4, 4]
     assert list(out["cause"]) == ["purpose_achieved", "purpose_achieved", "collapse", "dormancy"]
@@ -311,14 +337,17 @@ def test_a_goal_applied_afterwards_equals_running_with_that_goal():
         goal = max(float(path[-1]) * 0.6, 0.5)
         direct = CoalitionModel(**params, impact_goal=goal).run(60).summary()
         s = free.summary()
-        after = cal.apply_goal(runs_table([s["lifetime"]], [s["cause"]]),
-                               np.pad(path, (0, 61 - len(path)), mode="edge")[None, :], goal)
+        after = cal.apply_goal(
+            runs_table([s["lifetime"]], [s["cause"]]), np.pad(path, (0, 61 - len(path)), mode="edge")[None, :], goal
+        )
         assert (int(after["lifetime"][0]), after["cause"][0]) == (direct["lifetime"], direct["cause"])
 
 
 def test_a_profiled_calibration_fixes_the_goal_at_zero_and_keeps_the_impact_series(tmp_path):
-    text = TINY.replace("impact_goal = { low = 20.0, high = 60.0 }\n", "") + \
-        "impact_goals = { low = 5.0, high = 25.0, num = 3 }\n"
+    text = (
+        TINY.replace("impact_goal = { low = 20.0, high = 60.0 }\n", "")
+        + "impact_goals = { low = 5.0, high = 25.0, num = 3 }\n"
+    )
     spec = cal.load_calibration(write(tmp_path, text))
     assert spec.goals == (5.0, 15.0, 25.0) and "cumulative_impact" in spec.series
     assert all(p["impact_goal"] == 0.0 for p in spec.design_points().points)
@@ -327,11 +356,12 @@ def test_a_profiled_calibration_fixes_the_goal_at_zero_and_keeps_the_impact_seri
 
 
 def test_calibrate_scores_every_point_at_every_goal(tmp_path, capsys):
-    text = TINY.replace("impact_goal = { low = 20.0, high = 60.0 }\n", "") + \
-        "impact_goals = { low = 5.0, high = 25.0, num = 3 }\n"
+    text = (
+        TINY.replace("impact_goal = { low = 20.0, high = 60.0 }\n", "")
+        + "impact_goals = { low = 5.0, high = 25.0, num = 3 }\n"
+    )
     out = tmp_path / "out"
-    assert cli(["calibrate", str(write(tmp_path, text)), "--out", str(out), "--workers", "1",
-                "--no-progress"]) == 0
+    assert cli(["calibrate", str(write(tmp_path, text)), "--out", str(out), "--workers", "1", "--no-progress"]) == 0
     scores = pd.read_csv(out / "scores.csv")
     assert len(scores) == 2 * 3 and sorted(set(scores["impact_goal"])) == [5.0, 15.0, 25.0]
     assert "of 2 points meet all four patterns" in capsys.readouterr().out

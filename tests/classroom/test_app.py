@@ -15,8 +15,7 @@ import pytest
 import solara
 from PIL import Image
 
-from coalition_sim import CoalitionModel, PRESETS
-
+from coalition_sim import PRESETS, CoalitionModel
 from coalition_sim.classroom import replicates
 from coalition_sim.cli.main import main as cli
 from coalition_sim.studies.runner import RunResult
@@ -151,15 +150,18 @@ def test_figure_cache_is_bounded_and_per_model():
     assert app.canvases(models[0])[0] is not app.canvases(models[1])[0]
 
 
-@pytest.mark.parametrize("label, value", [
-    ("Organizations in the core", 1),
-    ("Organizations in the core", 300),
-    ("Backbone strength", 0.0),
-    ("Backbone strength", 1.0),
-    ("Initial trust", 0.0),
-    ("Initial trust", 1.0),
-    ("Staff turnover (per member per month)", 0.3),
-])
+@pytest.mark.parametrize(
+    "label, value",
+    [
+        ("Organizations in the core", 1),
+        ("Organizations in the core", 300),
+        ("Backbone strength", 0.0),
+        ("Backbone strength", 1.0),
+        ("Initial trust", 0.0),
+        ("Initial trust", 1.0),
+        ("Staff turnover (per member per month)", 0.3),
+    ],
+)
 def test_extreme_control_values_never_crash_the_page(label, value):
     rc = render_page("silos")
     set_control(rc, label, value)
@@ -240,7 +242,7 @@ def _result(run_id: int, members: list[int], censored: bool, impact: float = 1.0
 
 def test_spread_known_answer():
     results = [
-        _result(0, [5, 4, 3, 2], censored=False, impact=2.0),      # dissolved in month 3
+        _result(0, [5, 4, 3, 2], censored=False, impact=2.0),  # dissolved in month 3
         _result(1, [5, 5, 6, 6, 7, 7], censored=True, impact=4.0),  # still going at the horizon 5
         RunResult(2, "failed", {}, None, [], "boom", 0.0),
     ]
@@ -272,13 +274,16 @@ def test_animate_writes_a_gif_with_one_frame_per_month(tmp_path, capsys):
     assert [p.name for p in tmp_path.iterdir()] == ["silos.gif"]
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["animate", "--preset", "backbone", "--out", "x.gif"], "did you mean 'backbone-cut'"),
-    (["animate", "--preset", "silos", "--out", "x.txt"], "allowed file types are .gif, .mp4"),
-    (["animate", "--preset", "silos", "--out", "x.gif", "--months", "0"], "--months=0 is out of range"),
-    (["animate", "--preset", "silos", "--out", "no/such/dir/x.gif"], "does not exist"),
-    (["app", "--port", "70000"], "--port=70000 is out of range"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["animate", "--preset", "backbone", "--out", "x.gif"], "did you mean 'backbone-cut'"),
+        (["animate", "--preset", "silos", "--out", "x.txt"], "allowed file types are .gif, .mp4"),
+        (["animate", "--preset", "silos", "--out", "x.gif", "--months", "0"], "--months=0 is out of range"),
+        (["animate", "--preset", "silos", "--out", "no/such/dir/x.gif"], "does not exist"),
+        (["app", "--port", "70000"], "--port=70000 is out of range"),
+    ],
+)
 def test_bad_flags_exit_2_with_one_line(argv, message, tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert cli(argv) == 2

@@ -28,8 +28,16 @@ import pytest
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-sync",
+]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 SERVER_START_S = 90
 PAGE_LOAD_MS = 90_000
@@ -81,8 +89,12 @@ def server(tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with open(log, "w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "coalition_sim.cli.main", "app", "--host", "127.0.0.1",
-                                    "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "coalition_sim.cli.main", "app", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
     try:
         _wait_for_port(port, process, SERVER_START_S)
         yield f"http://127.0.0.1:{port}/", log.read_text().splitlines()[0]
@@ -142,8 +154,11 @@ class Visit:
         return self.page.locator("img").evaluate_all("els => els.map(e => e.src)")
 
     def foreign_requests(self) -> list[str]:
-        return [u for u in self.requests
-                if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS]
+        return [
+            u
+            for u in self.requests
+            if urlparse(u).scheme not in ("data", "blob") and urlparse(u).hostname not in LOCAL_HOSTS
+        ]
 
 
 @pytest.fixture
@@ -165,8 +180,9 @@ def screenshot_on_failure(tab: Visit, tmp_path_factory, name: str):
         path = folder / f"{name}.png"
         with contextlib.suppress(Exception):
             tab.page.screenshot(path=str(path), full_page=True)
-        raise AssertionError(f"{exc}\n(screenshot: {path}; requests: {len(tab.requests)}, "
-                             f"console errors: {tab.errors})") from exc
+        raise AssertionError(
+            f"{exc}\n(screenshot: {path}; requests: {len(tab.requests)}, console errors: {tab.errors})"
+        ) from exc
 
 
 def wait_until(condition, timeout_s: float, what: str) -> None:

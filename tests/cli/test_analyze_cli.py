@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from coalition_sim import load_results
-
 from coalition_sim.analysis import study_analysis as analysis
 from coalition_sim.cli.main import main
 from coalition_sim.studies.study import run_study
@@ -75,8 +74,14 @@ def test_analyze_prints_each_arm_and_writes_tables_figures_findings(store, tmp_p
     written = {p.name for p in (tmp_path / "out").iterdir()}
     for stem in ("survival", "impact", "endurance_vs_backbone"):
         assert {f"{stem}.png", f"{stem}.svg"} <= written
-    assert {"summary.csv", "logrank.csv", "backbone_effect.csv", "paired_difference.csv",
-            "backbone_paired_difference.csv", "findings.md"} <= written
+    assert {
+        "summary.csv",
+        "logrank.csv",
+        "backbone_effect.csv",
+        "paired_difference.csv",
+        "backbone_paired_difference.csv",
+        "findings.md",
+    } <= written
     backbone = pd.read_csv(tmp_path / "out" / "backbone_paired_difference.csv")
     assert set(backbone.governance) == {"consensus", "opt-in"} and (backbone.reference == 0.0).all()
     assert (backbone.n_pairs == 6).all() and (backbone.same_seed == 1.0).all()  # common random numbers
@@ -98,8 +103,13 @@ def test_analyze_is_deterministic_and_matches_the_python_api(store, tmp_path, ca
     assert first == second
     found = analysis.analyze_study(load_results(store), n_resamples=199)
     assert found.by == ["governance", "backbone_strength"]
-    pd.testing.assert_series_equal(pd.read_csv(tmp_path / "a" / "summary.csv").endurance,
-                                   found.summary.endurance, check_exact=False, rtol=1e-5, check_dtype=False)
+    pd.testing.assert_series_equal(
+        pd.read_csv(tmp_path / "a" / "summary.csv").endurance,
+        found.summary.endurance,
+        check_exact=False,
+        rtol=1e-5,
+        check_dtype=False,
+    )
 
 
 def test_default_output_folder_is_the_stores(store, tmp_path, capsys):
@@ -111,8 +121,7 @@ def test_default_output_folder_is_the_stores(store, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("name, text, method", [("sobol", SOBOL, "sobol"), ("lhs", LHS, "rank")])
-def test_sensitivity_studies_get_sensitivity_tables_and_figures(tmp_path_factory, tmp_path, capsys, name, text,
-                                                                 method):
+def test_sensitivity_studies_get_sensitivity_tables_and_figures(tmp_path_factory, tmp_path, capsys, name, text, method):
     path = make_store(tmp_path_factory, name, text)
     code, out, err = analyze(capsys, path, "--out", tmp_path, "--resamples", 199)
     assert code == 0, err
@@ -164,11 +173,14 @@ def test_store_missing_its_runs_table(store, tmp_path, capsys):
     assert_one_line_error(code, out, err, "results.sqlite")
 
 
-@pytest.mark.parametrize("flags, words", [
-    (["--by", "governence"], ["--by", "governence"]),
-    (["--confidence", "1.5"], ["--confidence"]),
-    (["--resamples", "5"], ["--resamples"]),
-])
+@pytest.mark.parametrize(
+    "flags, words",
+    [
+        (["--by", "governence"], ["--by", "governence"]),
+        (["--confidence", "1.5"], ["--confidence"]),
+        (["--resamples", "5"], ["--resamples"]),
+    ],
+)
 def test_bad_flags(store, tmp_path, capsys, flags, words):
     code, out, err = analyze(capsys, store, "--out", tmp_path / "out", *flags)
     assert_one_line_error(code, out, err, *words)

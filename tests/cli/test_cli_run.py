@@ -16,8 +16,23 @@ def run_cli(*args):
 
 def test_issue_command_prints_a_summary_and_writes_files(tmp_path, capsys):
     out = tmp_path / "run"
-    code = main(["run", "--governance", "opt-in", "--backbone", "0.8", "--orgs", "30", "--steps", "120",
-                 "--seed", "7", "--out", str(out)])
+    code = main(
+        [
+            "run",
+            "--governance",
+            "opt-in",
+            "--backbone",
+            "0.8",
+            "--orgs",
+            "30",
+            "--steps",
+            "120",
+            "--seed",
+            "7",
+            "--out",
+            str(out),
+        ]
+    )
     text = capsys.readouterr().out
     assert code == 0
     assert "opt-in governance, backbone 0.8, 30 organizations" in text
@@ -37,13 +52,16 @@ def test_same_seed_same_output(tmp_path, capsys):
     assert capsys.readouterr().out == first
 
 
-@pytest.mark.parametrize("args, field", [
-    (["--orgs", "0"], "n_orgs"),
-    (["--backbone", "1.5"], "backbone_strength"),
-    (["--governance", "unanimity"], "governance"),
-    (["--disabled-effects", "vison"], "disabled_effects"),
-    (["--steps", "0"], "--steps"),
-])
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--orgs", "0"], "n_orgs"),
+        (["--backbone", "1.5"], "backbone_strength"),
+        (["--governance", "unanimity"], "governance"),
+        (["--disabled-effects", "vison"], "disabled_effects"),
+        (["--steps", "0"], "--steps"),
+    ],
+)
 def test_bad_input_one_line_exit_2_no_traceback_nothing_written(tmp_path, args, field):
     out = tmp_path / "never"
     result = run_cli("run", *args, "--out", str(out))

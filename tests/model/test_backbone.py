@@ -26,8 +26,9 @@ PATHWAYS = {
 
 
 def fresh(strength=1.0, disabled=""):
-    model = CoalitionModel(governance="opt-in", backbone_strength=strength, disabled_effects=disabled,
-                           seed=21, n_orgs=20)
+    model = CoalitionModel(
+        governance="opt-in", backbone_strength=strength, disabled_effects=disabled, seed=21, n_orgs=20
+    )
     model.rng = np.random.default_rng(99)  # every probe starts from the same draws
     return model
 
@@ -64,15 +65,15 @@ def after_turnover(model):
 PROBES = {
     "draft_error": lambda m: float(np.linalg.norm(draft_blueprint(m, (i := m.environment._new(0))) - i.ideal)),
     "vision_pull": lambda m: probe_relationships(m).position.round(12).tobytes(),
-    "core_invitation_order": lambda m: tuple(o for o in invitation_order(m, m.environment._new(0))
-                                             if m.status[o] == 0),
+    "core_invitation_order": lambda m: tuple(o for o in invitation_order(m, m.environment._new(0)) if m.status[o] == 0),
     "network_invited": lambda m: int(np.sum(m.status[invitation_order(m, m.environment._new(0))] == 1)),
     "success_chance": lambda m: round(execute(m, a_decision(m)).probability, 12),
     "blame": lambda m: round(float(np.asarray(after_learning(m, False)[0].trust).sum()), 12),
     "spillover": lambda m: round(float(after_learning(m, True)[0].benefit.sum()), 12),
     "reputation_gain": lambda m: round(after_learning(m, True)[0].reputation, 12),
-    "entry_chance": lambda m: tuple(np.round(membership.entry_chance(
-        m, m.network_indices(), m.trust.ties_toward(m.core_indices())), 12)),
+    "entry_chance": lambda m: tuple(
+        np.round(membership.entry_chance(m, m.network_indices(), m.trust.ties_toward(m.core_indices())), 12)
+    ),
     "meeting_rounds": lambda m: m.meeting_rounds(),
     "round_cost": lambda m: m.round_cost(),
     "membership_cost": lambda m: m.cost_relief(),

@@ -25,8 +25,9 @@ class LeadOrganization(GovernanceRule):
     def decide(self, model, pending):
         members = model.core_indices()
         lead = members[np.argmax(model.capacity[members])]
-        return [Decision(i, ADOPTED, model.position[lead].copy(), np.array([lead]), np.array([lead]), 1)
-                for i in pending]
+        return [
+            Decision(i, ADOPTED, model.position[lead].copy(), np.array([lead]), np.array([lead]), 1) for i in pending
+        ]
 
 
 ALL_RULES = rule_names()
@@ -57,8 +58,9 @@ class TestRuleContract:
         b = decisions_over(CoalitionModel(governance=rule, seed=3), 24)
         assert len(a) == len(b) and len(a) > 0
         for (_, _, da), (_, _, db) in zip(a, b):
-            assert [(d.outcome, d.participants.tolist(), d.blueprint.tolist()) for d in da] == \
-                   [(d.outcome, d.participants.tolist(), d.blueprint.tolist()) for d in db]
+            assert [(d.outcome, d.participants.tolist(), d.blueprint.tolist()) for d in da] == [
+                (d.outcome, d.participants.tolist(), d.blueprint.tolist()) for d in db
+            ]
 
     def test_decisions_are_valid(self, rule):
         model = CoalitionModel(governance=rule, seed=5, n_orgs=20)
@@ -84,8 +86,10 @@ class TestRuleContract:
         model.run(6)
         model.pending.extend(model.environment.arrivals(model.steps))
         rule_state = copy.deepcopy(model.rule.__dict__)
-        arrays = {k: np.array(getattr(model, k), copy=True)
-                  for k in ("position", "energy", "status", "capacity", "tolerance", "trust")}
+        arrays = {
+            k: np.array(getattr(model, k), copy=True)
+            for k in ("position", "energy", "status", "capacity", "tolerance", "trust")
+        }
         model.rule.decide(model, list(model.pending))
         assert model.rule.__dict__ == rule_state
         for name, before in arrays.items():
@@ -97,7 +101,7 @@ def test_participants_in_a_month_are_active_organizations():
         model = CoalitionModel(governance=rule, seed=8, n_orgs=15, patience=2)
         original = model.rule.decide
 
-        def checking(m, pending, original=original):
+        def checking(m, pending, original=original, rule=rule):
             out = original(m, pending)
             for d in out:
                 assert not np.any(m.status[d.participants] == EXITED), rule
@@ -161,8 +165,9 @@ def test_majority_adopts_what_consensus_blocks(make_population):
 
 def test_opt_in_partner_outside_its_tolerance_never_joins(make_population):
     # three partners near the purpose, one far away with a narrow tolerance
-    pop = make_population([[0.5, 0.5], [0.55, 0.5], [0.5, 0.55], [0.05, 0.05]],
-                          [0.4, 0.4, 0.4, 0.05], capacity=[1, 1, 1, 3])
+    pop = make_population(
+        [[0.5, 0.5], [0.55, 0.5], [0.5, 0.55], [0.05, 0.05]], [0.4, 0.4, 0.4, 0.05], capacity=[1, 1, 1, 3]
+    )
     model = run_rule("opt-in", pop, backbone_strength=1.0, initiative_spread=0.05, initiative_size=1.0)
     teams = [d.participants for _, _, ds in decisions_over(model, 48) for d in ds if d.outcome == ADOPTED]
     assert len(teams) > 10
@@ -171,8 +176,9 @@ def test_opt_in_partner_outside_its_tolerance_never_joins(make_population):
 
 
 def test_opt_in_declining_keeps_membership(make_population):
-    pop = make_population([[0.5, 0.5], [0.55, 0.5], [0.5, 0.55], [0.05, 0.05]],
-                          [0.4, 0.4, 0.4, 0.05], capacity=[1, 1, 1, 3])
+    pop = make_population(
+        [[0.5, 0.5], [0.55, 0.5], [0.5, 0.55], [0.05, 0.05]], [0.4, 0.4, 0.4, 0.05], capacity=[1, 1, 1, 3]
+    )
     model = run_rule("opt-in", pop, backbone_strength=1.0, initiative_spread=0.05).run(48)
     assert model.orgs[3].status == "core"
 

@@ -8,11 +8,18 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coalition_sim import BACKBONE_EFFECTS, CoalitionModel, PARAMETERS, rule_names
+from coalition_sim import BACKBONE_EFFECTS, PARAMETERS, CoalitionModel, rule_names
 from coalition_sim.model.population import CORE, EXITED, NETWORK
 
-CAPS = {"n_orgs": 40, "network_ratio": 2.0, "initiative_rate": 4.0, "initiative_size": 20.0,
-        "impact_goal": 200.0, "backbone_cut_month": 40, "patience": 60.0}
+CAPS = {
+    "n_orgs": 40,
+    "network_ratio": 2.0,
+    "initiative_rate": 4.0,
+    "initiative_size": 20.0,
+    "impact_goal": 200.0,
+    "backbone_cut_month": 40,
+    "patience": 60.0,
+}
 """Upper bounds tighter than the parameter ranges, to keep each example fast."""
 
 UNDEFINED_WHEN_IDLE = {"dilution", "decision_delay"}
@@ -74,8 +81,9 @@ def test_state_stays_valid_for_any_parameters(params, seed, months):
 def test_same_seed_gives_an_identical_run(params, seed):
     a = CoalitionModel(seed=seed, **params).run(18)
     b = CoalitionModel(seed=seed, **params).run(18)
-    pd.testing.assert_frame_equal(a.datacollector.get_model_vars_dataframe(),
-                                  b.datacollector.get_model_vars_dataframe())
+    pd.testing.assert_frame_equal(
+        a.datacollector.get_model_vars_dataframe(), b.datacollector.get_model_vars_dataframe()
+    )
     assert [e.text for e in a.events] == [e.text for e in b.events]
     sa, sb = a.summary(), b.summary()
     assert sa.keys() == sb.keys()

@@ -24,7 +24,8 @@ def test_boundary_rule_admits_only_aligned_newcomers(make_population):
     pop = make_population([[0.5, 0.5], [0.5, 0.5], [0.55, 0.5], [0.05, 0.05]], [0.3] * 4, network=2)
     model = quiet(pop, entry_rate=1.0, boundary_alignment=0.6, backbone_strength=1.0)
     chance = __import__("coalition_sim.model.membership", fromlist=["entry_chance"]).entry_chance(
-        model, model.network_indices(), model.trust.ties_toward(model.core_indices()))
+        model, model.network_indices(), model.trust.ties_toward(model.core_indices())
+    )
     assert chance[0] > 0 and chance[1] == 0.0
 
 
@@ -59,13 +60,16 @@ def test_a_tired_partner_declines_what_a_rested_one_accepts(make_population):
     assert opts_in(model, np.array([0, 1]), initiative.ideal, initiative).tolist() == [True, False]
 
 
-@pytest.mark.parametrize("field, change", [
-    ("tolerance", lambda p: p.tolerance.__setitem__(0, 0.0)),
-    ("capacity", lambda p: p.capacity.__setitem__(1, -1.0)),
-    ("trust", lambda p: p.trust.__setitem__((0, 1), 1.5)),
-    ("position", lambda p: setattr(p, "position", p.position[:, :1])),
-    ("energy", lambda p: p.energy.__setitem__(0, np.nan)),
-])
+@pytest.mark.parametrize(
+    "field, change",
+    [
+        ("tolerance", lambda p: p.tolerance.__setitem__(0, 0.0)),
+        ("capacity", lambda p: p.capacity.__setitem__(1, -1.0)),
+        ("trust", lambda p: p.trust.__setitem__((0, 1), 1.5)),
+        ("position", lambda p: setattr(p, "position", p.position[:, :1])),
+        ("energy", lambda p: p.energy.__setitem__(0, np.nan)),
+    ],
+)
 def test_a_broken_population_is_refused_naming_the_field(make_population, field, change):
     pop = make_population([[0.5, 0.5], [0.4, 0.6]], [0.3, 0.3])
     change(pop)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from coalition_sim import CoalitionModel, PARAMETERS
+from coalition_sim import PARAMETERS, CoalitionModel
 from coalition_sim.model.metrics import SERIES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,7 +34,7 @@ def table_after(text: str, header_start: str) -> list[list[str]]:
     lines = text.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
     rows = []
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
@@ -62,8 +62,7 @@ def defined_names(path: Path) -> set[str]:
 
 def relative_links(text: str) -> list[tuple[str, str]]:
     """(link text, target) for every link that is not a web address or an in-page anchor."""
-    return [(label, target) for label, target in LINK.findall(text)
-            if not re.match(r"^(https?:|mailto:|#)", target)]
+    return [(label, target) for label, target in LINK.findall(text) if not re.match(r"^(https?:|mailto:|#)", target)]
 
 
 def test_every_parameter_is_in_the_table_with_its_current_default(text):
@@ -75,7 +74,8 @@ def test_every_parameter_is_in_the_table_with_its_current_default(text):
             assert cell == f'`"{spec.default}"`', f"{name}: ODD says {cell}, code says {spec.default!r}"
         else:
             assert math.isclose(float(cell), spec.default, rel_tol=1e-5, abs_tol=1e-12), (
-                f"{name}: ODD says default {cell}, code says {spec.default!r}")
+                f"{name}: ODD says default {cell}, code says {spec.default!r}"
+            )
 
 
 def test_parameter_table_has_no_stale_rows(text):
@@ -90,8 +90,7 @@ def test_parameter_table_is_found_and_complete_in_size(text):
 def test_every_relative_link_points_to_an_existing_file(text):
     links = relative_links(text)
     assert len(links) > 30, "expected the ODD to link its mechanisms to the code"
-    missing = [target for _, target in links
-               if not (ODD.parent / target.split("#")[0]).resolve().exists()]
+    missing = [target for _, target in links if not (ODD.parent / target.split("#")[0]).resolve().exists()]
     assert not missing, f"broken links in docs/ODD.md: {sorted(set(missing))}"
 
 
@@ -124,5 +123,5 @@ def test_every_summary_field_is_described(text):
 
 def test_the_link_checker_would_catch_a_broken_link():
     fake = "see [`execute`](../coalition_sim/no_such_module.py) and [web](https://example.org)"
-    (label, target), = relative_links(fake)
+    ((label, target),) = relative_links(fake)
     assert not (ODD.parent / target).resolve().exists()

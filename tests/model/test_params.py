@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from coalition_sim import CoalitionModel, InputError, PARAMETERS
+from coalition_sim import PARAMETERS, CoalitionModel, InputError
 from coalition_sim.model import params
 
 
@@ -24,18 +24,21 @@ def test_every_parameter_has_range_and_reason():
             assert spec.low <= spec.default <= spec.high, spec.name
 
 
-@pytest.mark.parametrize("kwargs, field, allowed", [
-    ({"n_orgs": 0}, "n_orgs", "1 <= n_orgs <= 5000"),
-    ({"backbone_strength": 1.5}, "backbone_strength", "0 <= backbone_strength <= 1"),
-    ({"backbone_strength": -0.1}, "backbone_strength", "0 <= backbone_strength <= 1"),
-    ({"governance": "concensus"}, "governance", "'consensus'"),
-    ({"n_orgs": 2.5}, "n_orgs", "integer"),
-    ({"tolerance": "wide"}, "tolerance", "number"),
-    ({"initial_trust": float("nan")}, "initial_trust", "0 <= initial_trust <= 1"),
-    ({"goal_dims": 4}, "goal_dims", "1 <= goal_dims <= 3"),
-    ({"disabled_effects": "vision,moral"}, "disabled_effects", "morale"),
-    ({"shock_rate": True}, "shock_rate", "number"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field, allowed",
+    [
+        ({"n_orgs": 0}, "n_orgs", "1 <= n_orgs <= 5000"),
+        ({"backbone_strength": 1.5}, "backbone_strength", "0 <= backbone_strength <= 1"),
+        ({"backbone_strength": -0.1}, "backbone_strength", "0 <= backbone_strength <= 1"),
+        ({"governance": "concensus"}, "governance", "'consensus'"),
+        ({"n_orgs": 2.5}, "n_orgs", "integer"),
+        ({"tolerance": "wide"}, "tolerance", "number"),
+        ({"initial_trust": float("nan")}, "initial_trust", "0 <= initial_trust <= 1"),
+        ({"goal_dims": 4}, "goal_dims", "1 <= goal_dims <= 3"),
+        ({"disabled_effects": "vision,moral"}, "disabled_effects", "morale"),
+        ({"shock_rate": True}, "shock_rate", "number"),
+    ],
+)
 def test_bad_parameter_names_field_and_allowed_values(kwargs, field, allowed):
     with pytest.raises(ValueError) as err:
         CoalitionModel(**kwargs)

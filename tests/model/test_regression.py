@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 from coalition_sim import CoalitionModel
-
 from coalition_sim.model import params
 
 REFERENCE = Path(__file__).parent / "data" / "reference_runs.json"
@@ -33,13 +32,14 @@ def figures(case_params: dict) -> dict:
     model = CoalitionModel(seed=SEED, **case_params).run(MONTHS)
     series = model.datacollector.get_model_vars_dataframe()
     summary = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in model.summary().items()}
-    return {"summary": summary,
-            "series": {name: [float(x) for x in series[name].iloc[::6]] for name in SERIES}}
+    return {"summary": summary, "series": {name: [float(x) for x in series[name].iloc[::6]] for name in SERIES}}
 
 
 def build_reference() -> dict:
-    return {name: {"params": {**params.defaults(), **case}, "figures": figures({**params.defaults(), **case})}
-            for name, case in CASES.items()}
+    return {
+        name: {"params": {**params.defaults(), **case}, "figures": figures({**params.defaults(), **case})}
+        for name, case in CASES.items()
+    }
 
 
 @pytest.mark.parametrize("case", sorted(CASES))

@@ -66,12 +66,20 @@ def test_turnover_makes_losing_the_backbone_matter_for_established_coalitions():
     """The mechanism's purpose (docs/ODD.md, Calibration): with turnover, a coalition that loses
     its coordinator after three years fails more often in the next years than one that keeps it;
     without turnover the difference is much smaller."""
+
     def failures_after_cut(rate, strength_after):
         failed = 0
         for seed in range(40):
-            m = CoalitionModel(seed=seed, turnover_rate=rate, backbone_strength=0.7, backbone_cut_month=36,
-                               backbone_after_cut=strength_after, alignment_spread=0.12, tolerance=0.4,
-                               initiative_rate=0.6)
+            m = CoalitionModel(
+                seed=seed,
+                turnover_rate=rate,
+                backbone_strength=0.7,
+                backbone_cut_month=36,
+                backbone_after_cut=strength_after,
+                alignment_spread=0.12,
+                tolerance=0.4,
+                initiative_rate=0.6,
+            )
             m.run(120)
             failed += m.cause in ("collapse", "dormancy") and m.lifetime > 36
         return failed

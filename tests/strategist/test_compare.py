@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coalition_sim.model.population import SECTORS
 from coalition_sim.strategist.comparison import (
     Option,
     compare,
@@ -16,9 +17,8 @@ from coalition_sim.strategist.comparison import (
     plan_runs,
     rank_options,
 )
-from coalition_sim.util.errors import InputError
-from coalition_sim.model.population import SECTORS
 from coalition_sim.strategist.scenario_file import parse_scenario
+from coalition_sim.util.errors import InputError
 
 SMALL = """\
 [scenario]
@@ -55,19 +55,26 @@ def small():
 
 def test_make_options_crosses_rules_and_strengths():
     opts = make_options("consensus,opt-in", "0.2,0.9")
-    assert [o.label for o in opts] == ["consensus, backbone 0.2", "consensus, backbone 0.9",
-                                       "opt-in, backbone 0.2", "opt-in, backbone 0.9"]
+    assert [o.label for o in opts] == [
+        "consensus, backbone 0.2",
+        "consensus, backbone 0.9",
+        "opt-in, backbone 0.2",
+        "opt-in, backbone 0.9",
+    ]
     assert make_options(["opt-in"]) == [Option("opt-in", None)]
     assert make_options([("consensus", 0.3)]) == [Option("consensus", 0.3)]
 
 
-@pytest.mark.parametrize("options,backbone,fragment", [
-    ("consensus,opt-inn", None, "did you mean 'opt-in'"),
-    ("consensus", "0.2,x", "not a number"),
-    ("consensus", "1.2", "out of range"),
-    ("consensus,consensus", None, "listed twice"),
-    ("", None, "none given"),
-])
+@pytest.mark.parametrize(
+    "options,backbone,fragment",
+    [
+        ("consensus,opt-inn", None, "did you mean 'opt-in'"),
+        ("consensus", "0.2,x", "not a number"),
+        ("consensus", "1.2", "out of range"),
+        ("consensus,consensus", None, "listed twice"),
+        ("", None, "none given"),
+    ],
+)
 def test_bad_options_are_one_line(options, backbone, fragment):
     with pytest.raises(InputError, match=fragment):
         make_options(options, backbone)
@@ -85,7 +92,8 @@ def test_every_option_of_a_replication_gets_the_same_draw_and_seed(small):
         assert len({s.seed for s in group}) == 1
         assert all(s.population is draws[r].population for s in group)
         assert {(s.params["governance"], s.params["backbone_strength"]) for s in group} == {
-            (o.governance, o.backbone) for o in options}
+            (o.governance, o.backbone) for o in options
+        }
         assert all(s.params["initial_trust"] == draws[r].params["initial_trust"] for s in group)
     assert len({s.seed for s in specs}) == 5, "replications differ"
     assert len({d.inputs["trust.default"] for d in draws}) == 5
@@ -96,8 +104,15 @@ def test_every_option_of_a_replication_gets_the_same_draw_and_seed(small):
 def test_identical_options_give_identical_outcomes_in_every_draw(small):
     # The scenario's backbone is 0.5: Option(consensus, 0.5) and Option(consensus, None) are the same
     # treatment, so common random numbers must make every paired run identical.
-    result = compare(small, [Option("consensus", 0.5), Option("consensus", None)], replications=6,
-                     steps=12, workers=1, progress=False, figures=False)
+    result = compare(
+        small,
+        [Option("consensus", 0.5), Option("consensus", None)],
+        replications=6,
+        steps=12,
+        workers=1,
+        progress=False,
+        figures=False,
+    )
     wide = result.runs.pivot(index="replication", columns="option", values="total_impact")
     np.testing.assert_array_equal(wide.iloc[:, 0], wide.iloc[:, 1])
     lives = result.runs.pivot(index="replication", columns="option", values="lifetime")
@@ -116,8 +131,9 @@ def test_results_do_not_depend_on_worker_count(small):
 def test_scenario_backbone_is_not_an_input_when_every_option_sets_it():
     text = SMALL.replace("strength = 0.5", "strength = [0.1, 0.9]")
     sc = parse_scenario(text)
-    fixed = compare(sc, "consensus", backbone="0.4,0.8", replications=3, steps=6, workers=1,
-                    progress=False, figures=False)
+    fixed = compare(
+        sc, "consensus", backbone="0.4,0.8", replications=3, steps=6, workers=1, progress=False, figures=False
+    )
     assert "backbone.strength" not in fixed.inputs.columns
     own = compare(sc, "consensus,opt-in", replications=3, steps=6, workers=1, progress=False, figures=False)
     assert "backbone.strength" in own.inputs.columns
@@ -169,8 +185,9 @@ def test_ties_share_the_best_and_go_to_the_higher_mean():
 
 def synthetic(n: int = 400, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({"trust": rng.uniform(0, 1, n), "backbone": rng.uniform(0, 1, n),
-                         "noise": rng.uniform(0, 1, n)})
+    return pd.DataFrame(
+        {"trust": rng.uniform(0, 1, n), "backbone": rng.uniform(0, 1, n), "noise": rng.uniform(0, 1, n)}
+    )
 
 
 def test_finds_a_planted_two_condition_rule():
@@ -224,7 +241,7 @@ uncertain = st.one_of(
 
 def toml_value(value) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f'{k} = {toml_value(v)}' for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return f'"{value}"' if isinstance(value, str) else repr(float(value))
@@ -235,24 +252,33 @@ def scenarios(draw):
     n = draw(st.integers(3, 6))
     lines = ["[scenario]", 'name = "Random"', "horizon = 8"]
     for i in range(n + draw(st.integers(0, 2))):
-        lines += ["[[organizations]]" if i < n else "[[network]]", f'name = "Org {i}"',
-                  f'sector = "{draw(st.sampled_from(SECTORS))}"',
-                  f"capacity = {toml_value(draw(uncertain))}",
-                  f"alignment = {toml_value(0.5 + draw(number) / 2)}",
-                  f"tolerance = {toml_value(draw(uncertain))}",
-                  f"patience = {draw(st.integers(1, 24))}"]
-    lines += ["[trust]", f"default = {toml_value(draw(uncertain))}",
-              "pairs = [{ between = [\"Org 0\", \"Org 1\"], value = %s }]" % toml_value(draw(uncertain)),
-              "[backbone]", f"strength = {toml_value(draw(uncertain))}",
-              "[initiatives]", f"rate = {toml_value(draw(uncertain))}"]
+        lines += [
+            "[[organizations]]" if i < n else "[[network]]",
+            f'name = "Org {i}"',
+            f'sector = "{draw(st.sampled_from(SECTORS))}"',
+            f"capacity = {toml_value(draw(uncertain))}",
+            f"alignment = {toml_value(0.5 + draw(number) / 2)}",
+            f"tolerance = {toml_value(draw(uncertain))}",
+            f"patience = {draw(st.integers(1, 24))}",
+        ]
+    lines += [
+        "[trust]",
+        f"default = {toml_value(draw(uncertain))}",
+        f'pairs = [{{ between = ["Org 0", "Org 1"], value = {toml_value(draw(uncertain))} }}]',
+        "[backbone]",
+        f"strength = {toml_value(draw(uncertain))}",
+        "[initiatives]",
+        f"rate = {toml_value(draw(uncertain))}",
+    ]
     return parse_scenario("\n".join(lines), "random.toml")
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(sc=scenarios(), rank=st.sampled_from(["impact", "worst-case", "regret"]))
 def test_random_valid_scenarios_run_through_compare(sc, rank):
-    result = compare(sc, "consensus,opt-in", replications=3, steps=8, workers=1, progress=False,
-                     rank=rank, figures=False)
+    result = compare(
+        sc, "consensus,opt-in", replications=3, steps=8, workers=1, progress=False, rank=rank, figures=False
+    )
     assert len(result.runs) == 6 and (result.runs["status"] == "ok").all(), result.runs["error"].tolist()
     assert result.runs.groupby("replication")["seed"].nunique().eq(1).all()
     assert set(result.summary["option"]) == {"consensus, scenario backbone", "opt-in, scenario backbone"}
@@ -265,7 +291,7 @@ def test_random_valid_scenarios_run_through_compare(sc, rank):
 
 def test_the_package_level_compare_is_the_function_whatever_was_imported_first(small):
     import coalition_sim
-    import coalition_sim.strategist.comparison  # noqa: F401  (the module has its own name: nothing is shadowed)
+    import coalition_sim.strategist.comparison
     from coalition_sim import compare as exported
 
     result = exported(small, "consensus", replications=2, steps=3, workers=1, progress=False, figures=False)
@@ -276,10 +302,9 @@ def test_the_package_level_compare_is_the_function_whatever_was_imported_first(s
 def test_objections_known_answers():
     from coalition_sim.strategist.comparison import objections
 
-    text = SMALL.replace('name = "A"\nsector = "nonprofit"', 'name = "A"\nsector = "nonprofit"\nalignment = 1.0\n'
-                         'tolerance = 0.5').replace('name = "C"\nsector = "community"',
-                                                    'name = "C"\nsector = "community"\nalignment = 0.0\n'
-                                                    'tolerance = 0.01')
+    text = SMALL.replace(
+        'name = "A"\nsector = "nonprofit"', 'name = "A"\nsector = "nonprofit"\nalignment = 1.0\ntolerance = 0.5'
+    ).replace('name = "C"\nsector = "community"', 'name = "C"\nsector = "community"\nalignment = 0.0\ntolerance = 0.01')
     text += "[initiatives]\nspread = 0.0\n"
     sc = parse_scenario(text)
     draws, _ = plan_runs(sc, make_options("consensus"), 3, 6, seed=0)
@@ -294,8 +319,15 @@ def test_exit_risk_from_a_hand_made_table():
     from coalition_sim.strategist.comparison import exit_risk
 
     runs = pd.DataFrame({"option": ["x"] * 4, "status": ["ok"] * 4})
-    exits = pd.DataFrame({"replication": [0, 1, 2], "option": ["x"] * 3, "organization": ["A", "A", "B"],
-                          "month": [10, 30, 5], "cause": ["impatience", "burnout", "impatience"]})
+    exits = pd.DataFrame(
+        {
+            "replication": [0, 1, 2],
+            "option": ["x"] * 3,
+            "organization": ["A", "A", "B"],
+            "month": [10, 30, 5],
+            "cause": ["impatience", "burnout", "impatience"],
+        }
+    )
     table = exit_risk(exits, runs, ["A", "B", "C"], ["x"]).set_index("organization")
     assert table.loc["A", "p_leave"] == 0.5 and table.loc["A", "month_median"] == 20
     assert table.loc["B", "p_leave"] == 0.25 and table.loc["B", "main_cause"] == "impatience"

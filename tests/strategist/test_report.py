@@ -37,8 +37,7 @@ default = [0.2, 0.6]
 @pytest.fixture(scope="module")
 def result():
     sc = parse_scenario(SCENARIO, "report.toml")
-    return compare(sc, "consensus,opt-in", backbone="0.2,0.8", replications=8, steps=10, workers=1,
-                   progress=False)
+    return compare(sc, "consensus,opt-in", backbone="0.2,0.8", replications=8, steps=10, workers=1, progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +99,23 @@ def test_cli_writes_the_report(tmp_path, capsys):
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO)
     out = tmp_path / "out"
-    code = cli.main(["compare", str(path), "--options", "consensus,opt-in", "--replications", "3",
-                     "--workers", "1", "--no-progress", "--out", str(out), "--rank", "worst-case"])
+    code = cli.main(
+        [
+            "compare",
+            str(path),
+            "--options",
+            "consensus,opt-in",
+            "--replications",
+            "3",
+            "--workers",
+            "1",
+            "--no-progress",
+            "--out",
+            str(out),
+            "--rank",
+            "worst-case",
+        ]
+    )
     assert code == 0
     assert "Recommended (worst-case):" in capsys.readouterr().out
     assert (out / "report.html").exists() and (out / "ranking.csv").exists()

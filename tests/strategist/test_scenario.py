@@ -10,10 +10,10 @@ import pytest
 
 from coalition_sim.cli import main as cli
 from coalition_sim.cli.commands.scenario import TEMPLATE
-from coalition_sim.util.errors import InputError
 from coalition_sim.model.model import CoalitionModel
 from coalition_sim.model.population import CORE, NETWORK, SECTOR_SKILLS, SECTORS
 from coalition_sim.strategist.scenario_file import line_map, load_scenario, parse_scenario
+from coalition_sim.util.errors import InputError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "experiments" / "scenarios" / "example.toml"
 
@@ -144,25 +144,24 @@ def test_line_map_finds_array_tables_and_inline_pairs():
 
 BAD = [
     # (replace this, with that, expected fragments of the one-line message)
-    ('capacity = 2.0', 'capacity = "big"', ["organizations[0].capacity", "line 8", "'big'", "allowed"]),
-    ('capacity = 2.0', 'capacity = -1', ["organizations[0].capacity", "out of range", "> 0"]),
-    ('alignment = 0.8', 'alignment = 1.3', ["organizations[0].alignment", "out of range", "1"]),
-    ('tolerance = 0.3', 'tolrance = 0.3', ["organizations[0].tolrance", "did you mean 'tolerance'"]),
-    ('[backbone]', '[backbon]', ["backbon", "did you mean 'backbone'"]),
+    ("capacity = 2.0", 'capacity = "big"', ["organizations[0].capacity", "line 8", "'big'", "allowed"]),
+    ("capacity = 2.0", "capacity = -1", ["organizations[0].capacity", "out of range", "> 0"]),
+    ("alignment = 0.8", "alignment = 1.3", ["organizations[0].alignment", "out of range", "1"]),
+    ("tolerance = 0.3", "tolrance = 0.3", ["organizations[0].tolrance", "did you mean 'tolerance'"]),
+    ("[backbone]", "[backbon]", ["backbon", "did you mean 'backbone'"]),
     ('name = "B"', 'name = "A"', ["organizations[1].name", "duplicate", "'A'"]),
-    ('{ from = "C", to = "A"', '{ from = "Cee", to = "A"', ["trust.pairs[1].from", "unknown organization",
-                                                           "line 33"]),
+    ('{ from = "C", to = "A"', '{ from = "Cee", to = "A"', ["trust.pairs[1].from", "unknown organization", "line 33"]),
     ('sector = "business"', 'sector = "busines"', ["organizations[1].sector", "did you mean 'business'"]),
-    ('capacity = [0.5, 1.5]', 'capacity = [1.5, 0.5]', ["organizations[1].capacity", "low <= high"]),
-    ('capacity = [0.5, 1.5]', 'capacity = {dist = "normal", mean = 1}', ["organizations[1].capacity", "sd"]),
-    ('capacity = [0.5, 1.5]', 'capacity = {dist = "gauss", mean = 1}', ["capacity.dist", "one of"]),
-    ('position = [0.2, 0.7]', 'position = [0.2]', ["organizations[1].position", "2 coordinates"]),
-    ('horizon = 24', 'horizon = [12, 24]', ["scenario.horizon", "must be known"]),
-    ('strength = 0.7', 'strength = 1.7', ["backbone.strength", "out of range"]),
-    ('strength = 0.7', 'strength = 0.7\ncut_month = 36.5', ["backbone.cut_month", "not a whole number"]),
-    ('[backbone]', '[model]\nn_orgs = 5\n[backbone]', ["model.n_orgs", "organizations, trust, backbone"]),
-    ('[backbone]', '[model]\ntransaction_cots = 0.1\n[backbone]', ["did you mean 'transaction_cost'"]),
-    ('[backbone]', '[model]\nmin_members = 5\n[backbone]', ["organizations", "line 5", "min_members"]),
+    ("capacity = [0.5, 1.5]", "capacity = [1.5, 0.5]", ["organizations[1].capacity", "low <= high"]),
+    ("capacity = [0.5, 1.5]", 'capacity = {dist = "normal", mean = 1}', ["organizations[1].capacity", "sd"]),
+    ("capacity = [0.5, 1.5]", 'capacity = {dist = "gauss", mean = 1}', ["capacity.dist", "one of"]),
+    ("position = [0.2, 0.7]", "position = [0.2]", ["organizations[1].position", "2 coordinates"]),
+    ("horizon = 24", "horizon = [12, 24]", ["scenario.horizon", "must be known"]),
+    ("strength = 0.7", "strength = 1.7", ["backbone.strength", "out of range"]),
+    ("strength = 0.7", "strength = 0.7\ncut_month = 36.5", ["backbone.cut_month", "not a whole number"]),
+    ("[backbone]", "[model]\nn_orgs = 5\n[backbone]", ["model.n_orgs", "organizations, trust, backbone"]),
+    ("[backbone]", "[model]\ntransaction_cots = 0.1\n[backbone]", ["did you mean 'transaction_cost'"]),
+    ("[backbone]", "[model]\nmin_members = 5\n[backbone]", ["organizations", "line 5", "min_members"]),
     ('name = "Small"', 'name = "Small', ["line 2", "not valid TOML"]),
 ]
 
@@ -201,8 +200,7 @@ EMPTY = ('[[organizations]]\nname = "A"', '[[notorganizations]]\nname = "A"', ["
 def test_cli_exits_2_with_one_line_and_writes_no_report(tmp_path, capsys, old, new, fragments):
     path = write(tmp_path, GOOD.replace(old, new, 1))
     out = tmp_path / "report"
-    code = cli.main(["compare", str(path), "--out", str(out), "--replications", "2", "--workers", "1",
-                     "--no-progress"])
+    code = cli.main(["compare", str(path), "--out", str(out), "--replications", "2", "--workers", "1", "--no-progress"])
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1 and err.startswith("coalition-sim compare: error: ")
@@ -215,8 +213,12 @@ def test_cli_exits_2_with_one_line_and_writes_no_report(tmp_path, capsys, old, n
 def test_cli_bad_flags_exit_2_without_report(tmp_path, capsys):
     path = write(tmp_path, GOOD)
     out = tmp_path / "report"
-    for flags in (["--options", "consensus,opt-inn"], ["--backbone", "0.2,1.5"], ["--replications", "1"],
-                  ["--workers", "0"]):
+    for flags in (
+        ["--options", "consensus,opt-inn"],
+        ["--backbone", "0.2,1.5"],
+        ["--replications", "1"],
+        ["--workers", "0"],
+    ):
         code = cli.main(["compare", str(path), "--out", str(out), "--no-progress", *flags])
         err = capsys.readouterr().err
         assert code == 2 and err.count("\n") == 1, (flags, err)

@@ -63,8 +63,10 @@ def test_two_workers_give_the_tables_of_one(spec, one_worker, tmp_path):
 
 
 def test_a_dask_cluster_gives_the_tables_of_one_worker(spec, one_worker, tmp_path):
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         executor = client.get_executor(pure=False, retries=2)
         run_study(spec, tmp_path / "dask.sqlite", executor=executor, progress=False)
     assert_same(one_worker, tables(tmp_path / "dask.sqlite"))
@@ -74,8 +76,7 @@ def test_the_cli_runs_on_dask_too(spec, one_worker, tmp_path, capsys):
     from coalition_sim.cli.main import main as cli
 
     store = tmp_path / "cli.sqlite"
-    assert cli(["study", spec.path, "--executor", "dask", "--workers", "2", "--out", str(store),
-                "--no-progress"]) == 0
+    assert cli(["study", spec.path, "--executor", "dask", "--workers", "2", "--out", str(store), "--no-progress"]) == 0
     assert "No run failed" in capsys.readouterr().out
     assert_same(one_worker, tables(store))
 

@@ -17,7 +17,8 @@ ORGS = Factor("n_orgs", "int", low=10, high=14)
 def test_factorial_is_every_combination_with_the_last_factor_fastest():
     design = factorial([GOV, BACKBONE])
     assert design.points == [
-        {"governance": g, "backbone_strength": b} for g in ("consensus", "opt-in") for b in (0.0, 0.5, 1.0)]
+        {"governance": g, "backbone_strength": b} for g in ("consensus", "opt-in") for b in (0.0, 0.5, 1.0)
+    ]
     assert design.blocks == [None] * 6
 
 
@@ -47,9 +48,9 @@ def test_sobol_layout_is_a_b_then_ab_i_with_column_i_from_b():
     design = sobol([TRUST, ORGS, BACKBONE], n, master_seed=1)
     assert len(design) == n * (3 + 2)
     assert design.blocks == ["A"] * n + ["B"] * n + ["AB0"] * n + ["AB1"] * n + ["AB2"] * n
-    a, b = design.points[:n], design.points[n:2 * n]
+    a, b = design.points[:n], design.points[n : 2 * n]
     for i, name in enumerate(["initial_trust", "n_orgs", "backbone_strength"]):
-        ab = design.points[(2 + i) * n:(3 + i) * n]
+        ab = design.points[(2 + i) * n : (3 + i) * n]
         for row in range(n):
             expected = dict(a[row], **{name: b[row][name]})
             assert ab[row] == expected
@@ -70,10 +71,10 @@ def test_arms_share_seeds_and_other_points_do_not():
     by_orgs = {10: set(), 20: set()}
     for point, row in zip(points, seeds):
         by_orgs[point["n_orgs"]].add(tuple(row))
-    assert len(by_orgs[10]) == 1 and len(by_orgs[20]) == 1      # same draws across arms
-    assert by_orgs[10] != by_orgs[20]                           # a different non-arm point
+    assert len(by_orgs[10]) == 1 and len(by_orgs[20]) == 1  # same draws across arms
+    assert by_orgs[10] != by_orgs[20]  # a different non-arm point
     assert list(next(iter(by_orgs[10]))) == spawn_seeds(9, 8)[:4]
-    assert len(set(next(iter(by_orgs[10])))) == 4               # replications differ
+    assert len(set(next(iter(by_orgs[10])))) == 4  # replications differ
 
 
 def test_without_arms_every_point_gets_its_own_seeds():

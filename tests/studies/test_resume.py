@@ -96,10 +96,21 @@ def test_a_study_that_raises_mid_way_resumes_to_identical_tables(study_file, uni
 
 
 def _start_cli(study_file: Path, store: Path) -> subprocess.Popen:
-    cmd = [sys.executable, "-m", "coalition_sim.cli.main", "study", str(study_file), "--out", str(store),
-           "--workers", "2", "--no-progress"]
-    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True, cwd=study_file.parent)
+    cmd = [
+        sys.executable,
+        "-m",
+        "coalition_sim.cli.main",
+        "study",
+        str(study_file),
+        "--out",
+        str(store),
+        "--workers",
+        "2",
+        "--no-progress",
+    ]
+    return subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True, cwd=study_file.parent
+    )
 
 
 def _wait_for_runs(process: subprocess.Popen, store: Path, at_least: int) -> int:
@@ -115,14 +126,14 @@ def test_a_killed_study_resumes_with_no_duplicate_and_no_missing_run(study_file,
     store = tmp_path / "killed.sqlite"
     process = _start_cli(study_file, store)
     _wait_for_runs(process, store, at_least=4)
-    os.killpg(process.pid, signal.SIGKILL)      # the parent and its pool workers, no clean-up
+    os.killpg(process.pid, signal.SIGKILL)  # the parent and its pool workers, no clean-up
     process.communicate()
     before = committed(store)
     assert 4 <= before < RUNS, "the kill must land mid-study"
     outcome = run_study(study_file, store, workers=2, progress=False)
     assert outcome.skipped == before and outcome.completed == RUNS - before
     ids = tables(store)["runs"]["run_id"]
-    assert ids.tolist() == list(range(RUNS))     # no missing and (primary key) no duplicate run
+    assert ids.tolist() == list(range(RUNS))  # no missing and (primary key) no duplicate run
     assert_same_tables(store, uninterrupted)
 
 

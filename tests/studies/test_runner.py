@@ -17,8 +17,10 @@ MONTHS = 12
 def _specs(n: int, master: int = 11) -> list[RunSpec]:
     seeds = spawn_seeds(master, n)
     rules = ("consensus", "opt-in")
-    return [RunSpec(i, i // 2, i % 2, {"governance": rules[i % 2], "n_orgs": 12}, seed, MONTHS)
-            for i, seed in enumerate(seeds)]
+    return [
+        RunSpec(i, i // 2, i % 2, {"governance": rules[i % 2], "n_orgs": 12}, seed, MONTHS)
+        for i, seed in enumerate(seeds)
+    ]
 
 
 def _table(results) -> pd.DataFrame:
@@ -99,8 +101,7 @@ class CountingExecutor(cf.ThreadPoolExecutor):
 def test_any_executor_is_accepted_and_in_flight_work_is_bounded():
     specs = _specs(12)
     with CountingExecutor() as pool:
-        results = list(run_many((s for s in specs), executor=pool, progress=False,
-                                chunk_size=1, max_in_flight=3))
+        results = list(run_many((s for s in specs), executor=pool, progress=False, chunk_size=1, max_in_flight=3))
     assert pool.peak <= 3
     assert sorted(r.run_id for r in results) == list(range(12))
     pd.testing.assert_frame_equal(_table(results), _table(run_many(specs, workers=1, progress=False)))

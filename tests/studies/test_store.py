@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from coalition_sim import CoalitionModel, load_results
-from coalition_sim.util.errors import InputError
 from coalition_sim.model.params import PARAMETERS
 from coalition_sim.studies.runner import RunResult, RunSpec
 from coalition_sim.studies.store import Store, export
 from coalition_sim.studies.study import run_study
 from coalition_sim.studies.study_file import load_study
+from coalition_sim.util.errors import InputError
 
 STUDY = """\
 name = "store_test"
@@ -54,15 +54,15 @@ def test_runs_table_has_ids_parameters_and_the_kept_outcomes(stored):
     assert set(PARAMETERS) <= set(runs.columns)
     assert (runs["n_orgs"] == 10).all() and (runs["tolerance"] == PARAMETERS["tolerance"].default).all()
     assert {"endured", "lifetime", "cause", "total_impact", "success_rate"} <= set(runs.columns)
-    assert "joins" not in runs.columns                     # outcomes not asked for are not kept
+    assert "joins" not in runs.columns  # outcomes not asked for are not kept
     assert runs["endured"].dtype == bool and runs["lifetime"].dtype == np.int64
     assert runs["sobol_block"].isna().all() and (runs["status"] == "ok").all()
-    assert runs["seed"].tolist()[:2] == runs["seed"].tolist()[2:]    # arms share seeds
+    assert runs["seed"].tolist()[:2] == runs["seed"].tolist()[2:]  # arms share seeds
 
 
 def test_a_stored_run_equals_the_model_run_directly(stored):
     spec, folder = stored
-    results = load_results(folder)                      # the folder works as well as the file
+    results = load_results(folder)  # the folder works as well as the file
     row = results.runs.iloc[3]
     model = CoalitionModel(governance="opt-in", n_orgs=10, patience=2.0, seed=int(row["seed"])).run(12)
     summary = model.summary()
@@ -94,10 +94,13 @@ def test_failed_runs_keep_parameters_seed_and_traceback(tmp_path):
     study.write_text(STUDY)
     spec = load_study(study)
     with Store.open(tmp_path / "r.sqlite", spec) as store:
-        store.write(RunSpec(0, 0, 0, {"governance": "opt-in"}, 99, 12),
-                    RunResult(0, "failed", {}, None, [], "Traceback: boom", 0.5))
+        store.write(
+            RunSpec(0, 0, 0, {"governance": "opt-in"}, 99, 12),
+            RunResult(0, "failed", {}, None, [], "Traceback: boom", 0.5),
+        )
         ok = RunSpec(1, 0, 1, {"governance": "opt-in"}, 7, 12)
         from coalition_sim.studies.runner import run_one
+
         store.write(ok, run_one(ok, ["members"]))
     runs = load_results(tmp_path / "r.sqlite").runs
     failed = runs.iloc[0]
@@ -113,6 +116,7 @@ def test_a_run_is_never_written_twice(tmp_path):
     spec = load_study(study)
     run = next(spec.runs())
     from coalition_sim.studies.runner import run_one
+
     result = run_one(run, list(spec.series))
     with Store.open(tmp_path / "r.sqlite", spec) as store:
         store.write(run, result)
@@ -157,8 +161,9 @@ def test_loading_something_else_is_refused(tmp_path):
 def test_the_sql_view_is_the_long_series_table(stored):
     spec, folder = stored
     with sqlite3.connect(folder / "results.sqlite") as conn:
-        view = pd.read_sql_query("SELECT run_id, month, variable, value FROM series_long "
-                                 "ORDER BY run_id, variable, month", conn)
+        view = pd.read_sql_query(
+            "SELECT run_id, month, variable, value FROM series_long ORDER BY run_id, variable, month", conn
+        )
     pd.testing.assert_frame_equal(view, load_results(folder).series, check_dtype=False)
     assert view["value"].isna().any() and len(view) > 0
 
@@ -170,7 +175,7 @@ def test_every_series_and_every_outcome_can_be_kept_together(tmp_path):
     study.write_text('name = "all"\nsteps = 6\nreplications = 2\nmaster_seed = 1\nseries = true\n')
     run_study(study, tmp_path / "all.sqlite", workers=1, progress=False)
     results = load_results(tmp_path / "all.sqlite")
-    assert sorted(results.series["variable"].unique()) == sorted(SERIES)   # 'joins' is a series and an outcome
+    assert sorted(results.series["variable"].unique()) == sorted(SERIES)  # 'joins' is a series and an outcome
     assert {"joins", "backbone_strength"} <= set(results.runs.columns)
     model = CoalitionModel(seed=int(results.runs.seed[1])).run(6)
     joins = results.series.query("run_id == 1 and variable == 'joins'")["value"].to_numpy()

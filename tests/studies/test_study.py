@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from coalition_sim.cli.main import main as cli
-from coalition_sim.util.errors import InputError
 from coalition_sim.studies.study_file import load_study
+from coalition_sim.util.errors import InputError
 
 GOOD = """\
 name = "tiny"
@@ -53,36 +53,77 @@ def test_a_good_file_gives_the_spec_it_says():
 def test_the_sensitivity_study_is_a_sobol_design_over_seven_parameters(tmp_path):
     spec = load_study(Path(__file__).resolve().parents[2] / "experiments" / "sensitivity.toml")
     names = {f.name for f in spec.factors}
-    assert names == {"initial_trust", "alignment_spread", "capacity_inequality", "n_orgs",
-                     "transaction_cost", "shock_rate", "turnover_rate"}
+    assert names == {
+        "initial_trust",
+        "alignment_spread",
+        "capacity_inequality",
+        "n_orgs",
+        "transaction_cost",
+        "shock_rate",
+        "turnover_rate",
+    }
     assert spec.design == "sobol" and len(spec.design_points()) == spec.samples * (len(names) + 2)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ('name = "x"\nreplications = 2\nmaster_seed 1\n', "malformed TOML: Expected '=' after a key in a key/value pair (at line 3, column 13)"),
-    (GOOD.replace("backbone_strength =", "backbone_strenght ="),
-     "varied.backbone_strenght: unknown parameter 'backbone_strenght' (did you mean 'backbone_strength'?)"),
-    (GOOD.replace("[0.0, 0.5, 1.0]", "[0.0, 0.5, \"high\"]"), "varied.backbone_strength[2]: backbone_strength='high' is not a number"),
-    (GOOD.replace("[0.0, 0.5, 1.0]", "[0.0, 0.5, 1.5]"), "varied.backbone_strength[2]: backbone_strength=1.5 is out of range"),
-    (GOOD.replace('["consensus", "opt-in"]', "[]"), "varied.governance: empty list of levels"),
-    (GOOD.replace('"opt-in"]', '"opt_in"]'), "(did you mean 'opt-in'?)"),
-    (GOOD.replace("replications = 2", "replications = 0"), "replications=0: must be an integer >= 1"),
-    (GOOD.replace("master_seed = 5", ""), "master_seed: missing"),
-    (GOOD.replace("steps = 12", "steps = 1.5"), "steps=1.5: must be an integer >= 1"),
-    (GOOD.replace("n_orgs = 10", "n_orgs = 10.5"), "fixed.n_orgs: n_orgs=10.5 is not an integer"),
-    (GOOD + '\n[design]\nkind = "latin"\n', "design.kind='latin'"),
-    (GOOD + '\n[design]\nkind = "sobol"\nsamples = 12\n', "design.samples=12: a sobol design needs a power of two"),
-    (GOOD + '\n[design]\nkind = "lhs"\n', "design.samples=None: a lhs design needs an integer >= 1"),
-    (GOOD + '\n[design]\narms = ["governence"]\n', "design.arms[0]='governence' is not a varied parameter (did you mean 'governance'?)"),
-    ('name = "x"\nreplications = 2\nmaster_seed = 1\n[design]\nkind = "lhs"\nsamples = 4\n',
-     "varied: a lhs design needs at least one varied parameter"),
-    (GOOD.replace("[0.0, 0.5, 1.0]", "{ low = 0.0, high = 1.0 }"), "varied.backbone_strength: a range in a factorial design needs num"),
-    (GOOD.replace("[0.0, 0.5, 1.0]", "{ low = 0.8, high = 0.2, num = 3 }"), "varied.backbone_strength: low=0.8 must be below high=0.2"),
-    (GOOD.replace("replications", "replicates"), "unknown key 'replicates' (did you mean 'replications'?)"),
-    (GOOD.replace('series = ["members"]', 'series = ["member"]'), "series[0]: unknown series 'member' (did you mean 'members'?)"),
-    (GOOD.replace('series = ["members"]', 'outcomes = ["endure"]'), "outcomes[0]: unknown outcome 'endure' (did you mean 'endured'?)"),
-    (GOOD.replace("[fixed]", "[fixed]\ngovernance = \"opt-in\""), "varied.governance: 'governance' is both fixed and varied"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            'name = "x"\nreplications = 2\nmaster_seed 1\n',
+            "malformed TOML: Expected '=' after a key in a key/value pair (at line 3, column 13)",
+        ),
+        (
+            GOOD.replace("backbone_strength =", "backbone_strenght ="),
+            "varied.backbone_strenght: unknown parameter 'backbone_strenght' (did you mean 'backbone_strength'?)",
+        ),
+        (
+            GOOD.replace("[0.0, 0.5, 1.0]", '[0.0, 0.5, "high"]'),
+            "varied.backbone_strength[2]: backbone_strength='high' is not a number",
+        ),
+        (
+            GOOD.replace("[0.0, 0.5, 1.0]", "[0.0, 0.5, 1.5]"),
+            "varied.backbone_strength[2]: backbone_strength=1.5 is out of range",
+        ),
+        (GOOD.replace('["consensus", "opt-in"]', "[]"), "varied.governance: empty list of levels"),
+        (GOOD.replace('"opt-in"]', '"opt_in"]'), "(did you mean 'opt-in'?)"),
+        (GOOD.replace("replications = 2", "replications = 0"), "replications=0: must be an integer >= 1"),
+        (GOOD.replace("master_seed = 5", ""), "master_seed: missing"),
+        (GOOD.replace("steps = 12", "steps = 1.5"), "steps=1.5: must be an integer >= 1"),
+        (GOOD.replace("n_orgs = 10", "n_orgs = 10.5"), "fixed.n_orgs: n_orgs=10.5 is not an integer"),
+        (GOOD + '\n[design]\nkind = "latin"\n', "design.kind='latin'"),
+        (GOOD + '\n[design]\nkind = "sobol"\nsamples = 12\n', "design.samples=12: a sobol design needs a power of two"),
+        (GOOD + '\n[design]\nkind = "lhs"\n', "design.samples=None: a lhs design needs an integer >= 1"),
+        (
+            GOOD + '\n[design]\narms = ["governence"]\n',
+            "design.arms[0]='governence' is not a varied parameter (did you mean 'governance'?)",
+        ),
+        (
+            'name = "x"\nreplications = 2\nmaster_seed = 1\n[design]\nkind = "lhs"\nsamples = 4\n',
+            "varied: a lhs design needs at least one varied parameter",
+        ),
+        (
+            GOOD.replace("[0.0, 0.5, 1.0]", "{ low = 0.0, high = 1.0 }"),
+            "varied.backbone_strength: a range in a factorial design needs num",
+        ),
+        (
+            GOOD.replace("[0.0, 0.5, 1.0]", "{ low = 0.8, high = 0.2, num = 3 }"),
+            "varied.backbone_strength: low=0.8 must be below high=0.2",
+        ),
+        (GOOD.replace("replications", "replicates"), "unknown key 'replicates' (did you mean 'replications'?)"),
+        (
+            GOOD.replace('series = ["members"]', 'series = ["member"]'),
+            "series[0]: unknown series 'member' (did you mean 'members'?)",
+        ),
+        (
+            GOOD.replace('series = ["members"]', 'outcomes = ["endure"]'),
+            "outcomes[0]: unknown outcome 'endure' (did you mean 'endured'?)",
+        ),
+        (
+            GOOD.replace("[fixed]", '[fixed]\ngovernance = "opt-in"'),
+            "varied.governance: 'governance' is both fixed and varied",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_exit_2_and_creates_no_store(tmp_path, capsys, text, expected):
     path = write(tmp_path, text)
     out = tmp_path / "results" / "store.sqlite"
@@ -117,8 +158,14 @@ def test_a_cosmetic_edit_is_the_same_study(tmp_path, capsys):
     store = tmp_path / "store.sqlite"
     first = write(tmp_path, GOOD, "first.toml")
     assert cli(["study", str(first), "--out", str(store), "--workers", "1", "--no-progress"]) == 0
-    again = write(tmp_path, "# a comment\n" + GOOD.replace("[0.0, 0.5, 1.0]", "[0, 0.5, 1]")
-                  .replace('name = "tiny"', 'name = "tiny"\ndescription = "now documented"'), "again.toml")
+    again = write(
+        tmp_path,
+        "# a comment\n"
+        + GOOD.replace("[0.0, 0.5, 1.0]", "[0, 0.5, 1]").replace(
+            'name = "tiny"', 'name = "tiny"\ndescription = "now documented"'
+        ),
+        "again.toml",
+    )
     assert cli(["study", str(again), "--out", str(store), "--workers", "1", "--no-progress"]) == 0
     assert "0 run now, 12 already there" in capsys.readouterr().out
 
@@ -162,5 +209,8 @@ def test_runs_that_raise_are_recorded_and_counted_and_the_study_goes_on(tmp_path
     failed = runs[runs.status == "failed"]
     assert failed[["governance", "backbone_strength"]].drop_duplicates().values.tolist() == [["opt-in", 1.0]]
     assert failed["error"].str.contains("RuntimeError: a bug that only this arm hits").all()
-    assert failed["seed"].tolist() == runs[(runs.governance == "consensus") & (runs.backbone_strength == 1.0)]["seed"].tolist()
+    assert (
+        failed["seed"].tolist()
+        == runs[(runs.governance == "consensus") & (runs.backbone_strength == 1.0)]["seed"].tolist()
+    )
     assert (runs.status == "ok").sum() == 10

@@ -22,11 +22,16 @@ HELP = "Analyse a study's results: survival curves, endurance with CIs, log-rank
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """RESULTS, --out, --by, --confidence, --resamples, --seed."""
-    parser.add_argument("results", type=Path, metavar="RESULTS",
-                        help="results store (results.sqlite) or the folder holding it")
+    parser.add_argument(
+        "results", type=Path, metavar="RESULTS", help="results store (results.sqlite) or the folder holding it"
+    )
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: the store's folder)")
-    parser.add_argument("--by", default=None, metavar="COL[,COL]",
-                        help="columns that define the arms (default: the varied parameters of a factorial study)")
+    parser.add_argument(
+        "--by",
+        default=None,
+        metavar="COL[,COL]",
+        help="columns that define the arms (default: the varied parameters of a factorial study)",
+    )
     parser.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     parser.add_argument("--resamples", type=int, default=9999, help="bootstrap resamples (default 9999)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
@@ -42,8 +47,10 @@ def main(args: argparse.Namespace) -> int:
     if by:
         unknown = [c for c in by if c not in results.runs]
         if unknown:
-            raise InputError(f"--by {unknown[0]!r}: not a column of the runs table; allowed e.g. "
-                             + ", ".join(list(results.study.get("varied", {})) or ["governance"]))
+            raise InputError(
+                f"--by {unknown[0]!r}: not a column of the runs table; allowed e.g. "
+                + ", ".join(list(results.study.get("varied", {})) or ["governance"])
+            )
     try:
         found = analysis.analyze_study(results, by, args.confidence, args.resamples, args.seed)
     except ValueError as exc:
@@ -120,20 +127,32 @@ def _level_name(factor: str, value) -> str:
 def format_table(found) -> str:
     """The plain-language summary printed by the command."""
     level = f"{found.confidence:.0%}"
-    head = (f"Study '{found.name}': {found.n_runs} runs ({found.n_failed} failed, left out), {found.design} design, "
-            f"horizon {found.horizon:g} months. Intervals are {level}.")
+    head = (
+        f"Study '{found.name}': {found.n_runs} runs ({found.n_failed} failed, left out), {found.design} design, "
+        f"horizon {found.horizon:g} months. Intervals are {level}."
+    )
     reference = {f: sorted(found.summary[f].unique())[0] for f in found.by}
     rows = [("arm", "n", "endured", "mean lifetime (months)", "median", "mean impact", "log-rank")]
     for _, r in found.summary.iterrows():
-        rows.append((r.arm, str(r.n), _interval(r.endurance, r.endurance_low, r.endurance_high),
-                     _interval(r.rmst, r.rmst_low, r.rmst_high, "{:.1f}"), _median(r.median_lifetime, found.horizon),
-                     _interval(r.mean_impact, r.impact_low, r.impact_high, "{:.1f}"),
-                     logrank_notes(r, found.by, reference)))
+        rows.append(
+            (
+                r.arm,
+                str(r.n),
+                _interval(r.endurance, r.endurance_low, r.endurance_high),
+                _interval(r.rmst, r.rmst_low, r.rmst_high, "{:.1f}"),
+                _median(r.median_lifetime, found.horizon),
+                _interval(r.mean_impact, r.impact_low, r.impact_high, "{:.1f}"),
+                logrank_notes(r, found.by, reference),
+            )
+        )
     widths = [max(len(row[k]) for row in rows) for k in range(len(rows[0]))]
     lines = [head, ""] + ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
-    lines += ["", "endured: share alive at the horizon (bootstrap CI); mean lifetime: restricted to the horizon;",
-              "median: months until half had dissolved;",
-              "log-rank: survival curve vs the reference level, other factors equal."]
+    lines += [
+        "",
+        "endured: share alive at the horizon (bootstrap CI); mean lifetime: restricted to the horizon;",
+        "median: months until half had dissolved;",
+        "log-rank: survival curve vs the reference level, other factors equal.",
+    ]
     if found.paired is not None and len(found.paired):
         lines += ["", "Paired difference in endurance (same seeds in both rules):"]
         lines += [f"  {sentence}" for sentence in paired_sentences(found)]
@@ -147,14 +166,17 @@ def paired_sentences(found) -> list[str]:
     """One sentence per backbone strength: how much more often one rule's coalitions endured."""
     out = []
     for _, r in found.paired.iterrows():
-        where = ", ".join(f"{_level_name(c, r[c])}" for c in r.index
-                          if c in found.by and c != "governance") or "all runs"
+        where = (
+            ", ".join(f"{_level_name(c, r[c])}" for c in r.index if c in found.by and c != "governance") or "all runs"
+        )
         diff, low, high = 100 * r.difference, 100 * r.low, 100 * r.high
         word = "more" if diff > 0 else "less"
         verdict = "no clear difference" if low <= 0 <= high else f"{r.governance} {word} often"
-        out.append(f"{where}: {r.governance} minus {r.reference} = {diff:+.1f} points "
-                   f"[{low:+.1f}, {high:+.1f}] over {int(r.n_pairs)} pairs ({verdict}; "
-                   f"only {r.governance} endured in {int(r.only_rule)}, only {r.reference} in {int(r.only_reference)})")
+        out.append(
+            f"{where}: {r.governance} minus {r.reference} = {diff:+.1f} points "
+            f"[{low:+.1f}, {high:+.1f}] over {int(r.n_pairs)} pairs ({verdict}; "
+            f"only {r.governance} endured in {int(r.only_rule)}, only {r.reference} in {int(r.only_reference)})"
+        )
     return out
 
 
@@ -162,12 +184,17 @@ def sensitivity_sentences(found, outcome: str, table: pd.DataFrame) -> list[str]
     """Parameters ranked by their sensitivity index, with intervals."""
     if found.sensitivity_method == "sobol":
         ranked = table.sort_values("ST", ascending=False)
-        return [f"{r.parameter}: total {r.ST:.2f} [{r.ST_low:.2f}, {r.ST_high:.2f}], "
-                f"first-order {r.S1:.2f} [{r.S1_low:.2f}, {r.S1_high:.2f}]" for r in ranked.itertuples()]
+        return [
+            f"{r.parameter}: total {r.ST:.2f} [{r.ST_low:.2f}, {r.ST_high:.2f}], "
+            f"first-order {r.S1:.2f} [{r.S1_low:.2f}, {r.S1_high:.2f}]"
+            for r in ranked.itertuples()
+        ]
     ranked = table.reindex(table.src.abs().sort_values(ascending=False).index)
-    return [f"{r.parameter}: SRC {r.src:+.2f} [{r.src_low:+.2f}, {r.src_high:+.2f}], "
-            f"rank correlation {r.rho:+.2f} [{r.rho_low:+.2f}, {r.rho_high:+.2f}]" for r in ranked.itertuples()] \
-        + [f"(linear model R^2 = {table.r2.iloc[0]:.2f} over {int(table.n_points.iloc[0])} points)"]
+    return [
+        f"{r.parameter}: SRC {r.src:+.2f} [{r.src_low:+.2f}, {r.src_high:+.2f}], "
+        f"rank correlation {r.rho:+.2f} [{r.rho_low:+.2f}, {r.rho_high:+.2f}]"
+        for r in ranked.itertuples()
+    ] + [f"(linear model R^2 = {table.r2.iloc[0]:.2f} over {int(table.n_points.iloc[0])} points)"]
 
 
 # --------------------------------------------------------------------------- writing
@@ -192,11 +219,12 @@ def write_outputs(found, results, out: Path) -> list[Path]:
             found.backbone_paired.to_csv(tmp / "backbone_paired_difference.csv", index=False, float_format="%.6g")
         for outcome, table in found.sensitivity.items():
             table.to_csv(tmp / f"sensitivity_{outcome}.csv", index=False, float_format="%.6g")
-        figures = {"survival": plots.survival_figure(runs, found.by, found.horizon, found.confidence),
-                   "impact": plots.impact_figure(runs, found.by)}
+        figures = {
+            "survival": plots.survival_figure(runs, found.by, found.horizon, found.confidence),
+            "impact": plots.impact_figure(runs, found.by),
+        }
         if found.effect is not None:
-            figures["endurance_vs_backbone"] = plots.endurance_figure(found.effect, found.paired,
-                                                                      horizon=found.horizon)
+            figures["endurance_vs_backbone"] = plots.endurance_figure(found.effect, found.paired, horizon=found.horizon)
         for outcome, table in found.sensitivity.items():
             make = plots.sobol_figure if found.sensitivity_method == "sobol" else plots.sensitivity_figure
             figures[f"sensitivity_{outcome}"] = make(table, outcome)
@@ -213,23 +241,39 @@ def findings_markdown(found, results, figures: list[str], tables: list[str] = ()
     prov = results.provenance
     study_path = prov.get("study_path") or f"experiments/{found.name}.toml"
     level = f"{found.confidence:.0%}"
-    lines = [f"# Findings: {found.name}", "",
-             f"{found.n_runs} runs ({found.n_failed} failed, left out), {found.design} design, horizon "
-             f"{found.horizon:g} months. Every interval is {level}: endurance and impact by bootstrap "
-             f"(seed {found.seed}), restricted mean lifetime by Greenwood's "
-             f"variance, paired differences by a paired bootstrap over replications.", ""]
-    lines += ["## Endurance per arm", "", "| arm | n | endured | mean lifetime to horizon (months) | median | "
-              "mean impact | dissolved: collapse / dormancy / purpose achieved |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# Findings: {found.name}",
+        "",
+        f"{found.n_runs} runs ({found.n_failed} failed, left out), {found.design} design, horizon "
+        f"{found.horizon:g} months. Every interval is {level}: endurance and impact by bootstrap "
+        f"(seed {found.seed}), restricted mean lifetime by Greenwood's "
+        f"variance, paired differences by a paired bootstrap over replications.",
+        "",
+    ]
+    lines += [
+        "## Endurance per arm",
+        "",
+        "| arm | n | endured | mean lifetime to horizon (months) | median | "
+        "mean impact | dissolved: collapse / dormancy / purpose achieved |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for _, r in found.summary.iterrows():
-        lines.append(f"| {r.arm} | {r.n} | {_pct(r.endurance)} [{_pct(r.endurance_low)}, {_pct(r.endurance_high)}] | "
-                     f"{_interval(r.rmst, r.rmst_low, r.rmst_high, '{:.1f}')} | "
-                     f"{_median(r.median_lifetime, found.horizon)} | "
-                     f"{_interval(r.mean_impact, r.impact_low, r.impact_high, '{:.1f}')} | "
-                     f"{r.n_collapse} / {r.n_dormancy} / {r.n_purpose_achieved} |")
+        lines.append(
+            f"| {r.arm} | {r.n} | {_pct(r.endurance)} [{_pct(r.endurance_low)}, {_pct(r.endurance_high)}] | "
+            f"{_interval(r.rmst, r.rmst_low, r.rmst_high, '{:.1f}')} | "
+            f"{_median(r.median_lifetime, found.horizon)} | "
+            f"{_interval(r.mean_impact, r.impact_low, r.impact_high, '{:.1f}')} | "
+            f"{r.n_collapse} / {r.n_dormancy} / {r.n_purpose_achieved} |"
+        )
     lines += [""] + backbone_sentences(found)
     if found.backbone_paired is not None and len(found.backbone_paired):
-        lines += ["", "## Backbone strength compared on the same seeds", "",
-                  "Each backbone strength against the weakest, under the same rule and the same seeds:", ""]
+        lines += [
+            "",
+            "## Backbone strength compared on the same seeds",
+            "",
+            "Each backbone strength against the weakest, under the same rule and the same seeds:",
+            "",
+        ]
         lines += [f"- {s}" for s in backbone_paired_sentences(found)]
     if found.paired is not None and len(found.paired):
         lines += ["", "## Governance rules compared on the same seeds", ""]
@@ -239,22 +283,36 @@ def findings_markdown(found, results, figures: list[str], tables: list[str] = ()
         lines += [f"- {s}" for s in paired_impact_sentences(found)]
     if len(found.logrank):
         significant = found.logrank[found.logrank.p_holm < 1 - found.confidence]
-        lines += ["", "## Log-rank tests", "",
-                  f"{len(significant)} of {len(found.logrank)} comparisons of survival curves (each level against "
-                  f"its factor's reference, other factors equal) are significant after Holm's adjustment "
-                  f"(`logrank.csv`)."]
+        lines += [
+            "",
+            "## Log-rank tests",
+            "",
+            f"{len(significant)} of {len(found.logrank)} comparisons of survival curves (each level against "
+            f"its factor's reference, other factors equal) are significant after Holm's adjustment "
+            f"(`logrank.csv`).",
+        ]
     for outcome, table in found.sensitivity.items():
         lines += ["", f"## Sensitivity of {outcome}", ""]
         lines += [f"- {s}" for s in sensitivity_sentences(found, outcome, table)]
-    lines += ["", "## Files", "",
-              "- `summary.csv`: one row per arm (all the numbers above, plus causes of dissolution).",
-              *[f"- `{name}`" for name in tables],
-              *[f"- `{stem}.png` / `{stem}.svg`" for stem in figures], "",
-              "## Reproduce", "", "```", f"coalition-sim study {study_path}",
-              f"coalition-sim analyze {results.path}", "```", "",
-              f"Data: coalition-sim {prov.get('package_version')}, git {prov.get('git_commit')}, "
-              f"numpy {prov.get('numpy')}, scipy {prov.get('scipy')}, mesa {prov.get('mesa')}; "
-              f"store created {prov.get('created')}."]
+    lines += [
+        "",
+        "## Files",
+        "",
+        "- `summary.csv`: one row per arm (all the numbers above, plus causes of dissolution).",
+        *[f"- `{name}`" for name in tables],
+        *[f"- `{stem}.png` / `{stem}.svg`" for stem in figures],
+        "",
+        "## Reproduce",
+        "",
+        "```",
+        f"coalition-sim study {study_path}",
+        f"coalition-sim analyze {results.path}",
+        "```",
+        "",
+        f"Data: coalition-sim {prov.get('package_version')}, git {prov.get('git_commit')}, "
+        f"numpy {prov.get('numpy')}, scipy {prov.get('scipy')}, mesa {prov.get('mesa')}; "
+        f"store created {prov.get('created')}.",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -264,8 +322,10 @@ def paired_impact_sentences(found) -> list[str]:
     for _, r in found.paired_impact.iterrows():
         where = ", ".join(_level_name(c, r[c]) for c in r.index if c in found.by and c != "governance") or "all runs"
         verdict = "no clear difference" if r.low <= 0 <= r.high else ("more" if r.difference > 0 else "less")
-        out.append(f"{where}: {r.governance} minus {r.reference} = {r.difference:+.1f} "
-                   f"[{r.low:+.1f}, {r.high:+.1f}] impact over {int(r.n_pairs)} pairs ({verdict})")
+        out.append(
+            f"{where}: {r.governance} minus {r.reference} = {r.difference:+.1f} "
+            f"[{r.low:+.1f}, {r.high:+.1f}] impact over {int(r.n_pairs)} pairs ({verdict})"
+        )
     return out
 
 
@@ -275,8 +335,10 @@ def backbone_paired_sentences(found) -> list[str]:
     for _, r in found.backbone_paired.iterrows():
         diff, low, high = 100 * r.difference, 100 * r.low, 100 * r.high
         verdict = "no clear difference" if low <= 0 <= high else ("more" if diff > 0 else "less") + " often"
-        out.append(f"{r.governance}: backbone {r.backbone_strength:g} minus backbone {r.reference:g} = "
-                   f"{diff:+.1f} points [{low:+.1f}, {high:+.1f}] over {int(r.n_pairs)} pairs ({verdict})")
+        out.append(
+            f"{r.governance}: backbone {r.backbone_strength:g} minus backbone {r.reference:g} = "
+            f"{diff:+.1f} points [{low:+.1f}, {high:+.1f}] over {int(r.n_pairs)} pairs ({verdict})"
+        )
     return out
 
 
@@ -288,8 +350,10 @@ def backbone_sentences(found) -> list[str]:
     for rule, rows in found.effect.groupby("governance", sort=True):
         rows = rows.sort_values("backbone_strength")
         lo, hi = rows.iloc[0], rows.iloc[-1]
-        out.append(f"- Under {rule} governance, endurance goes from {_pct(lo.endurance)} "
-                   f"[{_pct(lo.endurance_low)}, {_pct(lo.endurance_high)}] with backbone {lo.backbone_strength:g} "
-                   f"to {_pct(hi.endurance)} [{_pct(hi.endurance_low)}, {_pct(hi.endurance_high)}] with backbone "
-                   f"{hi.backbone_strength:g}.")
+        out.append(
+            f"- Under {rule} governance, endurance goes from {_pct(lo.endurance)} "
+            f"[{_pct(lo.endurance_low)}, {_pct(lo.endurance_high)}] with backbone {lo.backbone_strength:g} "
+            f"to {_pct(hi.endurance)} [{_pct(hi.endurance_low)}, {_pct(hi.endurance_high)}] with backbone "
+            f"{hi.backbone_strength:g}."
+        )
     return out

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from coalition_sim.util.errors import InputError
 from coalition_sim.classroom.presets import PRESETS, get_preset
+from coalition_sim.util.errors import InputError
 
 HELP = "Render a preset's run as an animation for slides (.gif, or .mp4 where ffmpeg exists)."
 
@@ -15,8 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags: --preset, --out, --months, --seed, --fps."""
     parser.add_argument("--preset", required=True, help=f"one of: {', '.join(PRESETS)}")
     parser.add_argument("--out", required=True, type=Path, help="output file, .gif or .mp4")
-    parser.add_argument("--months", type=int, default=None,
-                        help="months to show (default: the preset's story length)")
+    parser.add_argument("--months", type=int, default=None, help="months to show (default: the preset's story length)")
     parser.add_argument("--seed", type=int, default=None, help="another seed than the preset's")
     parser.add_argument("--fps", type=int, default=6, help="months per second (default 6)")
 

@@ -16,12 +16,13 @@ APP_FILE = Path(__file__).resolve().parents[2] / "classroom" / "app.py"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags: --host, --port, --dev."""
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default 127.0.0.1: this machine only; "
-                             "0.0.0.0 lets others in the room connect)")
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 lets others in the room connect)",
+    )
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
-    parser.add_argument("--dev", action="store_true",
-                        help="run Solara in development mode instead of production mode")
+    parser.add_argument("--dev", action="store_true", help="run Solara in development mode instead of production mode")
 
 
 def free_port(host: str) -> int:
@@ -33,8 +34,7 @@ def free_port(host: str) -> int:
 
 def server_command(host: str, port: int, dev: bool = False) -> list[str]:
     """The ``solara run`` command line for the page."""
-    command = [sys.executable, "-m", "solara", "run", str(APP_FILE), "--host", host, "--port", str(port),
-               "--no-open"]
+    command = [sys.executable, "-m", "solara", "run", str(APP_FILE), "--host", host, "--port", str(port), "--no-open"]
     return command if dev else [*command, "--production"]
 
 
@@ -44,9 +44,9 @@ def main(args: argparse.Namespace) -> int:
         raise InputError(f"--port={args.port} is out of range: allowed an integer 0..65535")
     port = args.port or free_port(args.host)
     shown = {"127.0.0.1": "localhost", "0.0.0.0": socket.gethostname(), "::": socket.gethostname()}.get(
-        args.host, args.host)
-    print(f"Coalition classroom: open http://{shown}:{port}/ in a browser (Ctrl+C stops the server)",
-          flush=True)
+        args.host, args.host
+    )
+    print(f"Coalition classroom: open http://{shown}:{port}/ in a browser (Ctrl+C stops the server)", flush=True)
     env = {**os.environ, "COALITION_SIM_WARM_POOL": "1"}
     command = server_command(args.host, port, args.dev)
     # Become the server (same process id): Ctrl+C and a supervisor's SIGTERM reach it directly,

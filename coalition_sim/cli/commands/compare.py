@@ -13,18 +13,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The scenario file, the options and how to run and rank them."""
     from coalition_sim.strategist.comparison import RANK_RULES
 
-    parser.add_argument("scenario", type=Path, help="scenario file (TOML); start from `coalition-sim scenario template`")
-    parser.add_argument("--options", default="consensus,opt-in",
-                        help="comma-separated governance rules (default consensus,opt-in)")
-    parser.add_argument("--backbone", default=None,
-                        help="comma-separated backbone strengths in [0, 1], crossed with every rule "
-                             "(default: the scenario's own strength)")
+    parser.add_argument(
+        "scenario", type=Path, help="scenario file (TOML); start from `coalition-sim scenario template`"
+    )
+    parser.add_argument(
+        "--options", default="consensus,opt-in", help="comma-separated governance rules (default consensus,opt-in)"
+    )
+    parser.add_argument(
+        "--backbone",
+        default=None,
+        help="comma-separated backbone strengths in [0, 1], crossed with every rule "
+        "(default: the scenario's own strength)",
+    )
     parser.add_argument("--replications", type=int, default=300, help="uncertain draws, each run under every option")
     parser.add_argument("--steps", type=int, default=None, help="months per run (default: the scenario's horizon)")
     parser.add_argument("--out", type=Path, required=True, help="directory for report.html and the CSV tables")
-    parser.add_argument("--rank", choices=RANK_RULES, default="impact",
-                        help="ranking rule: impact (best mean), worst-case (best --quantile of impact), "
-                             "regret (least regret exceeded in only --quantile of draws)")
+    parser.add_argument(
+        "--rank",
+        choices=RANK_RULES,
+        default="impact",
+        help="ranking rule: impact (best mean), worst-case (best --quantile of impact), "
+        "regret (least regret exceeded in only --quantile of draws)",
+    )
     parser.add_argument("--quantile", type=float, default=0.1, help="worst-case quantile of impact (default 0.1)")
     parser.add_argument("--workers", type=int, default=None, help="processes (default: all cores; 1 = no pool)")
     parser.add_argument("--seed", type=int, default=0, help="master seed of every draw and run (default 0)")
@@ -39,22 +49,35 @@ def main(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers={args.workers} is out of range: allowed an integer >= 1")
     start = time.perf_counter()
-    result = compare(args.scenario, args.options, replications=args.replications, steps=args.steps,
-                     workers=args.workers, seed=args.seed, progress=not args.no_progress, backbone=args.backbone,
-                     rank=args.rank, quantile=args.quantile)
+    result = compare(
+        args.scenario,
+        args.options,
+        replications=args.replications,
+        steps=args.steps,
+        workers=args.workers,
+        seed=args.seed,
+        progress=not args.no_progress,
+        backbone=args.backbone,
+        rank=args.rank,
+        quantile=args.quantile,
+    )
     page = result.write_report(args.out)
     failed = int((result.runs["status"] != "ok").sum())
     print(f"Recommended ({args.rank}): {result.recommended}")
     if result.runner_up is not None:
         print(f"Runner-up: {result.runner_up}")
     if result.loss_rule is not None:
-        print(f"It loses mostly when {result.loss_rule.text()} "
-              f"({result.loss_rule.loss_rate:.0%} of {result.loss_rule.n} such draws)")
+        print(
+            f"It loses mostly when {result.loss_rule.text()} "
+            f"({result.loss_rule.loss_rate:.0%} of {result.loss_rule.n} such draws)"
+        )
     for _, row in result.summary.iterrows():
         if row["runs"]:
             life = "> horizon" if row["lifetime_median_beyond_horizon"] else f"{row['lifetime_median']:.0f} months"
-            print(f"  {row['option']:<32} lasts the horizon {row['p_endure']:4.0%}  mean impact "
-                  f"{row['impact_mean']:6.1f}  median lifetime {life}")
+            print(
+                f"  {row['option']:<32} lasts the horizon {row['p_endure']:4.0%}  mean impact "
+                f"{row['impact_mean']:6.1f}  median lifetime {life}"
+            )
     if failed:
         print(f"Warning: {failed} runs failed and were left out (see {args.out}/runs.csv, column error)")
     print(f"Wrote {page} and CSV tables in {time.perf_counter() - start:.0f} s")

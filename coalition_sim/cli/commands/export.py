@@ -12,8 +12,9 @@ HELP = "Export a results store's tables (runs, series, exits, study.json) as CSV
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """RESULTS, --format, --out."""
-    parser.add_argument("results", type=Path, metavar="RESULTS",
-                        help="results store (results.sqlite) or the folder holding it")
+    parser.add_argument(
+        "results", type=Path, metavar="RESULTS", help="results store (results.sqlite) or the folder holding it"
+    )
     parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv", help="file format (default csv)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: export/ beside the store)")
 

@@ -28,8 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         if name in SHORT_FLAGS:
             flags.insert(0, SHORT_FLAGS[name])
         kind = {"int": int, "float": float}.get(spec.kind, str)
-        parser.add_argument(*flags, dest=name, type=kind, default=None,
-                            help=f"{spec.reason} Default {spec.default!r}.")
+        parser.add_argument(*flags, dest=name, type=kind, default=None, help=f"{spec.reason} Default {spec.default!r}.")
 
 
 def model_kwargs(args: argparse.Namespace) -> dict:
@@ -51,8 +50,11 @@ def main(args: argparse.Namespace) -> int:
     if args.out:
         with atomic_dir(args.out) as tmp:
             series.to_csv(tmp / "timeseries.csv")
-            record = {"parameters": {**model.params, "seed": args.seed, "steps": args.steps},
-                      "summary": summary, "exits": model.exit_record()}
+            record = {
+                "parameters": {**model.params, "seed": args.seed, "steps": args.steps},
+                "summary": summary,
+                "exits": model.exit_record(),
+            }
             (tmp / "summary.json").write_text(json.dumps(record, indent=2, default=_json_default) + "\n")
         print(f"\nWrote {args.out}/timeseries.csv and {args.out}/summary.json")
     return 0
@@ -83,11 +85,13 @@ def format_summary(model: CoalitionModel, s: dict, series, every: int) -> str:
     last = len(series) - 1
     months = sorted(set(range(0, last, max(every, 1))) | {last})
     for previous, m in zip([-1, *months], months):
-        window = series.iloc[previous + 1: m + 1]  # counts since the previous row
+        window = series.iloc[previous + 1 : m + 1]  # counts since the previous row
         row = series.iloc[m]
-        lines.append(f"{m:>5} {int(row.members):>7} {int(window.joins.sum()):>5} {int(window.exits.sum()):>5} "
-                     f"{row.mean_trust:>5.2f} {row.energy:>6.2f} {int(window.adopted.sum()):>7} "
-                     f"{int(window.succeeded.sum()):>7} {row.cumulative_impact:>7.1f}")
+        lines.append(
+            f"{m:>5} {int(row.members):>7} {int(window.joins.sum()):>5} {int(window.exits.sum()):>5} "
+            f"{row.mean_trust:>5.2f} {row.energy:>6.2f} {int(window.adopted.sum()):>7} "
+            f"{int(window.succeeded.sum()):>7} {row.cumulative_impact:>7.1f}"
+        )
     return "\n".join(lines)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 HELP = "Write a commented scenario template (scenario template > my.toml) or check a file (scenario check FILE)."
 
-TEMPLATE = '''\
+TEMPLATE = """\
 # A coalition scenario for `coalition-sim compare`.
 # Fill it in, then:  coalition-sim scenario check my.toml
 #                    coalition-sim compare my.toml --options consensus,opt-in --backbone 0.2,0.6 --out report/
@@ -100,7 +100,7 @@ shock_rate = 0.025       # chance per month that the skills needed shift (a cris
 transaction_cost = 0.045 # cost of one meeting round to each attendee
 turnover_rate = 0.06     # chance per month that a member's representative moves on (staff turnover)
 min_members = 3          # fewer members than this and the coalition has collapsed
-'''
+"""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -133,9 +133,11 @@ def main(args: argparse.Namespace) -> int:
 
 def describe(scenario) -> str:
     """A short plain-language account of a valid scenario."""
-    lines = [f"{scenario.path}: OK - {scenario.name}",
-             f"  {len(scenario.members)} members, {len(scenario.network)} in the wider network, "
-             f"{len(scenario.pairs)} known trust pairs, horizon {scenario.horizon} months"]
+    lines = [
+        f"{scenario.path}: OK - {scenario.name}",
+        f"  {len(scenario.members)} members, {len(scenario.network)} in the wider network, "
+        f"{len(scenario.pairs)} known trust pairs, horizon {scenario.horizon} months",
+    ]
     uncertain = scenario.uncertain()
     lines.append(f"  {len(uncertain)} uncertain values" + (":" if uncertain else " (everything is known)"))
     lines += [f"    {u.label}: {u.value.describe()}" for u in uncertain]

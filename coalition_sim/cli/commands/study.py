@@ -19,14 +19,27 @@ DASK_RETRIES = 3
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """FILE, --out, --workers, --executor, --scheduler, --no-progress."""
     parser.add_argument("file", type=Path, metavar="FILE", help="study file, e.g. experiments/governance_backbone.toml")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="results store (default: the file's `store`, else results/<name>/results.sqlite)")
-    parser.add_argument("--workers", type=int, default=None,
-                        help="worker processes (default: all cores; 1 runs in this process)")
-    parser.add_argument("--executor", choices=EXECUTORS, default=None,
-                        help="process pool (default), dask (a local cluster, or --scheduler), serial")
-    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
-                        help="address of a Dask distributed scheduler (implies --executor dask)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="results store (default: the file's `store`, else results/<name>/results.sqlite)",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores; 1 runs in this process)"
+    )
+    parser.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default=None,
+        help="process pool (default), dask (a local cluster, or --scheduler), serial",
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help="address of a Dask distributed scheduler (implies --executor dask)",
+    )
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
 
 
@@ -46,34 +59,47 @@ def main(args: argparse.Namespace) -> int:
     from coalition_sim.studies.store import Store
 
     Store.check(store, spec)  # refuses another study's store before anything is said or run
-    print(f"Study '{spec.name}': {spec.n_runs} runs ({len(spec.design_points())} points x "
-          f"{spec.replications} replications, {spec.steps} months) -> {store}", file=sys.stderr)
+    print(
+        f"Study '{spec.name}': {spec.n_runs} runs ({len(spec.design_points())} points x "
+        f"{spec.replications} replications, {spec.steps} months) -> {store}",
+        file=sys.stderr,
+    )
     with _executor(kind, args.scheduler, args.workers) as executor:
         try:
-            outcome = run_study(spec, store, workers=None if executor else workers,
-                                executor=executor, progress=args.progress)
+            outcome = run_study(
+                spec, store, workers=None if executor else workers, executor=executor, progress=args.progress
+            )
         except KeyboardInterrupt:
-            print(f"\nInterrupted: every finished run is saved in {store}. Resume with the same command:\n"
-                  f"  {_command(args)}", file=sys.stderr)
+            print(
+                f"\nInterrupted: every finished run is saved in {store}. Resume with the same command:\n"
+                f"  {_command(args)}",
+                file=sys.stderr,
+            )
             return 130
     print(_report(outcome))
     return 0
 
 
 def _report(outcome) -> str:
-    lines = [f"Done: {outcome.total} runs in {outcome.store} "
-             f"({outcome.completed} run now, {outcome.skipped} already there)."]
+    lines = [
+        f"Done: {outcome.total} runs in {outcome.store} ({outcome.completed} run now, {outcome.skipped} already there)."
+    ]
     if outcome.failed_total:
-        lines.append(f"{outcome.failed_total} of {outcome.total} runs FAILED (recorded with their "
-                     f"parameters, seed and traceback: status = 'failed' in the runs table).")
+        lines.append(
+            f"{outcome.failed_total} of {outcome.total} runs FAILED (recorded with their "
+            f"parameters, seed and traceback: status = 'failed' in the runs table)."
+        )
     else:
         lines.append("No run failed.")
     return "\n".join(lines)
 
 
 def _command(args: argparse.Namespace) -> str:
-    return " ".join(["coalition-sim", "study", *sys.argv[sys.argv.index("study") + 1:]]) \
-        if "study" in sys.argv else f"coalition-sim study {args.file}"
+    return (
+        " ".join(["coalition-sim", "study", *sys.argv[sys.argv.index("study") + 1 :]])
+        if "study" in sys.argv
+        else f"coalition-sim study {args.file}"
+    )
 
 
 @contextlib.contextmanager
@@ -85,7 +111,7 @@ def _executor(kind: str, scheduler: str | None, workers: int | None):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise InputError("--executor dask needs Dask: pip install -e \".[distributed]\"") from None
+        raise InputError('--executor dask needs Dask: pip install -e ".[distributed]"') from None
     if scheduler:
         try:
             client = Client(scheduler, timeout="10s")
@@ -93,8 +119,9 @@ def _executor(kind: str, scheduler: str | None, workers: int | None):
             raise InputError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
         cluster = None
     else:
-        cluster = LocalCluster(n_workers=workers or os.cpu_count() or 1, threads_per_worker=1,
-                               processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers or os.cpu_count() or 1, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
     try:
         yield client.get_executor(pure=False, retries=DASK_RETRIES)

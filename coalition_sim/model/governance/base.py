@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coalition_sim.util.errors import InputError
 from coalition_sim.model.goal_space import distances
+from coalition_sim.util.errors import InputError, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
     from coalition_sim.model.initiative import Initiative
@@ -41,7 +41,7 @@ class Decision:
         reason: plain-language reason for a block ('' when adopted).
     """
 
-    initiative: "Initiative"
+    initiative: Initiative
     outcome: str
     blueprint: np.ndarray
     participants: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
@@ -56,7 +56,7 @@ class GovernanceRule(ABC):
     name: str = ""
 
     @abstractmethod
-    def decide(self, model: "CoalitionModel", pending: list["Initiative"]) -> list[Decision]:
+    def decide(self, model: CoalitionModel, pending: list[Initiative]) -> list[Decision]:
         """Decide on each pending initiative; one Decision per initiative."""
 
 
@@ -78,7 +78,6 @@ def rule_names() -> list[str]:
 
 def make_rule(name: str) -> GovernanceRule:
     """Instantiate the registered rule called ``name``."""
-    from coalition_sim.model.params import suggest
 
     if name not in _REGISTRY:
         raise InputError(
@@ -88,13 +87,14 @@ def make_rule(name: str) -> GovernanceRule:
     return _REGISTRY[name]()
 
 
-def tolerance_gaps(model: "CoalitionModel", members: np.ndarray, point: np.ndarray) -> np.ndarray:
+def tolerance_gaps(model: CoalitionModel, members: np.ndarray, point: np.ndarray) -> np.ndarray:
     """How far ``point`` lies outside each member's tolerance (<= 0 means acceptable)."""
     return distances(model.position[members], point) - model.tolerance[members]
 
 
-def concede(model: "CoalitionModel", members: np.ndarray, draft: np.ndarray,
-            rounds: int, quorum: float = 1.0) -> tuple[np.ndarray, int, bool]:
+def concede(
+    model: CoalitionModel, members: np.ndarray, draft: np.ndarray, rounds: int, quorum: float = 1.0
+) -> tuple[np.ndarray, int, bool]:
     """Deliberate: each round, move the draft just inside the tolerance of the
     member who objects most (a minimal concession), until at least ``quorum`` of
     members accept or the rounds run out.
