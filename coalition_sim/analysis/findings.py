@@ -137,7 +137,10 @@ def _endurance_section(found) -> list[str]:
     for _, r in found.paired.iterrows():
 
         def arm(rule: str, r=r) -> str:
-            row = summary[(summary[RULE] == rule) & (summary[LEVEL] == r[LEVEL])].iloc[0]
+            match = summary[(summary[RULE] == rule) & (summary[LEVEL] == r[LEVEL])]
+            if match.empty:
+                return "no runs"
+            row = match.iloc[0]
             return f"{pct(row.endurance)} [{pct(row.endurance_low)}, {pct(row.endurance_high)}]"
 
         lines.append(

@@ -56,10 +56,11 @@ def rmst_figure(rmst: pd.DataFrame, factor: str, level: str | None) -> Figure:
     for k, (tau, rows) in enumerate(table.groupby("tau", sort=True)):
         x = rows[level].to_numpy(float) if level and level in rows else np.arange(len(rows), dtype=float)
         x = x + 0.01 * k
+        diff, low, high = (rows[c].to_numpy(float) for c in ("difference", "low", "high"))
         ax.errorbar(
             x,
-            rows.difference,
-            yerr=[rows.difference - rows.low, rows.high - rows.difference],
+            diff,
+            yerr=[diff - low, high - diff],
             fmt="o-",
             capsize=3,
             label=f"to month {tau:g}",
@@ -79,10 +80,11 @@ def morris_figure(table: pd.DataFrame, outcome: str) -> Figure:
     """Morris screening: mu* (importance) against sigma (interaction or non-linearity) per parameter."""
     fig = Figure(figsize=(6, 4.4), layout="constrained")
     ax = fig.subplots()
+    mu, low, high = (table[c].to_numpy(float) for c in ("mu_star", "mu_star_low", "mu_star_high"))
     ax.errorbar(
-        table.mu_star,
-        table.sigma,
-        xerr=[table.mu_star - table.mu_star_low, table.mu_star_high - table.mu_star],
+        mu,
+        table.sigma.to_numpy(float),
+        xerr=[mu - low, high - mu],
         fmt="o",
         capsize=3,
     )
@@ -116,9 +118,8 @@ def convergence_figure(table: pd.DataFrame, outcome: str) -> Figure:
     ax = fig.subplots()
     for name, rows in table.groupby("parameter", sort=False):
         rows = rows.sort_values("n_base")
-        ax.errorbar(
-            rows.n_base, rows.ST, yerr=[rows.ST - rows.ST_low, rows.ST_high - rows.ST], fmt="o-", capsize=3, label=name
-        )
+        st, low, high = (rows[c].to_numpy(float) for c in ("ST", "ST_low", "ST_high"))
+        ax.errorbar(rows.n_base.to_numpy(), st, yerr=[st - low, high - st], fmt="o-", capsize=3, label=name)
     ax.set_xscale("log", base=2)
     ax.set(xlabel="base samples N", ylabel="total-order index ST", title=f"Sobol convergence: {outcome}")
     ax.grid(alpha=0.3)

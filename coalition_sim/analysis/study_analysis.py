@@ -236,6 +236,7 @@ def analyze_study(
         )
     sensitivity, method = _sensitivity(runs, study, kind, outcomes, confidence, max(n_resamples // 10, 199), seed)
     contrasts = study_contrasts(ok, by, horizon, tau, paired, confidence) if by and kind == "factorial" else None
+    tables, extra = _screening(runs, study, kind, outcomes, confidence, max(n_resamples // 10, 199), seed)
     return StudyAnalysis(
         name=str(study.get("name", "study")),
         design=kind,
@@ -255,6 +256,8 @@ def analyze_study(
         seed=seed,
         contrasts=contrasts,
         expected_runs=expected_runs(study),
+        tables=tables,
+        extra=extra,
     )
 
 
@@ -314,3 +317,38 @@ def _sensitivity(
             for o in outcomes
         }, "sobol"
     return {o: rank_sensitivity(runs, o, names, confidence, n_resamples, seed) for o in outcomes}, "rank"
+
+
+def _screening(
+    runs: pd.DataFrame, study: dict, kind: str, outcomes: Sequence[str], confidence: float, n_resamples: int, seed: int
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Morris screening, Sobol convergence and PRIM boxes, as tables and findings sections."""
+    from coalition_sim.analysis import morris, prim, sobol_convergence
+
+    ok = finished(runs)
+    names = numeric_varied(ok, list(study.get("varied", {})))
+    outcomes = [o for o in outcomes if o in ok]
+    tables, extra = {}, {}
+    if kind == "morris" and names:
+        lines = []
+        for o in outcomes:
+            table = morris.morris_analysis(ok, o, study, names, confidence, n_resamples, seed)
+            tables[f"morris_{o}"] = table
+            lines += [f"- {s}" for s in morris.morris_sentences(table, o)]
+        extra["morris"] = "## Morris screening (elementary effects)\n\n" + "\n".join(lines) + "\n"
+    if kind == "sobol" and names:
+        lines = []
+        for o in outcomes:
+            table = sobol_convergence.sobol_convergence(ok, o, names, confidence, n_resamples, seed)
+            tables[f"sobol_convergence_{o}"] = table
+            lines += [f"- {s}" for s in sobol_convergence.convergence_sentences(table, o)]
+        extra["sobol"] = "## Sobol indices without replicate noise, and their convergence\n\n" + "\n".join(lines) + "\n"
+    if kind in ("lhs", "sobol", "morris") and names and "endured" in ok:
+        dissolved = ~_as_bool(ok.endured)
+        if 0 < dissolved.sum() < len(ok):
+            found = prim.prim(ok[names].astype(float), dissolved)
+            tables["prim_trajectory_dissolved"] = found.trajectory
+            tables["prim_box_dissolved"] = found.box
+            text = prim.prim_sentences(found, "coalitions that dissolved before the horizon")
+            extra["prim"] = "## Scenario discovery (PRIM)\n\n" + "\n".join(f"- {s}" for s in text) + "\n"
+    return tables, extra

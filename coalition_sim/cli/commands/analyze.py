@@ -188,6 +188,8 @@ def format_table(found) -> str:
     for outcome, table in found.sensitivity.items():
         lines += ["", f"Sensitivity of {outcome} ({found.sensitivity_method}):"]
         lines += [f"  {sentence}" for sentence in _fmt().sensitivity_sentences(found, outcome, table)]
+    for section in found.extra.values():
+        lines += ["", *section.rstrip().replace("## ", "").splitlines()]
     return "\n".join(lines)
 
 
