@@ -270,7 +270,7 @@ def _family_section(found) -> list[str]:
     lines = [
         "### The family of primary tests (Holm 1979)",
         "",
-        f"Declared before reading the results: the RMST contrasts between rules at the horizon, the paired "
+        f"Fixed by the analysis whatever the results: the RMST contrasts between rules at the horizon, the paired "
         f"endurance contrasts, and the trend of endurance over all backbone strengths under each rule; "
         f"{len(fam)} tests, Holm-adjusted together ({significant} significant at "
         f"{1 - found.confidence:.2g}). Every other p-value in these findings is secondary.",

@@ -66,9 +66,10 @@ def rmst_figure(rmst: pd.DataFrame, factor: str, level: str | None) -> Figure:
             label=f"to month {tau:g}",
         )
     ax.axhline(0, color="grey", lw=1)
+    names = f"{table[factor].iloc[0]} minus {table.reference.iloc[0]}" if len(table) else "arm minus reference"
     ax.set(
-        xlabel=level or "contrast",
-        ylabel="months (arm minus reference)",
+        xlabel=(level or "contrast").replace("_", " "),
+        ylabel=f"months ({names})",
         title=f"Restricted mean lifetime: {factor} contrast",
     )
     ax.grid(alpha=0.3)
