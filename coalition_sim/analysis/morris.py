@@ -103,7 +103,7 @@ def morris_sentences(table: pd.DataFrame, outcome: str) -> list[str]:
         return []
     top = float(table.mu_star.max())
     lines = [
-        f"{r.parameter}: mu* {r.mu_star:.3g} [{r.mu_star_low:.3g}, {r.mu_star_high:.3g}], mu {r.mu:+.3g}, "
+        f"{r.parameter}: mu* {r.mu_star:.3g} [{r.mu_star_low:.3g}, {r.mu_star_high:.3g}], mu {_tidy(r.mu):+.3g}, "
         f"sigma {r.sigma:.3g} over {int(r.n_effects)} trajectories"
         for r in table.itertuples()
     ]
@@ -113,4 +113,14 @@ def morris_sentences(table: pd.DataFrame, outcome: str) -> list[str]:
             f"Candidates to fix before a Sobol study (mu* below a tenth of the largest, interval included): "
             f"{', '.join(small)}."
         )
+    else:
+        lines.append(
+            "No parameter can be set aside yet: every mu* interval reaches a tenth of the largest "
+            "(more trajectories would narrow them)."
+        )
     return [f"{outcome}: " + line if i == 0 else line for i, line in enumerate(lines)]
+
+
+def _tidy(x: float) -> float:
+    """Rounding noise of a mean of equal and opposite effects shown as 0."""
+    return 0.0 if abs(x) < 1e-12 else x

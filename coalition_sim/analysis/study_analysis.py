@@ -151,10 +151,14 @@ def design_kind(study: dict, runs: pd.DataFrame) -> str:
 
 def default_arms(study: dict, runs: pd.DataFrame) -> list[str]:
     """Arms of a study: every varied parameter of a factorial design; for LHS/Sobol
-    designs, the varied parameters with few distinct values (e.g. the governance rule)."""
+    designs, the varied parameters with few distinct values (e.g. the governance rule);
+    for Morris designs, the non-numeric ones."""
     varied = [name for name in study.get("varied", {}) if name in runs]
-    if design_kind(study, runs) == "factorial":
+    kind = design_kind(study, runs)
+    if kind == "factorial":
         return varied
+    if kind == "morris":  # every numeric parameter takes only the grid's few levels: not arms
+        return [name for name in varied if name not in numeric_varied(runs, varied)]
     return [name for name in varied if runs[name].nunique() <= 6]
 
 
