@@ -178,8 +178,11 @@ def format_table(found) -> str:
         lines += ["", "Paired difference in endurance (same seeds in both rules):"]
         lines += [f"  {sentence}" for sentence in _fmt().paired_sentences(found)]
     if found.contrasts is not None and len(found.contrasts.rmst):
-        lines += ["", "Restricted mean lifetime, each level against its reference (months; paired on seeds):"]
-        for _, r in found.contrasts.rmst.iterrows():
+        lines += ["", "Restricted mean lifetime, each level against its reference (months; paired on seeds;"]
+        lines += ["  the other factors' contrasts are in rmst_contrasts.csv):"]
+        rmst = found.contrasts.rmst
+        main = "governance" if (rmst.factor == "governance").any() else rmst.factor.iloc[0]
+        for _, r in rmst[rmst.factor == main].iterrows():
             where = ", ".join(_level_name(c, r[c]) for c in found.by if c in r and c != r.factor and c in r.index)
             lines.append(
                 f"  {where or 'all runs'}: {r[r.factor]} minus {r.reference} to month {r.tau:g} = "
