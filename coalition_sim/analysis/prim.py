@@ -8,7 +8,8 @@ leaves the highest share of cases of interest; stop when the box holds less than
 cases of interest inside it), a *density* (share of the runs inside it that are cases) and a
 *mass* (share of all runs inside it). The box reported is the densest one that still covers
 at least ``min_coverage`` of the cases (a choice stated in the findings; the whole trajectory
-is written so another can be made).
+is written so another can be made). The peeling trajectory equals EMA Workbench's with its
+"original" objective (a test checks); pasting is not done.
 """
 
 from __future__ import annotations

@@ -112,3 +112,18 @@ def test_noise_correction_removes_the_replicate_inflation():
     assert last.loc["x3", "ST_raw"] > 0.15  # the noise (variance 2 of a two-run mean) inflates the raw index
     assert last.noise_share.iloc[0] == pytest.approx(2.0 / (6.625 + 2.0), abs=0.05)
     assert sorted(table.n_base.unique()) == [n // 4, n // 2, n]
+
+
+def test_prim_peeling_trajectory_matches_ema_workbench():
+    ema_prim = pytest.importorskip("ema_workbench.analysis.prim")
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame(rng.random((3000, 4)), columns=["a", "b", "c", "d"])
+    y = ((x.a > 0.7) & (x.b < 0.3)).to_numpy()
+    theirs = ema_prim.Prim(
+        x, y, threshold=0.5, peel_alpha=0.05, mass_min=0.05, obj_function=ema_prim.PRIMObjectiveFunctions.ORIGINAL
+    )
+    trajectory = theirs.find_box().peeling_trajectory
+    mine = prim.prim(x, y, alpha=0.05, min_mass=0.05).trajectory
+    assert len(mine) == len(trajectory)
+    for column in ("coverage", "density", "mass"):
+        assert np.allclose(mine[column].to_numpy(), trajectory[column].to_numpy())
