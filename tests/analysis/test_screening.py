@@ -127,3 +127,36 @@ def test_prim_peeling_trajectory_matches_ema_workbench():
     assert len(mine) == len(trajectory)
     for column in ("coverage", "density", "mass"):
         assert np.allclose(mine[column].to_numpy(), trajectory[column].to_numpy())
+
+
+@pytest.mark.parametrize(
+    "design, words",
+    [
+        ('kind = "morris"\nsamples = 4\nlevels = 3', "even integer"),
+        ('kind = "morris"\nsamples = 0', "samples"),
+        ('kind = "lhs"\nsamples = 4\nlevels = 4', "only a morris design"),
+    ],
+)
+def test_morris_study_file_checks_its_fields(design, words):
+    import tomllib
+
+    from coalition_sim.studies.study_file import parse_study
+    from coalition_sim.util.errors import InputError
+
+    base = 'name = "m"\nreplications = 1\nmaster_seed = 1\n[varied]\ninitial_trust = { low = 0.1, high = 0.8 }\n'
+    text = base + "[design]\n" + design + "\n"
+    with pytest.raises(InputError, match=words):
+        parse_study(tomllib.loads(text))
+
+
+def test_morris_levels_enter_the_study_identity_only_for_morris():
+    import tomllib
+
+    from coalition_sim.studies.study_file import parse_study
+
+    base = 'name = "m"\nreplications = 1\nmaster_seed = 1\n[varied]\ninitial_trust = { low = 0.1, high = 0.8 }\n'
+    four = parse_study(tomllib.loads(base + '[design]\nkind = "morris"\nsamples = 3\nlevels = 4\n'))
+    six = parse_study(tomllib.loads(base + '[design]\nkind = "morris"\nsamples = 3\nlevels = 6\n'))
+    assert four.spec_hash() != six.spec_hash() and four.n_runs == 3 * 2
+    lhs = parse_study(tomllib.loads(base + '[design]\nkind = "lhs"\nsamples = 3\n'))
+    assert "levels" not in lhs.to_dict()["design"]
