@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from coalition_sim.analysis import competing_risks, cox, rmst, trend
@@ -74,7 +75,7 @@ def study_contrasts(
                 rmst_rows.append(table.assign(factor=factor))
     rmst_all = pd.concat(rmst_rows, ignore_index=True) if rmst_rows else pd.DataFrame()
     interaction = (RULE, LEVEL) if RULE in by and LEVEL in by else None
-    cox_table = cox.cox_model(ok, by, interaction, cluster="seed", confidence=confidence) if by else pd.DataFrame()
+    cox_table = _cox_or_empty(ok, by, interaction, confidence)
     main = RULE if RULE in by else (by[0] if by else None)
     incidence = competing_risks.incidence_table(ok, by, horizon, confidence)
     causes = (
@@ -148,3 +149,13 @@ def _where(row: pd.Series, factor: str) -> str:
         value = row[name]
         parts.append(f"{name} {value:g}" if isinstance(value, float) and not math.isnan(value) else f"{name} {value}")
     return ", ".join(parts) or "all runs"
+
+
+def _cox_or_empty(ok: pd.DataFrame, by: list[str], interaction, confidence: float) -> pd.DataFrame:
+    """The Cox table, or an empty one when nothing varies or the fit does not converge (e.g. no events in an arm)."""
+    if not by:
+        return pd.DataFrame()
+    try:
+        return cox.cox_model(ok, by, interaction, cluster="seed", confidence=confidence)
+    except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+        return pd.DataFrame()

@@ -126,7 +126,7 @@ def ph_test_by_stratum(runs: pd.DataFrame, factor: str, strata: Sequence[str]) -
             try:
                 table = cox_model(stratum, [factor], cluster=None)
                 p = float(table.ph_p.min()) if len(table) else np.nan
-            except Exception:
-                p = np.nan
+            except (ValueError, ArithmeticError, np.linalg.LinAlgError):
+                p = np.nan  # a fit that does not converge (lifelines' ConvergenceError) gives no diagnostic
         rows.append({**dict(zip(strata, key)), "ph_p": p})
     return pd.DataFrame(rows)
