@@ -124,6 +124,8 @@ def convergence_sentences(table: pd.DataFrame, outcome: str) -> list[str]:
             f"From N = {sizes[-2]} to N = {sizes[-1]} the total indices moved by at most {moved.max():.3f} "
             f"(widest interval at N = {sizes[-1]}: {width:.3f})."
         )
+    if (last.ST < 0).any():
+        lines.append("Indices below 0 are estimation error around 0 (the correction is unbiased, not bounded).")
     for r in last.sort_values("ST", ascending=False).itertuples():
         lines.append(
             f"{r.parameter}: total {r.ST:.2f} [{r.ST_low:.2f}, {r.ST_high:.2f}], first-order "
