@@ -262,3 +262,15 @@ def test_morris_study_gets_screening_and_scenario_discovery(tmp_path_factory, tm
     assert (tmp_path / "morris_lifetime.png").exists()
     assert "Morris screening" in (tmp_path / "findings.md").read_text()
     assert len(load_results(path).runs) == 4 * (3 + 1) * 2
+
+
+def test_unfinished_sobol_store_is_analysed_without_its_indices(tmp_path_factory, tmp_path, capsys):
+    path = make_store(tmp_path_factory, "sobol_part", SOBOL)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM runs WHERE run_id >= 25")
+    code, out, err = analyze(capsys, path, "--out", tmp_path, "--resamples", 199)
+    assert code == 0, err
+    assert "25 of 32 runs" in err
+    findings = (tmp_path / "findings.md").read_text()
+    assert "Unfinished study: 25 of 32 runs" in findings and "Not computed on an unfinished study" in findings
+    assert not list(tmp_path.glob("sensitivity_*.csv"))

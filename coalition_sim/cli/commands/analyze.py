@@ -1,9 +1,13 @@
-"""``coalition-sim analyze RESULTS``: survival, endurance and sensitivity of a finished study.
+"""``coalition-sim analyze RESULTS``: contrasts, causes, trend, sensitivity and screening of a study.
 
 Prints a plain-language table per arm and writes, all or nothing, into ``--out``
 (default: the folder holding the store): ``summary.csv``, ``logrank.csv``,
-``backbone_effect.csv``, ``paired_difference.csv``, ``sensitivity_<outcome>.csv``,
-the figures (PNG and SVG) and ``findings.md``.
+``backbone_effect.csv``, ``paired_difference.csv``, ``rmst_contrasts.csv``, ``cox.csv``,
+``cause_incidence.csv``, ``cause_contrasts.csv``, ``trend.csv``, ``primary_family.csv``,
+``sensitivity_<outcome>.csv``, ``sobol_convergence_<outcome>.csv``, ``morris_<outcome>.csv``,
+``prim_*.csv`` (whichever apply to the design), the figures (PNG and SVG) and ``findings.md``;
+and refreshes the findings block of the folder's ``README.md`` when it has the markers.
+An unfinished store is analysed as it is, with one line on stderr and a line in findings.md.
 """
 
 from __future__ import annotations
