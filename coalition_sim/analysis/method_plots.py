@@ -89,7 +89,7 @@ def morris_figure(table: pd.DataFrame, outcome: str) -> Figure:
         fmt="o",
         capsize=3,
     )
-    for r in table.itertuples():
+    for r in table.nlargest(8, "mu_star").itertuples():  # the leading ones; all are in the CSV
         ax.annotate(r.parameter, (r.mu_star, r.sigma), fontsize=8, xytext=(4, 3), textcoords="offset points")
     top = float(max(table.mu_star.max(), table.sigma.max(), 1e-12))
     ax.plot([0, top], [0, top], color="grey", lw=0.8, ls="--")
@@ -107,7 +107,13 @@ def prim_figure(trajectory: pd.DataFrame, outcome: str) -> Figure:
     chosen = trajectory[trajectory.chosen]
     ax.scatter(chosen.coverage, chosen.density, s=90, facecolors="none", edgecolors="#d1495b", lw=2, label="box")
     fig.colorbar(points, ax=ax, label="peeling step")
-    ax.set(xlabel="coverage", ylabel="density", xlim=(0, 1.02), ylim=(0, 1.02), title=f"PRIM: where {outcome}")
+    ax.set(
+        xlabel="coverage",
+        ylabel="density",
+        xlim=(0, 1.02),
+        ylim=(0, 1.02),
+        title=f"PRIM: where {outcome.replace('_', ' ')}",
+    )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return fig

@@ -281,7 +281,10 @@ def _method_figures(found, runs) -> dict:
         if name.startswith("morris_"):
             figures[name] = method_plots.morris_figure(table, name.removeprefix("morris_"))
         elif name.startswith("prim_trajectory_"):
-            figures[name] = method_plots.prim_figure(table, name.removeprefix("prim_trajectory_"))
+            outcome = name.removeprefix("prim_trajectory_")
+            figures[name] = method_plots.prim_figure(
+                table, f"coalitions {outcome}" if outcome == "dissolved" else outcome
+            )
         elif name.startswith("sobol_convergence_"):
             figures[name] = method_plots.convergence_figure(table, name.removeprefix("sobol_convergence_"))
     return figures
