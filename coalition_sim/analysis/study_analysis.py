@@ -9,7 +9,10 @@ A coalition's lifetime is right-censored at the horizon: a run that ``endured`` 
 
 - Survival (in :mod:`coalition_sim.analysis.survival`, re-exported here): Kaplan-Meier with pointwise
   bands (:func:`kaplan_meier`), restricted mean lifetime, log-rank tests; per arm: :func:`logrank_table`.
-- Endurance probability with a seeded bootstrap interval: :func:`endurance_probability`.
+- Endurance probability with a Wilson interval: :func:`endurance_probability`; paired differences
+  of proportions by Newcombe's interval and McNemar's exact test (:mod:`coalition_sim.analysis.proportions`).
+- RMST contrasts, Cox model with its PH check, causes, trend and the declared family of primary
+  tests: :func:`coalition_sim.analysis.contrasts.study_contrasts` (field ``contrasts``).
 - Arms side by side: :func:`arm_summary`; backbone effect per rule and the paired
   (common-random-numbers) difference between rules: :func:`backbone_effect`,
   :func:`paired_rule_difference`.
@@ -29,12 +32,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from coalition_sim.analysis.arms import (  # noqa: F401  (re-exported: part of the analysis API)
+    arm_label,
+    arm_summary,
+    arms,
+    backbone_effect,
+    bootstrap_mean,
+    endurance_probability,
+    logrank_table,
+    paired_rule_difference,
+    survival_by_arm,
+)
+from coalition_sim.analysis.contrasts import Contrasts, study_contrasts
+from coalition_sim.analysis.proportions import (  # noqa: F401  (re-exported)
+    mcnemar_exact_p,
+    newcombe_paired_interval,
+    proportion,
+    wilson_interval,
+)
 from coalition_sim.analysis.sensitivity import (  # noqa: F401  (re-exported: part of the analysis API)
     SOBOL_BLOCKS,
     numeric_varied,
@@ -56,305 +76,8 @@ from coalition_sim.analysis.survival import (  # noqa: F401
 )
 from coalition_sim.studies.store import finished
 
-EVENT_CAUSES = ("collapse", "dormancy", "purpose_achieved")
-"""Causes of dissolution; each counts as the event in survival analysis."""
-
-
-def logrank_table(runs: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
-    """Log-rank tests of each arm against its factor's reference level, within the other factors.
-
-    For every factor in ``by`` and every combination of the other factors, each level
-    is compared with the factor's first (sorted) level: with ``by = [governance,
-    backbone_strength]`` that is opt-in vs consensus at each backbone strength, and
-    each backbone strength vs 0 under each rule. ``p_holm`` adjusts over the whole table.
-
-    Returns:
-        One row per test: factor, the arm (its values of ``by``), reference, statistic, p, p_holm.
-    """
-    runs = finished(runs)
-    rows = []
-    for factor in by:
-        others = [c for c in by if c != factor]
-        levels = sorted(runs[factor].unique())
-        groups = runs.groupby(others, sort=True) if others else [((), runs)]
-        for key, stratum in groups:
-            key = key if isinstance(key, tuple) else (key,)
-            ref = stratum[stratum[factor] == levels[0]]
-            for level in levels[1:]:
-                arm = stratum[stratum[factor] == level]
-                if arm.empty or ref.empty:
-                    continue
-                test = logrank_test(arm.lifetime, arm.censored, ref.lifetime, ref.censored)
-                rows.append(
-                    {
-                        "factor": factor,
-                        **dict(zip(others, key)),
-                        factor: level,
-                        "reference": levels[0],
-                        "statistic": test.statistic,
-                        "p": test.pvalue,
-                    }
-                )
-    table = pd.DataFrame(rows, columns=["factor", *by, "reference", "statistic", "p"])
-    table["p_holm"] = holm(table["p"]) if len(table) else []
-    return table
-
-
-# --------------------------------------------------------------------------- proportions
-def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion."""
-    z = _z(confidence)
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    low = 0.0 if successes == 0 else max(centre - half, 0.0)
-    high = 1.0 if successes == n else min(centre + half, 1.0)
-    return low, high
-
-
-def bootstrap_mean(
-    values: Sequence[float], confidence: float = 0.95, n_resamples: int = 9999, seed: int | np.random.Generator = 0
-) -> tuple[float, float, float]:
-    """Mean with a seeded percentile bootstrap interval (``scipy.stats.bootstrap``).
-
-    Returns:
-        (mean, low, high); the interval is (nan, nan) for a constant sample, where
-        the bootstrap distribution is degenerate.
-    """
-    x = np.asarray(values, dtype=float)
-    if x.size == 0:
-        return math.nan, math.nan, math.nan
-    if np.ptp(x) == 0:
-        return float(x.mean()), math.nan, math.nan
-    res = stats.bootstrap(
-        (x,),
-        np.mean,
-        confidence_level=confidence,
-        n_resamples=n_resamples,
-        method="percentile",
-        vectorized=True,
-        rng=np.random.default_rng(seed),
-    )
-    return float(x.mean()), float(res.confidence_interval.low), float(res.confidence_interval.high)
-
-
-def endurance_probability(
-    endured: Sequence[bool], confidence: float = 0.95, n_resamples: int = 9999, seed: int | np.random.Generator = 0
-) -> tuple[float, float, float]:
-    """Share of coalitions alive at the horizon, with a seeded bootstrap interval.
-
-    When every run had the same fate the bootstrap is degenerate; the Wilson score
-    interval is returned instead (so 200 of 200 gives about [0.98, 1], not [1, 1]).
-
-    Returns:
-        (probability, low, high).
-    """
-    x = _as_bool(endured).astype(float)
-    p, low, high = bootstrap_mean(x, confidence, n_resamples, seed)
-    if x.size and math.isnan(low):
-        low, high = wilson_interval(int(x.sum()), x.size, confidence)
-    return p, low, high
-
-
-def paired_difference_interval(
-    x: Sequence[bool], y: Sequence[bool], confidence: float = 0.95
-) -> tuple[float, float, float]:
-    """Newcombe's (1998, method 10) score interval for p_y - p_x from paired binary outcomes.
-
-    Used where the paired bootstrap is degenerate (every pair has the same difference).
-    """
-    x, y = _as_bool(x), _as_bool(y)
-    n = len(x)
-    px, py = x.mean(), y.mean()
-    lx, ux = wilson_interval(int(x.sum()), n, confidence)
-    ly, uy = wilson_interval(int(y.sum()), n, confidence)
-    a, b = np.sum(x & y), np.sum(x & ~y)
-    c, d = np.sum(~x & y), np.sum(~x & ~y)
-    denom = math.sqrt(float((a + b) * (c + d) * (a + c) * (b + d)))
-    phi = 0.0 if denom == 0 else float(a * d - b * c) / denom
-    delta = py - px
-    low = delta - math.sqrt(max((py - ly) ** 2 - 2 * phi * (py - ly) * (ux - px) + (ux - px) ** 2, 0.0))
-    high = delta + math.sqrt(max((uy - py) ** 2 - 2 * phi * (uy - py) * (px - lx) + (px - lx) ** 2, 0.0))
-    return float(delta), max(low, -1.0), min(high, 1.0)
-
-
-# --------------------------------------------------------------------------- arms
-def arm_label(values: dict) -> str:
-    """Readable name of an arm, e.g. ``opt-in, backbone 0.5``."""
-    parts = []
-    for name, value in values.items():
-        if name == "governance":
-            parts.append(str(value))
-        elif name == "backbone_strength":
-            parts.append(f"backbone {value:g}")
-        elif isinstance(value, float):
-            parts.append(f"{name}={value:g}")
-        else:
-            parts.append(f"{name}={value}")
-    return ", ".join(parts) if parts else "all runs"
-
-
-def arms(runs: pd.DataFrame, by: Sequence[str]):
-    """Yield (values dict, rows) for each arm: each combination of ``by`` (sorted)."""
-    if not by:
-        yield {}, runs
-        return
-    for key, rows in runs.groupby(list(by), sort=True):
-        key = key if isinstance(key, tuple) else (key,)
-        yield dict(zip(by, key)), rows
-
-
-def survival_by_arm(runs: pd.DataFrame, by: Sequence[str], confidence: float = 0.95) -> dict[str, Survival]:
-    """Kaplan-Meier curve of each arm, keyed by its label."""
-    return {
-        arm_label(values): kaplan_meier(rows.lifetime, rows.censored, confidence)
-        for values, rows in arms(finished(runs), by)
-    }
-
-
-def arm_summary(
-    runs: pd.DataFrame,
-    by: Sequence[str],
-    horizon: float,
-    confidence: float = 0.95,
-    n_resamples: int = 9999,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """One row per arm: n, endurance probability [CI], restricted mean and median lifetime, impact.
-
-    Args:
-        runs: the study's runs table.
-        by: columns that define the arms (e.g. ``["governance", "backbone_strength"]``).
-        horizon: months simulated; the restricted mean is taken to it.
-        confidence: level of every interval.
-        n_resamples: bootstrap resamples.
-        seed: seed of the bootstrap (each arm gets its own stream from it).
-
-    Returns:
-        Columns: the ``by`` columns, arm, n, failed, endured, endurance, endurance_low,
-        endurance_high, rmst, rmst_low, rmst_high, median_lifetime (NaN: over half endured),
-        mean_impact, impact_low, impact_high, and counts per cause.
-    """
-    streams = np.random.SeedSequence(seed)
-    failed = {tuple(values.values()): len(rows) - len(finished(rows)) for values, rows in arms(runs, by)}
-    table = []
-    for values, arm in arms(finished(runs), by):
-        gen = np.random.default_rng(streams.spawn(1)[0])
-        p, p_low, p_high = endurance_probability(arm.endured, confidence, n_resamples, gen)
-        rmst, r_low, r_high = restricted_mean(arm.lifetime, arm.censored, horizon, confidence)
-        impact, i_low, i_high = bootstrap_mean(arm.total_impact, confidence, n_resamples, gen)
-        causes = arm["cause"].value_counts() if "cause" in arm else pd.Series(dtype=int)
-        table.append(
-            {
-                **values,
-                "arm": arm_label(values),
-                "n": len(arm),
-                "failed": failed.get(tuple(values.values()), 0),
-                "endured": int(_as_bool(arm.endured).sum()),
-                "endurance": p,
-                "endurance_low": p_low,
-                "endurance_high": p_high,
-                "rmst": rmst,
-                "rmst_low": r_low,
-                "rmst_high": r_high,
-                "median_lifetime": kaplan_meier(arm.lifetime, arm.censored, confidence).median(),
-                "mean_impact": impact,
-                "impact_low": i_low,
-                "impact_high": i_high,
-                **{f"n_{cause}": int(causes.get(cause, 0)) for cause in EVENT_CAUSES},
-            }
-        )
-    return pd.DataFrame(table)
-
-
-def backbone_effect(
-    runs: pd.DataFrame,
-    rule: str = "governance",
-    level: str = "backbone_strength",
-    confidence: float = 0.95,
-    n_resamples: int = 9999,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Endurance probability [CI] at each backbone strength under each governance rule.
-
-    Returns:
-        Columns: ``rule``, ``level``, n, endurance, endurance_low, endurance_high.
-    """
-    table = arm_summary(
-        runs,
-        [rule, level],
-        horizon=float(runs.lifetime.max()),
-        confidence=confidence,
-        n_resamples=n_resamples,
-        seed=seed,
-    )
-    return table[[rule, level, "n", "endurance", "endurance_low", "endurance_high"]]
-
-
-def paired_rule_difference(
-    runs: pd.DataFrame,
-    rule: str = "governance",
-    level: str = "backbone_strength",
-    outcome: str = "endured",
-    confidence: float = 0.95,
-    n_resamples: int = 9999,
-    seed: int = 0,
-    within: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Paired difference between governance rules at each backbone strength.
-
-    Runs are paired by ``replication`` within a backbone strength: under common
-    random numbers the two rules' runs of a replication share their seed, so the
-    difference is not noise from different draws. Pairs with a failed run are
-    dropped. The interval is a seeded paired bootstrap; where every pair has the
-    same difference (degenerate bootstrap) and the outcome is binary, Newcombe's
-    score interval for paired proportions is used instead. ``within`` names other
-    varied columns to pair inside (a pair shares every one of them).
-
-    Returns:
-        One row per level and pair of rules (each rule vs the first, sorted):
-        ``level``, rule, reference, n_pairs, same_seed (share of pairs with equal seeds),
-        difference (rule minus reference), low, high, and for binary outcomes
-        only_rule / only_reference (pairs where just one of them endured).
-    """
-    runs = finished(runs)
-    rules = sorted(runs[rule].unique())
-    streams = np.random.SeedSequence(seed)
-    rows = []
-    strata = [level, *[c for c in within if c not in (level, rule)]]
-    for key, stratum in runs.groupby(strata, sort=True):
-        values = dict(zip(strata, key if isinstance(key, tuple) else (key,)))
-        ref = stratum[stratum[rule] == rules[0]].set_index("replication")
-        for other in rules[1:]:
-            arm = stratum[stratum[rule] == other].set_index("replication")
-            common = ref.index.intersection(arm.index)
-            x, y = ref.loc[common, outcome], arm.loc[common, outcome]
-            same_seed = (
-                float((ref.loc[common, "seed"] == arm.loc[common, "seed"]).mean())
-                if "seed" in runs and len(common)
-                else math.nan
-            )
-            binary = outcome in ("endured", "censored") or pd.api.types.is_bool_dtype(x)
-            diff = y.astype(float).to_numpy() - x.astype(float).to_numpy()
-            gen = np.random.default_rng(streams.spawn(1)[0])
-            d, low, high = bootstrap_mean(diff, confidence, n_resamples, gen)
-            if len(diff) and math.isnan(low) and binary:
-                d, low, high = paired_difference_interval(x, y, confidence)
-            row = {
-                **values,
-                rule: other,
-                "reference": rules[0],
-                "n_pairs": len(common),
-                "same_seed": same_seed,
-                "difference": d,
-                "low": low,
-                "high": high,
-            }
-            if binary:
-                xb, yb = _as_bool(x), _as_bool(y)
-                row.update(only_rule=int((yb & ~xb).sum()), only_reference=int((xb & ~yb).sum()))
-            rows.append(row)
-    return pd.DataFrame(rows)
+paired_difference_interval = newcombe_paired_interval
+"""Newcombe's paired interval under its former name."""
 
 
 # --------------------------------------------------------------------------- a whole study
@@ -383,6 +106,11 @@ class StudyAnalysis:
         sensitivity_method: ``sobol``, ``rank`` or None.
         confidence: level of every interval.
         seed: seed of the bootstraps.
+        contrasts: RMST, Cox, causes, trend and the primary family (:func:`study_contrasts`), or None.
+        extra: more findings sections (title -> markdown), e.g. Morris screening and PRIM boxes.
+        tables: more tables by file stem (``morris_<outcome>``, ``prim_box_<outcome>``, ...).
+        expected_runs: runs the study file asks for (None when unknown); more than ``n_runs``:
+            the study is unfinished.
     """
 
     name: str
@@ -401,6 +129,15 @@ class StudyAnalysis:
     sensitivity_method: str | None
     confidence: float
     seed: int = 0
+    contrasts: Contrasts | None = None
+    expected_runs: int | None = None
+    extra: dict = field(default_factory=dict)
+    tables: dict = field(default_factory=dict)
+
+    @property
+    def unfinished(self) -> bool:
+        """True when the store holds fewer runs than the study asks for."""
+        return self.expected_runs is not None and self.n_runs < self.expected_runs
 
 
 def design_kind(study: dict, runs: pd.DataFrame) -> str:
@@ -414,10 +151,14 @@ def design_kind(study: dict, runs: pd.DataFrame) -> str:
 
 def default_arms(study: dict, runs: pd.DataFrame) -> list[str]:
     """Arms of a study: every varied parameter of a factorial design; for LHS/Sobol
-    designs, the varied parameters with few distinct values (e.g. the governance rule)."""
+    designs, the varied parameters with few distinct values (e.g. the governance rule);
+    for Morris designs, the non-numeric ones."""
     varied = [name for name in study.get("varied", {}) if name in runs]
-    if design_kind(study, runs) == "factorial":
+    kind = design_kind(study, runs)
+    if kind == "factorial":
         return varied
+    if kind == "morris":  # every numeric parameter takes only the grid's few levels: not arms
+        return [name for name in varied if name not in numeric_varied(runs, varied)]
     return [name for name in varied if runs[name].nunique() <= 6]
 
 
@@ -428,6 +169,7 @@ def analyze_study(
     n_resamples: int = 9999,
     seed: int = 0,
     outcomes: Sequence[str] = SENSITIVITY_OUTCOMES,
+    tau: float | None = None,
 ) -> StudyAnalysis:
     """Analyse a study's results (as returned by ``load_results``).
 
@@ -438,9 +180,11 @@ def analyze_study(
         n_resamples: bootstrap resamples (Sobol and regression intervals use a tenth, at least 199).
         seed: seed of every bootstrap, so the same store gives the same tables.
         outcomes: outcomes for the sensitivity analysis of LHS/Sobol designs.
+        tau: a restriction time (months) for RMST contrasts besides the horizon.
 
     Raises:
-        ValueError: the store has no finished run, or ``by`` names a column it lacks.
+        ValueError: the store has no finished run, ``by`` names a column it lacks, or
+            ``tau`` is not within (0, horizon].
     """
     runs, study = results.runs, results.study
     ok = finished(runs)
@@ -451,6 +195,8 @@ def analyze_study(
     if missing:
         raise ValueError(f"arm column {missing[0]!r} is not in the runs table")
     horizon = float(study.get("steps") or ok.lifetime.max())
+    if tau is not None and not 0 < tau <= horizon:
+        raise ValueError(f"tau={tau:g} is outside the study's horizon: allowed 0 < tau <= {horizon:g} months")
     kind = design_kind(study, runs)
     summary = arm_summary(runs, by, horizon, confidence, n_resamples, seed)
     logrank = logrank_table(runs, by) if by else logrank_table(runs.iloc[:0], [])
@@ -492,7 +238,16 @@ def analyze_study(
             seed,
             within=[c for c in by if c not in (rule, level)],
         )
-    sensitivity, method = _sensitivity(runs, study, kind, outcomes, confidence, max(n_resamples // 10, 199), seed)
+    resamples = max(n_resamples // 10, 199)
+    contrasts = study_contrasts(ok, by, horizon, tau, paired, confidence) if by and kind == "factorial" else None
+    try:
+        sensitivity, method = _sensitivity(runs, study, kind, outcomes, confidence, resamples, seed)
+        tables, extra = _screening(runs, study, kind, outcomes, confidence, resamples, seed)
+    except ValueError as exc:  # an unfinished Sobol study: its blocks are incomplete
+        if not expected_runs(study) or len(runs) >= expected_runs(study):
+            raise
+        sensitivity, method, tables = {}, None, {}
+        extra = {"incomplete": f"## Sensitivity\n\nNot computed on an unfinished study ({exc}).\n"}
     return StudyAnalysis(
         name=str(study.get("name", "study")),
         design=kind,
@@ -510,7 +265,37 @@ def analyze_study(
         sensitivity_method=method,
         confidence=confidence,
         seed=seed,
+        contrasts=contrasts,
+        expected_runs=expected_runs(study),
+        tables=tables,
+        extra=extra,
     )
+
+
+def expected_runs(study: dict) -> int | None:
+    """Runs the normalised study spec asks for (points x replications), or None if it cannot tell."""
+    design = study.get("design") or {}
+    kind = design.get("kind", "factorial") if isinstance(design, dict) else design
+    varied = study.get("varied") or {}
+    reps = study.get("replications")
+    samples = design.get("samples") if isinstance(design, dict) else None
+    if not isinstance(reps, int):
+        return None
+    d = len(varied)
+    if kind == "factorial":
+        points = 1
+        for spec in varied.values():
+            if "values" in spec:
+                points *= len(spec["values"])
+            elif spec.get("num"):
+                grid = np.linspace(spec["low"], spec["high"], spec["num"])
+                points *= len({int(round(v)) for v in grid}) if spec.get("kind") == "int" else len(grid)
+            else:
+                return None
+        return points * reps
+    if not isinstance(samples, int):
+        return None
+    return {"lhs": samples, "sobol": samples * (d + 2), "morris": samples * (d + 1)}.get(kind, 0) * reps or None
 
 
 def _with_logrank(summary: pd.DataFrame, logrank: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -543,3 +328,38 @@ def _sensitivity(
             for o in outcomes
         }, "sobol"
     return {o: rank_sensitivity(runs, o, names, confidence, n_resamples, seed) for o in outcomes}, "rank"
+
+
+def _screening(
+    runs: pd.DataFrame, study: dict, kind: str, outcomes: Sequence[str], confidence: float, n_resamples: int, seed: int
+) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
+    """Morris screening, Sobol convergence and PRIM boxes, as tables and findings sections."""
+    from coalition_sim.analysis import morris, prim, sobol_convergence
+
+    ok = finished(runs)
+    names = numeric_varied(ok, list(study.get("varied", {})))
+    outcomes = [o for o in outcomes if o in ok]
+    tables, extra = {}, {}
+    if kind == "morris" and names:
+        lines = []
+        for o in outcomes:
+            table = morris.morris_analysis(ok, o, study, names, confidence, n_resamples, seed)
+            tables[f"morris_{o}"] = table
+            lines += [f"- {s}" for s in morris.morris_sentences(table, o)]
+        extra["morris"] = "## Morris screening (elementary effects)\n\n" + "\n".join(lines) + "\n"
+    if kind == "sobol" and names:
+        lines = []
+        for o in outcomes:
+            table = sobol_convergence.sobol_convergence(ok, o, names, confidence, n_resamples, seed)
+            tables[f"sobol_convergence_{o}"] = table
+            lines += [f"- {s}" for s in sobol_convergence.convergence_sentences(table, o)]
+        extra["sobol"] = "## Sobol indices without replicate noise, and their convergence\n\n" + "\n".join(lines) + "\n"
+    if kind in ("lhs", "sobol", "morris") and names and "endured" in ok:
+        dissolved = ~_as_bool(ok.endured)
+        if 0 < dissolved.sum() < len(ok):
+            found = prim.prim(ok[names].astype(float), dissolved)
+            tables["prim_trajectory_dissolved"] = found.trajectory
+            tables["prim_box_dissolved"] = found.box
+            text = prim.prim_sentences(found, "coalitions that dissolved before the horizon")
+            extra["prim"] = "## Scenario discovery (PRIM)\n\n" + "\n".join(f"- {s}" for s in text) + "\n"
+    return tables, extra

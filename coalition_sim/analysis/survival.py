@@ -12,16 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
-
-def _z(confidence: float) -> float:
-    return float(special.ndtri(0.5 + confidence / 2))
-
-
-def _as_bool(values) -> np.ndarray:
-    return np.asarray(pd.Series(values).astype(bool), dtype=bool)
+from coalition_sim.analysis.proportions import _as_bool, _z, holm  # noqa: F401  (holm: re-exported)
 
 
 def censored_data(lifetime: Sequence[float], censored: Sequence[bool]) -> stats.CensoredData:
@@ -164,14 +157,3 @@ def logrank_test(life_a, censored_a, life_b, censored_b) -> LogRank:
         return LogRank(0.0, 1.0)  # no events anywhere: identical curves at S = 1
     res = stats.logrank(censored_data(life_a, censored_a), censored_data(life_b, censored_b))
     return LogRank(float(res.statistic), float(res.pvalue))
-
-
-def holm(pvalues: Sequence[float]) -> np.ndarray:
-    """Holm's step-down adjustment of a family of p-values (controls the family-wise error)."""
-    p = np.asarray(pvalues, dtype=float)
-    order = np.argsort(p)
-    m = len(p)
-    adjusted = np.maximum.accumulate(np.minimum((m - np.arange(m)) * p[order], 1.0))
-    out = np.empty(m)
-    out[order] = adjusted
-    return out

@@ -6,7 +6,9 @@ range). A design turns factors into points (one dict of values per point):
 * :func:`factorial`: every combination of levels (ranges need ``num`` levels);
 * :func:`latin_hypercube`: ``n`` points from ``scipy.stats.qmc.LatinHypercube``;
 * :func:`sobol`: Saltelli's layout from ``scipy.stats.qmc.Sobol(2d)``: blocks A,
-  B, then AB_i (A with column i from B) for each factor i, N rows each.
+  B, then AB_i (A with column i from B) for each factor i, N rows each;
+* :func:`morris`: ``r`` one-at-a-time trajectories on a ``p``-level grid (Morris 1991), d + 1
+  points each, tagged ``T0``, ``T1``, ... in the block column.
 
 :func:`run_seeds` gives common random numbers: a run's seed depends on its
 replication and on the point's non-arm values, never on its arm (governance,
@@ -24,7 +26,7 @@ import numpy as np
 
 from coalition_sim.studies.runner import spawn_seeds
 
-KINDS = ("factorial", "lhs", "sobol")
+KINDS = ("factorial", "lhs", "sobol", "morris")
 """Design kinds a study may name."""
 DESIGN_STREAM = 0x5EED
 """Second word of the design sampler's seed, so it never equals a run seed's stream."""
@@ -116,8 +118,34 @@ def sobol(factors: list[Factor], n: int, master_seed: int) -> Design:
     return Design(points, [tag for tag in blocks for _ in range(n)])
 
 
-def make_design(kind: str, factors: list[Factor], samples: int | None, master_seed: int) -> Design:
-    """The design a study names (``factorial``, ``lhs`` or ``sobol``)."""
+def morris(factors: list[Factor], trajectories: int, master_seed: int, levels: int = 4) -> Design:
+    """Morris (1991) elementary-effects trajectories on a ``levels``-level grid in [0, 1].
+
+    Each trajectory starts at a random grid point and moves every factor once, in random
+    order, by Delta = levels / (2 (levels - 1)) up or down, so consecutive points differ in
+    one factor: d + 1 points per trajectory, tagged ``T<k>``.
+    """
+    d = len(factors)
+    rng = np.random.default_rng([master_seed, DESIGN_STREAM, 0x3011])
+    delta = levels / (2 * (levels - 1))
+    lower = np.arange(levels // 2) / (levels - 1)  # start values from which +Delta stays in [0, 1]
+    points, blocks = [], []
+    for k in range(trajectories):
+        up = rng.random(d) < 0.5
+        x = rng.choice(lower, d) + np.where(up, 0.0, delta)
+        unit = [x.copy()]
+        for i in rng.permutation(d):
+            x[i] += delta if up[i] else -delta
+            unit.append(x.copy())
+        points += _to_points(factors, np.clip(np.array(unit), 0.0, 1.0))
+        blocks += [f"T{k}"] * (d + 1)
+    return Design(points, blocks)
+
+
+def make_design(
+    kind: str, factors: list[Factor], samples: int | None, master_seed: int, levels: int | None = None
+) -> Design:
+    """The design a study names (``factorial``, ``lhs``, ``sobol`` or ``morris``)."""
     if not factors:
         return Design([{}], [None])
     if kind == "factorial":
@@ -126,6 +154,8 @@ def make_design(kind: str, factors: list[Factor], samples: int | None, master_se
         return latin_hypercube(factors, samples, master_seed)
     if kind == "sobol":
         return sobol(factors, samples, master_seed)
+    if kind == "morris":
+        return morris(factors, samples, master_seed, levels or 4)
     raise ValueError(f"design kind {kind!r} is not one of {', '.join(KINDS)}")
 
 

@@ -39,7 +39,7 @@ TOP_KEYS = (
     "varied",
     "design",
 )
-DESIGN_KEYS = ("kind", "samples", "arms")
+DESIGN_KEYS = ("kind", "samples", "arms", "levels")
 RANGE_KEYS = ("low", "high", "num", "kind", "values")
 FACTOR_KINDS = ("int", "float", "choice")
 DEFAULT_ARMS = ("governance", "backbone_strength")
@@ -83,6 +83,7 @@ class StudySpec:
     store: str | None = None
     text: str = ""
     path: str | None = None
+    levels: int | None = None
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict:
@@ -91,7 +92,12 @@ class StudySpec:
             "name": self.name,
             "fixed": self.fixed,
             "varied": {f.name: _factor_dict(f) for f in self.factors},
-            "design": {"kind": self.design, "samples": self.samples, "arms": list(self.arms)},
+            "design": {
+                "kind": self.design,
+                "samples": self.samples,
+                "arms": list(self.arms),
+                **({"levels": self.levels} if self.design == "morris" else {}),
+            },
             "replications": self.replications,
             "steps": self.steps,
             "master_seed": self.master_seed,
@@ -107,7 +113,9 @@ class StudySpec:
     def design_points(self) -> Design:
         """The design's points (computed once)."""
         if "design" not in self._cache:
-            self._cache["design"] = make_design(self.design, list(self.factors), self.samples, self.master_seed)
+            self._cache["design"] = make_design(
+                self.design, list(self.factors), self.samples, self.master_seed, self.levels
+            )
         return self._cache["design"]
 
     def seeds(self):
@@ -158,6 +166,7 @@ def parse_study(data: dict, *, text: str = "", path: str | None = None) -> Study
     fixed = _fixed(data.get("fixed", {}))
     factors = _factors(data.get("varied", {}), fixed)
     design, samples, arms = _design(data.get("design", {}), factors)
+    levels = _morris_levels(data.get("design", {}), design)
     spec = StudySpec(
         name=name,
         fixed=fixed,
@@ -173,6 +182,7 @@ def parse_study(data: dict, *, text: str = "", path: str | None = None) -> Study
         description=_text(data, "description", ""),
         store=_text(data, "store", None),
         text=text,
+        levels=levels,
         path=path,
     )
     if spec.n_runs == 0:
@@ -307,6 +317,17 @@ def _design(table: Any, factors: list[Factor]) -> tuple[str, int | None, tuple[s
                 f"{model_params.suggest(str(arm), names)}; varied: {', '.join(names) or 'none'}"
             )
     return kind, samples, tuple(arms)
+
+
+def _morris_levels(table: dict, kind: str) -> int | None:
+    if kind != "morris":
+        if "levels" in table:
+            raise InputError(f"design.levels: only a morris design takes levels (this one is {kind})")
+        return None
+    levels = table.get("levels", 4)
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 2 or levels % 2:
+        raise InputError(f"design.levels={levels!r}: a morris design needs an even integer >= 2 (e.g. 4)")
+    return levels
 
 
 def _samples(kind: str, table: dict, factors: list[Factor]) -> int | None:

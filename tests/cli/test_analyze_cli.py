@@ -185,3 +185,92 @@ def test_bad_flags(store, tmp_path, capsys, flags, words):
     code, out, err = analyze(capsys, store, "--out", tmp_path / "out", *flags)
     assert_one_line_error(code, out, err, *words)
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- research contrasts
+MORRIS = """
+name = "tiny_morris"
+steps = 12
+replications = 2
+master_seed = 4
+series = false
+[fixed]
+n_orgs = 6
+[varied]
+initial_trust = { low = 0.1, high = 0.8 }
+transaction_cost = { low = 0.01, high = 0.2 }
+shock_rate = { low = 0.0, high = 0.2 }
+[design]
+kind = "morris"
+samples = 4
+levels = 4
+"""
+
+
+def test_factorial_study_gets_rmst_causes_trend_and_a_declared_family(store, tmp_path, capsys):
+    code, out, err = analyze(capsys, store, "--out", tmp_path, "--resamples", 199, "--tau", 12)
+    assert code == 0, err
+    rmst = pd.read_csv(tmp_path / "rmst_contrasts.csv")
+    assert sorted(rmst.tau.unique()) == [12.0, 24.0]
+    assert set(rmst.factor) == {"governance", "backbone_strength"}
+    assert rmst[rmst.factor == "governance"].paired.all()  # the rules share seeds
+    family = pd.read_csv(tmp_path / "primary_family.csv")
+    assert (family.p_holm >= family.p - 1e-12).all()
+    findings = (tmp_path / "findings.md").read_text()
+    assert "restricted mean lifetime (RMST)" in findings and "family of primary tests" in findings
+    assert (tmp_path / "causes.png").exists() or "cause_incidence.csv" not in {p.name for p in tmp_path.iterdir()}
+    assert "Restricted mean lifetime" in out
+
+
+def test_readme_headline_block_is_regenerated(store, tmp_path, capsys):
+    from coalition_sim.analysis.findings import HEADLINE_END, HEADLINE_START
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    shutil.copy(store, folder / "results.sqlite")
+    (folder / "README.md").write_text(f"# Study\n\nintro\n\n{HEADLINE_START}\nstale text\n{HEADLINE_END}\n\nafter\n")
+    assert analyze(capsys, folder, "--resamples", 199)[0] == 0
+    readme = (folder / "README.md").read_text()
+    assert "stale text" not in readme and "intro" in readme and readme.rstrip().endswith("after")
+    assert "RMST" in readme.split(HEADLINE_START)[1].split(HEADLINE_END)[0]
+
+
+def test_unfinished_store_says_so_in_one_line_and_in_the_findings(store, tmp_path, capsys):
+    copy = tmp_path / "results.sqlite"
+    shutil.copy(store, copy)
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM runs WHERE run_id >= 17")
+    code, out, err = analyze(capsys, copy, "--out", tmp_path / "out", "--resamples", 199)
+    assert code == 0
+    assert err.count("\n") == 1 and "17 of 24 runs" in err and "unfinished" in err
+    assert "Unfinished study: 17 of 24 runs" in (tmp_path / "out" / "findings.md").read_text()
+
+
+def test_tau_beyond_the_horizon_is_refused(store, tmp_path, capsys):
+    code, out, err = analyze(capsys, store, "--out", tmp_path / "out", "--tau", 500)
+    assert_one_line_error(code, out, err, "tau", "horizon")
+    assert not (tmp_path / "out").exists()
+
+
+def test_morris_study_gets_screening_and_scenario_discovery(tmp_path_factory, tmp_path, capsys):
+    path = make_store(tmp_path_factory, "morris", MORRIS)
+    code, out, err = analyze(capsys, path, "--out", tmp_path, "--resamples", 199)
+    assert code == 0, err
+    table = pd.read_csv(tmp_path / "morris_lifetime.csv")
+    assert sorted(table.parameter) == ["initial_trust", "shock_rate", "transaction_cost"]
+    assert (table.n_effects == 4).all()  # one elementary effect per trajectory
+    assert (tmp_path / "morris_lifetime.png").exists()
+    assert "Morris screening" in (tmp_path / "findings.md").read_text()
+    assert len(load_results(path).runs) == 4 * (3 + 1) * 2
+
+
+def test_unfinished_sobol_store_is_analysed_without_its_indices(tmp_path_factory, tmp_path, capsys):
+    path = make_store(tmp_path_factory, "sobol_part", SOBOL)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM runs WHERE run_id >= 25")
+    code, out, err = analyze(capsys, path, "--out", tmp_path, "--resamples", 199)
+    assert code == 0, err
+    assert "25 of 32 runs" in err
+    findings = (tmp_path / "findings.md").read_text()
+    assert "Unfinished study: 25 of 32 runs" in findings and "Not computed on an unfinished study" in findings
+    assert not list(tmp_path.glob("sensitivity_*.csv"))

@@ -1,9 +1,13 @@
-"""``coalition-sim analyze RESULTS``: survival, endurance and sensitivity of a finished study.
+"""``coalition-sim analyze RESULTS``: contrasts, causes, trend, sensitivity and screening of a study.
 
 Prints a plain-language table per arm and writes, all or nothing, into ``--out``
 (default: the folder holding the store): ``summary.csv``, ``logrank.csv``,
-``backbone_effect.csv``, ``paired_difference.csv``, ``sensitivity_<outcome>.csv``,
-the figures (PNG and SVG) and ``findings.md``.
+``backbone_effect.csv``, ``paired_difference.csv``, ``rmst_contrasts.csv``, ``cox.csv``,
+``cause_incidence.csv``, ``cause_contrasts.csv``, ``trend.csv``, ``primary_family.csv``,
+``sensitivity_<outcome>.csv``, ``sobol_convergence_<outcome>.csv``, ``morris_<outcome>.csv``,
+``prim_*.csv`` (whichever apply to the design), the figures (PNG and SVG) and ``findings.md``;
+and refreshes the findings block of the folder's ``README.md`` when it has the markers.
+An unfinished store is analysed as it is, with one line on stderr and a line in findings.md.
 """
 
 from __future__ import annotations
@@ -11,17 +15,21 @@ from __future__ import annotations
 import argparse
 import math
 import sqlite3
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from coalition_sim.util.errors import InputError
 
-HELP = "Analyse a study's results: survival curves, endurance with CIs, log-rank tests, sensitivity; figures."
+HELP = (
+    "Analyse a study's results: restricted mean lifetimes compared, endurance with CIs, causes of "
+    "dissolution, trend and Cox models, sensitivity and screening; figures and findings."
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """RESULTS, --out, --by, --confidence, --resamples, --seed."""
+    """RESULTS, --out, --by, --confidence, --resamples, --seed, --tau."""
     parser.add_argument(
         "results", type=Path, metavar="RESULTS", help="results store (results.sqlite) or the folder holding it"
     )
@@ -35,6 +43,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--confidence", type=float, default=0.95, help="confidence level (default 0.95)")
     parser.add_argument("--resamples", type=int, default=9999, help="bootstrap resamples (default 9999)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    parser.add_argument(
+        "--tau",
+        type=float,
+        default=None,
+        metavar="MONTHS",
+        help="also compare restricted mean lifetimes up to this month (default: the horizon only)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -52,10 +67,16 @@ def main(args: argparse.Namespace) -> int:
                 + ", ".join(list(results.study.get("varied", {})) or ["governance"])
             )
     try:
-        found = analysis.analyze_study(results, by, args.confidence, args.resamples, args.seed)
+        found = analysis.analyze_study(results, by, args.confidence, args.resamples, args.seed, tau=args.tau)
     except ValueError as exc:
         raise InputError(f"{results.path}: {exc}") from None
     out = args.out or Path(results.path).parent
+    if found.unfinished:
+        print(
+            f"coalition-sim analyze: note: unfinished study: {found.n_runs} of {found.expected_runs} runs are in "
+            f"{results.path}; the tables cover only those (run the same study command again to finish it)",
+            file=sys.stderr,
+        )
     print(format_table(found))
     files = write_outputs(found, results, out)
     print(f"\nWrote {len(files)} files to {out}: " + ", ".join(sorted(p.name for p in files)))
@@ -65,6 +86,8 @@ def main(args: argparse.Namespace) -> int:
 def _check_flags(args: argparse.Namespace) -> None:
     if not 0 < args.confidence < 1:
         raise InputError(f"--confidence={args.confidence:g} is out of range: allowed 0 < confidence < 1")
+    if args.tau is not None and not (math.isfinite(args.tau) and args.tau > 0):
+        raise InputError(f"--tau={args.tau:g} is out of range: allowed a number of months > 0, at most the horizon")
     if args.resamples < 99:
         raise InputError(f"--resamples={args.resamples} is out of range: allowed an integer >= 99")
 
@@ -86,24 +109,26 @@ def _first_line(exc: Exception) -> str:
 
 
 # --------------------------------------------------------------------------- printing
+def _fmt():
+    from coalition_sim.analysis import findings
+
+    return findings
+
+
 def _pct(p: float) -> str:
-    return "n/a" if p is None or math.isnan(p) else f"{100 * p:.0f}%"
+    return _fmt().pct(p)
 
 
 def _interval(est: float, low: float, high: float, fmt: str = "{:.2f}") -> str:
-    if math.isnan(low):
-        return fmt.format(est)
-    return f"{fmt.format(est)} [{fmt.format(low)}, {fmt.format(high)}]"
+    return _fmt().interval(est, low, high, fmt)
 
 
 def _p(p: float) -> str:
-    if p is None or math.isnan(p):
-        return "-"
-    return "p<0.001" if p < 0.001 else f"p={p:.3f}"
+    return _fmt().pvalue(p)
 
 
 def _median(m: float, horizon: float) -> str:
-    return f">{horizon:g}" if math.isnan(m) else f"{m:g}"
+    return _fmt().median_text(m, horizon)
 
 
 def logrank_notes(row: pd.Series, by: list[str], reference: dict) -> str:
@@ -149,58 +174,36 @@ def format_table(found) -> str:
     lines = [head, ""] + ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
     lines += [
         "",
-        "endured: share alive at the horizon (bootstrap CI); mean lifetime: restricted to the horizon;",
+        "endured: share alive at the horizon (Wilson CI); mean lifetime: restricted to the horizon;",
         "median: months until half had dissolved;",
         "log-rank: survival curve vs the reference level, other factors equal.",
     ]
     if found.paired is not None and len(found.paired):
         lines += ["", "Paired difference in endurance (same seeds in both rules):"]
-        lines += [f"  {sentence}" for sentence in paired_sentences(found)]
+        lines += [f"  {sentence}" for sentence in _fmt().paired_sentences(found)]
+    if found.contrasts is not None and len(found.contrasts.rmst):
+        lines += ["", "Restricted mean lifetime, each level against its reference (months; paired on seeds;"]
+        lines += ["  the other factors' contrasts are in rmst_contrasts.csv):"]
+        rmst = found.contrasts.rmst
+        main = "governance" if (rmst.factor == "governance").any() else rmst.factor.iloc[0]
+        for _, r in rmst[rmst.factor == main].iterrows():
+            where = ", ".join(_level_name(c, r[c]) for c in found.by if c in r and c != r.factor and c in r.index)
+            lines.append(
+                f"  {where or 'all runs'}: {r[r.factor]} minus {r.reference} to month {r.tau:g} = "
+                f"{_interval(r.difference, r.low, r.high, '{:+.1f}')} ({_p(r.p)}; PH test {_p(r.ph_p)})"
+            )
     for outcome, table in found.sensitivity.items():
         lines += ["", f"Sensitivity of {outcome} ({found.sensitivity_method}):"]
-        lines += [f"  {sentence}" for sentence in sensitivity_sentences(found, outcome, table)]
+        lines += [f"  {sentence}" for sentence in _fmt().sensitivity_sentences(found, outcome, table)]
+    for section in found.extra.values():
+        lines += ["", *section.rstrip().replace("## ", "").splitlines()]
     return "\n".join(lines)
-
-
-def paired_sentences(found) -> list[str]:
-    """One sentence per backbone strength: how much more often one rule's coalitions endured."""
-    out = []
-    for _, r in found.paired.iterrows():
-        where = (
-            ", ".join(f"{_level_name(c, r[c])}" for c in r.index if c in found.by and c != "governance") or "all runs"
-        )
-        diff, low, high = 100 * r.difference, 100 * r.low, 100 * r.high
-        word = "more" if diff > 0 else "less"
-        verdict = "no clear difference" if low <= 0 <= high else f"{r.governance} {word} often"
-        out.append(
-            f"{where}: {r.governance} minus {r.reference} = {diff:+.1f} points "
-            f"[{low:+.1f}, {high:+.1f}] over {int(r.n_pairs)} pairs ({verdict}; "
-            f"only {r.governance} endured in {int(r.only_rule)}, only {r.reference} in {int(r.only_reference)})"
-        )
-    return out
-
-
-def sensitivity_sentences(found, outcome: str, table: pd.DataFrame) -> list[str]:
-    """Parameters ranked by their sensitivity index, with intervals."""
-    if found.sensitivity_method == "sobol":
-        ranked = table.sort_values("ST", ascending=False)
-        return [
-            f"{r.parameter}: total {r.ST:.2f} [{r.ST_low:.2f}, {r.ST_high:.2f}], "
-            f"first-order {r.S1:.2f} [{r.S1_low:.2f}, {r.S1_high:.2f}]"
-            for r in ranked.itertuples()
-        ]
-    ranked = table.reindex(table.src.abs().sort_values(ascending=False).index)
-    return [
-        f"{r.parameter}: SRC {r.src:+.2f} [{r.src_low:+.2f}, {r.src_high:+.2f}], "
-        f"rank correlation {r.rho:+.2f} [{r.rho_low:+.2f}, {r.rho_high:+.2f}]"
-        for r in ranked.itertuples()
-    ] + [f"(linear model R^2 = {table.r2.iloc[0]:.2f} over {int(table.n_points.iloc[0])} points)"]
 
 
 # --------------------------------------------------------------------------- writing
 def write_outputs(found, results, out: Path) -> list[Path]:
     """Tables, figures and findings.md, all or nothing."""
-    from coalition_sim.analysis import plots
+    from coalition_sim.analysis import findings, plots
     from coalition_sim.util.safe_write import atomic_dir
 
     runs = results.runs
@@ -219,6 +222,10 @@ def write_outputs(found, results, out: Path) -> list[Path]:
             found.backbone_paired.to_csv(tmp / "backbone_paired_difference.csv", index=False, float_format="%.6g")
         for outcome, table in found.sensitivity.items():
             table.to_csv(tmp / f"sensitivity_{outcome}.csv", index=False, float_format="%.6g")
+        for name, table in _contrast_tables(found).items():
+            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
+        for name, table in found.tables.items():
+            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
         figures = {
             "survival": plots.survival_figure(runs, found.by, found.horizon, found.confidence),
             "impact": plots.impact_figure(runs, found.by),
@@ -228,132 +235,56 @@ def write_outputs(found, results, out: Path) -> list[Path]:
         for outcome, table in found.sensitivity.items():
             make = plots.sobol_figure if found.sensitivity_method == "sobol" else plots.sensitivity_figure
             figures[f"sensitivity_{outcome}"] = make(table, outcome)
+        figures.update(_method_figures(found, runs))
         for stem, fig in figures.items():
             plots.save(fig, tmp, stem)
         tables = sorted(p.name for p in tmp.glob("*.csv") if p.name != "summary.csv")
-        (tmp / "findings.md").write_text(findings_markdown(found, results, sorted(figures), tables))
+        (tmp / "findings.md").write_text(findings.findings_markdown(found, results, sorted(figures), tables))
+        readme = out / "README.md"
+        if found.contrasts is not None and readme.exists():
+            updated = findings.replace_headline(readme.read_text(), findings.headline_markdown(found))
+            if updated is not None:
+                (tmp / "README.md").write_text(updated)
         written = [out / p.name for p in tmp.iterdir()]
     return written
 
 
-def findings_markdown(found, results, figures: list[str], tables: list[str] = ()) -> str:
-    """The findings in words, with their intervals, the data's provenance and how to reproduce them."""
-    prov = results.provenance
-    study_path = prov.get("study_path") or f"experiments/{found.name}.toml"
-    level = f"{found.confidence:.0%}"
-    lines = [
-        f"# Findings: {found.name}",
-        "",
-        f"{found.n_runs} runs ({found.n_failed} failed, left out), {found.design} design, horizon "
-        f"{found.horizon:g} months. Every interval is {level}: endurance and impact by bootstrap "
-        f"(seed {found.seed}), restricted mean lifetime by Greenwood's "
-        f"variance, paired differences by a paired bootstrap over replications.",
-        "",
-    ]
-    lines += [
-        "## Endurance per arm",
-        "",
-        "| arm | n | endured | mean lifetime to horizon (months) | median | "
-        "mean impact | dissolved: collapse / dormancy / purpose achieved |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for _, r in found.summary.iterrows():
-        lines.append(
-            f"| {r.arm} | {r.n} | {_pct(r.endurance)} [{_pct(r.endurance_low)}, {_pct(r.endurance_high)}] | "
-            f"{_interval(r.rmst, r.rmst_low, r.rmst_high, '{:.1f}')} | "
-            f"{_median(r.median_lifetime, found.horizon)} | "
-            f"{_interval(r.mean_impact, r.impact_low, r.impact_high, '{:.1f}')} | "
-            f"{r.n_collapse} / {r.n_dormancy} / {r.n_purpose_achieved} |"
-        )
-    lines += [""] + backbone_sentences(found)
-    if found.backbone_paired is not None and len(found.backbone_paired):
-        lines += [
-            "",
-            "## Backbone strength compared on the same seeds",
-            "",
-            "Each backbone strength against the weakest, under the same rule and the same seeds:",
-            "",
-        ]
-        lines += [f"- {s}" for s in backbone_paired_sentences(found)]
-    if found.paired is not None and len(found.paired):
-        lines += ["", "## Governance rules compared on the same seeds", ""]
-        lines += [f"- {s}" for s in paired_sentences(found)]
-    if found.paired_impact is not None and len(found.paired_impact):
-        lines += ["", "Total impact, same pairs:", ""]
-        lines += [f"- {s}" for s in paired_impact_sentences(found)]
-    if len(found.logrank):
-        significant = found.logrank[found.logrank.p_holm < 1 - found.confidence]
-        lines += [
-            "",
-            "## Log-rank tests",
-            "",
-            f"{len(significant)} of {len(found.logrank)} comparisons of survival curves (each level against "
-            f"its factor's reference, other factors equal) are significant after Holm's adjustment "
-            f"(`logrank.csv`).",
-        ]
-    for outcome, table in found.sensitivity.items():
-        lines += ["", f"## Sensitivity of {outcome}", ""]
-        lines += [f"- {s}" for s in sensitivity_sentences(found, outcome, table)]
-    lines += [
-        "",
-        "## Files",
-        "",
-        "- `summary.csv`: one row per arm (all the numbers above, plus causes of dissolution).",
-        *[f"- `{name}`" for name in tables],
-        *[f"- `{stem}.png` / `{stem}.svg`" for stem in figures],
-        "",
-        "## Reproduce",
-        "",
-        "```",
-        f"coalition-sim study {study_path}",
-        f"coalition-sim analyze {results.path}",
-        "```",
-        "",
-        f"Data: coalition-sim {prov.get('package_version')}, git {prov.get('git_commit')}, "
-        f"numpy {prov.get('numpy')}, scipy {prov.get('scipy')}, mesa {prov.get('mesa')}; "
-        f"store created {prov.get('created')}.",
-    ]
-    return "\n".join(lines) + "\n"
+def _contrast_tables(found) -> dict:
+    """The contrasts' tables by file stem (none for designs without arms)."""
+    c = found.contrasts
+    if c is None:
+        return {}
+    tables = {
+        "rmst_contrasts": c.rmst,
+        "cox": c.cox,
+        "cause_incidence": c.incidence,
+        "cause_contrasts": c.causes,
+        "trend": c.trend,
+        "primary_family": c.family,
+    }
+    return {name: table for name, table in tables.items() if len(table)}
 
 
-def paired_impact_sentences(found) -> list[str]:
-    """One sentence per backbone strength: the paired difference in total impact between rules."""
-    out = []
-    for _, r in found.paired_impact.iterrows():
-        where = ", ".join(_level_name(c, r[c]) for c in r.index if c in found.by and c != "governance") or "all runs"
-        verdict = "no clear difference" if r.low <= 0 <= r.high else ("more" if r.difference > 0 else "less")
-        out.append(
-            f"{where}: {r.governance} minus {r.reference} = {r.difference:+.1f} "
-            f"[{r.low:+.1f}, {r.high:+.1f}] impact over {int(r.n_pairs)} pairs ({verdict})"
-        )
-    return out
+def _method_figures(found, runs) -> dict:
+    """Figures of the contrasts and of the screening methods, by file stem."""
+    from coalition_sim.analysis import method_plots
 
-
-def backbone_paired_sentences(found) -> list[str]:
-    """One sentence per rule and backbone strength: the paired gain in endurance over the weakest backbone."""
-    out = []
-    for _, r in found.backbone_paired.iterrows():
-        diff, low, high = 100 * r.difference, 100 * r.low, 100 * r.high
-        verdict = "no clear difference" if low <= 0 <= high else ("more" if diff > 0 else "less") + " often"
-        out.append(
-            f"{r.governance}: backbone {r.backbone_strength:g} minus backbone {r.reference:g} = "
-            f"{diff:+.1f} points [{low:+.1f}, {high:+.1f}] over {int(r.n_pairs)} pairs ({verdict})"
-        )
-    return out
-
-
-def backbone_sentences(found) -> list[str]:
-    """How endurance moves from the weakest to the strongest backbone under each rule."""
-    if found.effect is None or found.effect.backbone_strength.nunique() < 2:
-        return []
-    out = []
-    for rule, rows in found.effect.groupby("governance", sort=True):
-        rows = rows.sort_values("backbone_strength")
-        lo, hi = rows.iloc[0], rows.iloc[-1]
-        out.append(
-            f"- Under {rule} governance, endurance goes from {_pct(lo.endurance)} "
-            f"[{_pct(lo.endurance_low)}, {_pct(lo.endurance_high)}] with backbone {lo.backbone_strength:g} "
-            f"to {_pct(hi.endurance)} [{_pct(hi.endurance_low)}, {_pct(hi.endurance_high)}] with backbone "
-            f"{hi.backbone_strength:g}."
-        )
-    return out
+    figures = {}
+    c = found.contrasts
+    if c is not None and len(c.incidence):
+        figures["causes"] = method_plots.cause_figure(runs, found.by, found.horizon)
+    if c is not None and len(c.rmst):
+        main = "governance" if (c.rmst.factor == "governance").any() else str(c.rmst.factor.iloc[0])
+        level = next((b for b in found.by if b != main), None)
+        figures["rmst_difference"] = method_plots.rmst_figure(c.rmst, main, level)
+    for name, table in found.tables.items():
+        if name.startswith("morris_"):
+            figures[name] = method_plots.morris_figure(table, name.removeprefix("morris_"))
+        elif name.startswith("prim_trajectory_"):
+            outcome = name.removeprefix("prim_trajectory_")
+            figures[name] = method_plots.prim_figure(
+                table, f"coalitions {outcome}" if outcome == "dissolved" else outcome
+            )
+        elif name.startswith("sobol_convergence_"):
+            figures[name] = method_plots.convergence_figure(table, name.removeprefix("sobol_convergence_"))
+    return figures
