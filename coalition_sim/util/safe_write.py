@@ -30,7 +30,7 @@ def atomic_dir(target: Path):
     On failure nothing is changed (a ``target`` made here is removed again).
     """
     target = Path(target)
-    created = _make_dirs(target)
+    created = make_dirs(target)
     tmp = Path(tempfile.mkdtemp(prefix=".partial.", dir=target))
     ok = False
     try:
@@ -50,7 +50,7 @@ def atomic_dir(target: Path):
 def atomic_file(target: Path, mode: str = "w"):
     """Yield a file handle whose content replaces ``target`` only on success."""
     target = Path(target)
-    created = _make_dirs(target.parent)
+    created = make_dirs(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     ok = False
     try:
@@ -68,7 +68,7 @@ def atomic_file(target: Path, mode: str = "w"):
                     folder.rmdir()
 
 
-def _make_dirs(folder: Path) -> list[Path]:
+def make_dirs(folder: Path) -> list[Path]:
     """Create ``folder`` and missing parents; return the ones created (outermost first)."""
     missing = []
     probe = folder
