@@ -135,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     label = f"{PROG} {command}".strip()
     try:
         args = build_parser(command or "-").parse_args(argv)
-        return int(args.handler(args) or 0)
+        code = int(args.handler(args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled, not at exit
+        return code
     except KeyboardInterrupt:
         print(f"\n{label}: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

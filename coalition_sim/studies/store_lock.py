@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from coalition_sim.util.errors import InputError
+from coalition_sim.util.output import describe_os_error
 
 
 def lock_path(store: Path) -> Path:
@@ -49,8 +50,8 @@ class WriterLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as exc:
             raise InputError(
-                f"{self.path.parent}: cannot write beside the store ({exc.strerror}); make the folder "
-                f"writable or give another --out"
+                f"{self.path.parent}: cannot write beside the store ({describe_os_error(exc)}), so the "
+                f"study cannot add runs; make the folder writable or copy the store and give --out"
             ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -8,6 +8,7 @@ import os
 import sys
 from pathlib import Path
 
+from coalition_sim.studies.store import store_file
 from coalition_sim.util.errors import InputError
 from coalition_sim.util.output import check_output_file, check_path_text
 
@@ -61,12 +62,9 @@ def main(args: argparse.Namespace) -> int:
     if args.scheduler and args.executor not in (None, "dask"):
         raise InputError(f"--scheduler needs --executor dask, not {args.executor!r}")
     spec = load_study(args.file)
-    from coalition_sim.studies.store import Store, store_file
-
     store = args.out or spec.default_store()
-    check_output_file(store_file(check_path_text(store, "--out")), "--out" if args.out else "store")
+    _refuse_early(store_file(check_path_text(store, "--out")), spec, "--out" if args.out else "store")
     workers = 1 if kind == "serial" else args.workers
-    Store.check(store, spec)  # refuses another study's store before anything is said or run
     print(
         f"Study '{spec.name}': {spec.n_runs} runs ({len(spec.design_points())} points x "
         f"{spec.replications} replications, {spec.steps} months) -> {store}",
@@ -79,13 +77,27 @@ def main(args: argparse.Namespace) -> int:
             )
         except KeyboardInterrupt:
             print(
-                f"\nInterrupted: every finished run is saved in {store}. Resume with the same command:\n"
-                f"  {_command(args)}",
+                f"\ncoalition-sim study: interrupted; every finished run is saved in {store}. "
+                f"Resume with the same command: {_command(args)}",
                 file=sys.stderr,
             )
             return 130
     print(_report(outcome))
     return 0
+
+
+def _refuse_early(store: Path, spec, flag: str) -> None:
+    """Every refusal the store can give, before anything is said or run."""
+    from coalition_sim.studies.store import Store, check_integrity
+    from coalition_sim.studies.store_lock import WriterLock
+
+    if store.exists():
+        Store.check(store, spec)  # another study's store
+        check_integrity(store)
+    else:
+        check_output_file(store, flag)
+    if store.parent.is_dir() and os.access(store.parent, os.W_OK):
+        WriterLock(store).acquire().release()  # another study at work on it
 
 
 def _report(outcome) -> str:
