@@ -374,11 +374,11 @@ class Results:
     """
 
     def __init__(self, path: Path):
-        import pandas as pd
-
         self.path = path
         meta = read_meta(path)
         check_integrity(path)
+        import pandas as pd  # after the checks: a refusal answers without loading pandas
+
         self.study = {**json.loads(meta["spec"]), "description": meta.get("description", "")}
         self.provenance = {
             **json.loads(meta["provenance"]),

@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         default=None,
         metavar="tcp://HOST:PORT",
-        help="address of a Dask distributed scheduler (implies --executor dask)",
+        help="address of a Dask distributed scheduler, implies --executor dask (default: none)",
     )
     parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar (default: shown)")
 
