@@ -419,7 +419,7 @@ def _series(value: Any) -> tuple[str, ...]:
 def _known_names(names: list, known, field: str, what: str) -> tuple[str, ...]:
     """The names, deduplicated in order; an unknown one is refused naming its index."""
     for i, name in enumerate(names):
-        if name not in known:
+        if not isinstance(name, str) or name not in known:
             raise InputError(
                 f"{field}[{i}]: unknown {what} {name!r}{model_params.suggest(str(name), known)}; "
                 f"allowed: {', '.join(known)}"
