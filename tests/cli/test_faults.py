@@ -289,6 +289,18 @@ def test_a_full_disk_under_export_leaves_nothing_half_written(finished_copy, tmp
         assert list(disk.iterdir()) == [], "nothing half-written, no empty folder"
 
 
+def test_a_full_disk_under_compare_leaves_nothing_half_written(tmp_path):
+    scenario = tmp_path / "scenario.toml"
+    assert cli("scenario", "template", "--out", str(scenario)).returncode == 0
+    disk = tmp_path / "small"
+    with mounted(disk, "-t", "tmpfs", "-o", "size=48k", "tmpfs"):
+        args = ["compare", str(scenario), "--replications", "10", "--workers", "1", "--no-progress"]
+        done = cli(*args, "--out", str(disk / "report"))
+        assert done.returncode == 2
+        assert "disk is full" in one_line(done.stderr)
+        assert list(disk.iterdir()) == []
+
+
 # ------------------------------------------------------------------ a damaged store
 def damage(store: Path, page_fraction: float) -> None:
     """Overwrite one 4 KiB page with random bytes (seeded), as a failing disk might."""

@@ -95,7 +95,7 @@ def _check_flags(args: argparse.Namespace) -> None:
 
 def _score_study(args: argparse.Namespace) -> int:
     from coalition_sim.calibration import search as calibration
-    from coalition_sim.studies.store import Store, load_results
+    from coalition_sim.studies.store import Store, check_integrity, load_results
     from coalition_sim.studies.study import run_study
     from coalition_sim.util.safe_write import atomic_dir
 
@@ -104,7 +104,9 @@ def _score_study(args: argparse.Namespace) -> int:
     store = out / "results.sqlite"
     if not args.run and not store.exists():
         raise InputError(f"{store}: no store to score; run without --no-run first")
-    Store.open(store, spec).close()  # refuses another study's store before anything runs
+    Store.check(store, spec)  # refuses another study's store before anything runs (and writes nothing)
+    if store.exists():
+        check_integrity(store)
     if args.run:
         print(
             f"Calibration '{spec.name}': {spec.n_runs} runs ({len(spec.base_points())} points x "
