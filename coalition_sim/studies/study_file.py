@@ -257,8 +257,8 @@ def _integer(data: dict, key: str, *, low: int, high: int, default: int | None =
         return default
     value = data[key]
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        shown = value if not isinstance(value, int) or abs(value) < 10**15 else f"{value:.3g}"
-        raise InputError(f"{key}={shown!r}: must be an integer from {low} to {high:,}")
+        shown = f"{value:.3g}" if isinstance(value, int) and abs(value) >= 10**15 else repr(value)
+        raise InputError(f"{key}={shown}: must be an integer from {low} to {high:,}")
     return value
 
 
