@@ -162,6 +162,8 @@ def failure_message(exc: BaseException) -> str | None:
     if isinstance(exc, OSError) and exc.errno is not None:
         where = f"{exc.filename}: " if exc.filename else ""
         return f"{where}{describe_os_error(exc)}"
+    if type(exc).__name__ == "BrokenProcessPool":
+        return "a worker process died (killed, or out of memory?); rerun the command"
     if type(exc).__module__ == "sqlite3":
         return f"results store: {exc}; if the store is damaged, move it aside and rerun the study"
     return None

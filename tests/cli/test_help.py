@@ -149,6 +149,20 @@ def test_operating_system_failures_are_one_line_exit_2(monkeypatch, capsys, erro
     assert err.count("\n") == 1 and expected in err
 
 
+def test_a_dead_worker_outside_a_study_is_one_line(monkeypatch, capsys):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import coalition_sim.cli.commands.run as run
+
+    def die(_args):
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(run, "main", die)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "a worker process died" in err
+
+
 def test_a_bug_is_not_disguised_as_bad_input(monkeypatch):
     import coalition_sim.cli.commands.run as run
 
