@@ -56,7 +56,9 @@ def run_study(
         progress: show a progress bar.
 
     Raises:
-        InputError: the store belongs to another study.
+        InputError: the store belongs to another study, is damaged, read-only (with runs
+            missing) or being written by another study; or the disk filled up, or worker
+            processes kept dying (the message says how many runs are saved).
         KeyboardInterrupt: finished runs are committed; call again to resume.
     """
     from coalition_sim.studies.store import Store, check_integrity, store_file, stored_runs
