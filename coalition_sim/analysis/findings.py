@@ -322,6 +322,7 @@ def sensitivity_sentences(found, outcome: str, table: pd.DataFrame) -> list[str]
 def findings_markdown(found, results, figures: list[str], tables: list[str] = ()) -> str:
     """The findings in words, with their intervals, the data's provenance and how to reproduce them."""
     prov = results.provenance
+    same = results.reproducible_provenance
     study_path = prov.get("study_path") or f"experiments/{found.name}.toml"
     level = f"{found.confidence:.0%}"
     lines = [
@@ -399,9 +400,10 @@ def findings_markdown(found, results, figures: list[str], tables: list[str] = ()
         f"coalition-sim analyze {results.path}",
         "```",
         "",
-        f"Data: coalition-sim {prov.get('package_version')}, git {prov.get('git_commit')}, "
-        f"numpy {prov.get('numpy')}, scipy {prov.get('scipy')}, mesa {prov.get('mesa')}; "
-        f"store created {prov.get('created')}.",
+        f"Data: coalition-sim {same.get('package_version')} (model code {same.get('model_fingerprint')}), "
+        f"numpy {same.get('numpy')}, scipy {same.get('scipy')}, mesa {same.get('mesa')}, pandas {same.get('pandas')}; "
+        f"study {same.get('spec_hash')}. (Where and when the store was made is in its provenance table; it is left "
+        "out here so that rerunning the same study leaves this file unchanged.)",
     ]
     return "\n".join(lines) + "\n"
 

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from coalition_sim.util.parent_watch import exit_with_parent
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -175,7 +177,10 @@ def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[Run
     """Submit chunks with at most ``limit`` in flight; yield results as chunks finish."""
     own = executor is None
     pool = executor or cf.ProcessPoolExecutor(
-        max_workers=workers, initializer=_ignore_sigint, mp_context=multiprocessing.get_context("spawn")
+        max_workers=workers,
+        initializer=exit_with_parent,  # deaf to Ctrl-C (the parent stops them), gone when the parent is
+        initargs=(os.getpid(),),
+        mp_context=multiprocessing.get_context("spawn"),
     )
     chunks = _chunks(specs, chunk)
     in_flight: set[cf.Future] = set()
@@ -215,11 +220,6 @@ def _sigint_ignored(enabled: bool):
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _ignore_sigint() -> None:
-    """Pool workers leave Ctrl-C to the parent, which stops them (no tracebacks from each)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _terminate_workers(pool: cf.ProcessPoolExecutor) -> None:

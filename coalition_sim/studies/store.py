@@ -16,7 +16,9 @@ Tables (query them with any SQLite client):
 
 Each run is written in one transaction, so a crash or Ctrl-C loses at most the
 runs in flight; :meth:`Store.done_ids` tells a restart what to skip. A store made
-by a different study (another spec hash) is refused, never appended to.
+by a different study (another spec hash) is refused, never appended to; so is a
+damaged one (:func:`check_integrity`, run whenever a store is opened), and a second
+writer while one is at work (:mod:`~coalition_sim.studies.store_lock`).
 """
 
 from __future__ import annotations
@@ -24,17 +26,16 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import platform
 import sqlite3
-import subprocess
 import tempfile
-from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coalition_sim.model.params import PARAMETERS
 from coalition_sim.studies.fingerprint import model_fingerprint
+from coalition_sim.studies.provenance import provenance, reproducible
+from coalition_sim.studies.store_lock import WriterLock
 from coalition_sim.util.errors import InputError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +50,6 @@ STORE_NAME = "results.sqlite"
 """File name of a store inside a study's results folder."""
 RUN_COLUMNS = ("run_id", "point_id", "replication", "seed", "sobol_block", "status", "error", "runtime_s")
 SQL_TYPES = {"int": "INTEGER", "bool": "INTEGER", "float": "REAL", "str": "TEXT"}
-EXPORT_FORMATS = ("csv", "parquet")
 
 
 def store_file(path: str | Path) -> Path:
@@ -59,10 +59,11 @@ def store_file(path: str | Path) -> Path:
 
 
 class Store:
-    """An open results store for one study (the only writer)."""
+    """An open results store for one study (the only writer: it holds the store's lock)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, lock: WriterLock | None = None):
         self.path = path
+        self.lock = lock
         self.conn = sqlite3.connect(path)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -76,13 +77,31 @@ class Store:
         """Open the store of ``spec`` at ``path``, creating it if absent.
 
         Raises:
-            InputError: ``path`` is not a store, or was made by a different study.
+            InputError: ``path`` is not a store, was made by a different study, is
+                damaged or read-only, or another study is writing to it.
         """
+        from coalition_sim.util.safe_write import make_dirs
+
         path = store_file(path)
-        if not path.exists():
-            _create(path, spec)
-        cls.check(path, spec)
-        return cls(path)
+        created = make_dirs(path.parent)
+        lock = None
+        try:
+            lock = WriterLock(path).acquire()
+            if not path.exists():
+                _create(path, spec)
+            else:
+                cls.check(path, spec)
+                check_integrity(path)
+                if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+                    raise InputError(f"{path}: the store is read-only; make it writable, or copy it and give --out")
+            return cls(path, lock)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            for folder in reversed(created):  # leave nothing behind a refusal
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
 
     @staticmethod
     def check(path: str | Path, spec: StudySpec) -> None:
@@ -125,6 +144,8 @@ class Store:
         with contextlib.suppress(sqlite3.OperationalError):  # another connection still reads: stay in WAL
             self.conn.execute("PRAGMA journal_mode=DELETE")
         self.conn.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def done_ids(self) -> set[int]:
         """run_ids already stored (finished, ok or failed)."""
@@ -292,43 +313,46 @@ def _reader(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
-def provenance() -> dict[str, Any]:
-    """Versions of everything a result depends on, the git commit, and the time."""
-    from importlib.metadata import PackageNotFoundError, version
+def check_integrity(path: str | Path) -> None:
+    """Refuse a damaged store: SQLite's ``quick_check``, then every finished run has its series.
 
-    libs = {}
-    for lib in ("coalition-sim", "numpy", "scipy", "mesa", "pandas"):
-        try:
-            libs[lib] = version(lib)
-        except PackageNotFoundError:
-            libs[lib] = None
-    return {
-        "package_version": libs.pop("coalition-sim"),
-        "git_commit": _git_commit(),
-        "model_fingerprint": model_fingerprint(),
-        "python": platform.python_version(),
-        **libs,
-        "platform": platform.platform(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
-    }
-
-
-def _git_commit() -> str | None:
-    """HEAD of the package's repository (with ``-dirty`` if it has changes), or None."""
-    repo = Path(__file__).resolve().parents[2]
+    Raises:
+        InputError: one line saying what is wrong and what to do.
+    """
+    path = store_file(path)
+    advice = "move it aside and rerun the study to rebuild it (or restore it from a copy)"
     try:
-        head = subprocess.run(
-            ["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return head + ("-dirty" if dirty else "")
+        conn = _reader(path)
+        try:
+            problems = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+            if problems != ["ok"]:
+                raise InputError(f"{path}: the store is damaged (SQLite: {problems[0]}); {advice}")
+            if _column_types(conn, "series"):
+                missing = conn.execute(
+                    "SELECT COUNT(*) FROM runs WHERE status = 'ok' AND run_id NOT IN (SELECT run_id FROM series)"
+                ).fetchone()[0]
+                strays = conn.execute(
+                    "SELECT COUNT(DISTINCT run_id) FROM series WHERE run_id NOT IN (SELECT run_id FROM runs)"
+                ).fetchone()[0]
+                if missing or strays:
+                    raise InputError(
+                        f"{path}: the store is damaged ({missing} finished runs lack their monthly series, "
+                        f"{strays} series belong to no run); {advice}"
+                    )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise InputError(f"{path}: the store is damaged (SQLite: {exc}); {advice}") from None
+
+
+def stored_runs(path: str | Path) -> tuple[set[int], int]:
+    """(run_ids stored, how many of them failed), read without writing (works on a read-only disk)."""
+    conn = _reader(store_file(path))
+    try:
+        rows = conn.execute("SELECT run_id, status FROM runs").fetchall()
+    finally:
+        conn.close()
+    return {run_id for run_id, _ in rows}, sum(status != "ok" for _, status in rows)
 
 
 # ---------------------------------------------------------------------- reading
@@ -350,24 +374,31 @@ class Results:
     """
 
     def __init__(self, path: Path):
-        import pandas as pd
-
         self.path = path
         meta = read_meta(path)
+        check_integrity(path)
+        import pandas as pd  # after the checks: a refusal answers without loading pandas
+
         self.study = {**json.loads(meta["spec"]), "description": meta.get("description", "")}
         self.provenance = {
             **json.loads(meta["provenance"]),
             "study_text": meta.get("study_text", ""),
             "study_path": meta.get("study_path", ""),
+            "spec_hash": meta["spec_hash"],
         }
         with self._connect() as conn:
             types = _column_types(conn, "param", "outcome")
             self.series_names = sorted(_column_types(conn, "series"))
             self.runs = _typed(pd.read_sql_query("SELECT * FROM runs ORDER BY run_id", conn), types)
 
-    def _connect(self):
-        import contextlib
+    @property
+    def reproducible_provenance(self) -> dict[str, Any]:
+        """Provenance that a rerun of the same study with the same code reproduces exactly
+        (versions, code fingerprint, spec hash; no time, commit or machine): quote this in
+        committed reports so rerunning leaves them unchanged."""
+        return reproducible(self.provenance)
 
+    def _connect(self):
         return contextlib.closing(_reader(self.path))
 
     @cached_property
@@ -426,78 +457,3 @@ def load_results(path: str | Path) -> Results:
         InputError: no store there, or not a coalition-sim store.
     """
     return Results(store_file(path))
-
-
-def export(path: str | Path, out: str | Path | None = None, format: str = "csv") -> list[Path]:
-    """Write runs, series, exits (CSV or Parquet) and study.json into ``out``, all or nothing.
-
-    Args:
-        path: the store (file or folder).
-        out: output folder (default: ``export/`` beside the store).
-        format: ``csv`` or ``parquet``.
-
-    Returns:
-        The files written.
-    """
-    from coalition_sim.util.safe_write import atomic_dir
-
-    if format not in EXPORT_FORMATS:
-        raise InputError(f"--format={format!r}: allowed one of {', '.join(EXPORT_FORMATS)}")
-    if format == "parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise InputError('--format=parquet needs pyarrow: pip install -e ".[parquet]"') from None
-    results = load_results(path)
-    out = Path(out) if out is not None else results.path.parent / "export"
-    names = []
-    with atomic_dir(out) as tmp:
-        for table in ("runs", "exits", "series"):
-            names.append(f"{table}.{format}")
-            _write_table(results, table, tmp / names[-1], format)
-        about = {"study": results.study, "provenance": results.provenance}
-        (tmp / "study.json").write_text(json.dumps(about, indent=2) + "\n")
-        names.append("study.json")
-    return [out / name for name in names]
-
-
-SERIES_CHUNK = 500
-"""Runs per chunk of series when exporting (keeps memory flat)."""
-
-
-def _write_table(results: Results, table: str, target: Path, format: str) -> None:
-    if table != "series":
-        frame = getattr(results, table)
-        frame.to_csv(target, index=False) if format == "csv" else frame.to_parquet(target, index=False)
-        return
-    ids = results.runs["run_id"].tolist()
-    groups = [ids[i : i + SERIES_CHUNK] for i in range(0, len(ids), SERIES_CHUNK)]
-    chunks = (results._series_between(group[0], group[-1]) for group in groups)
-    if format == "csv":
-        _csv_chunks(chunks, target)
-    else:
-        _parquet_chunks(chunks, target)
-
-
-def _csv_chunks(chunks, target: Path) -> None:
-    header = True
-    with open(target, "w", newline="") as handle:
-        for chunk in chunks:
-            chunk["value"] = chunk["value"].astype(float)
-            chunk.to_csv(handle, index=False, header=header)
-            header = False
-    if header:  # no series at all: still write the header
-        target.write_text("run_id,month,variable,value\n")
-
-
-def _parquet_chunks(chunks, target: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.schema(
-        [("run_id", pa.int64()), ("month", pa.int64()), ("variable", pa.string()), ("value", pa.float64())]
-    )
-    with pq.ParquetWriter(target, schema) as writer:
-        for chunk in chunks:
-            chunk["value"] = chunk["value"].astype(float)
-            writer.write_table(pa.Table.from_pandas(chunk, schema=schema, preserve_index=False))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,6 +45,27 @@ RANGE_KEYS = ("low", "high", "num", "kind", "values")
 FACTOR_KINDS = ("int", "float", "choice")
 DEFAULT_ARMS = ("governance", "backbone_strength")
 """Arms share common random numbers when varied, unless a study names its own."""
+
+# Limits: far above any real study, low enough that a typo is refused at once
+# rather than hanging, exhausting memory or filling the disk (experiments/README.md).
+MAX_NAME = 100
+"""Longest study name (it names the default results folder)."""
+MAX_STEPS = 10_000
+"""Longest horizon in months."""
+MAX_REPLICATIONS = 100_000
+"""Most replications per design point."""
+MAX_LEVELS = 1_000
+"""Most levels of one varied parameter (a list, or a range's ``num``)."""
+MAX_SAMPLES = 65_536
+"""Most lhs points, or sobol base samples N (2^16)."""
+MAX_POINTS = 100_000
+"""Most design points."""
+MAX_RUNS = 1_000_000
+"""Most runs in a study (points x replications)."""
+MAX_SEED = 2**63 - 1
+"""Largest master seed (a signed 64-bit integer, as the store keeps it)."""
+MAX_TEXT = 10_000
+"""Longest description."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +189,8 @@ def parse_study(data: dict, *, text: str = "", path: str | None = None) -> Study
     factors = _factors(data.get("varied", {}), fixed)
     design, samples, arms = _design(data.get("design", {}), factors)
     levels = _morris_levels(data.get("design", {}), design)
+    replications = _integer(data, "replications", low=1, high=MAX_REPLICATIONS, required=True)
+    _check_size(design, factors, samples, replications)
     spec = StudySpec(
         name=name,
         fixed=fixed,
@@ -174,13 +198,13 @@ def parse_study(data: dict, *, text: str = "", path: str | None = None) -> Study
         design=design,
         samples=samples,
         arms=arms,
-        replications=_integer(data, "replications", low=1, required=True),
-        steps=_integer(data, "steps", low=1, default=120),
-        master_seed=_integer(data, "master_seed", low=0, required=True),
+        replications=replications,
+        steps=_integer(data, "steps", low=1, high=MAX_STEPS, default=120),
+        master_seed=_integer(data, "master_seed", low=0, high=MAX_SEED, required=True),
         outcomes=_outcomes(data.get("outcomes")),
         series=_series(data.get("series", True)),
-        description=_text(data, "description", ""),
-        store=_text(data, "store", None),
+        description=_text(data, "description", "", limit=MAX_TEXT),
+        store=_store(data),
         text=text,
         levels=levels,
         path=path,
@@ -204,25 +228,67 @@ def _name(data: dict) -> str:
         raise InputError('name: missing or empty; give the study a name, e.g. name = "my_study"')
     if any(c in name for c in "/\\") or name.startswith("."):
         raise InputError(f"name={name!r}: must not contain '/' or '\\' or start with '.'")
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise InputError(f"name={name!r}: must not contain control characters (NUL, tab, newline)")
+    if len(name.strip()) > MAX_NAME:
+        raise InputError(f"name: {len(name.strip())} characters is too long (at most {MAX_NAME})")
     return name.strip()
 
 
-def _text(data: dict, key: str, default):
+def _text(data: dict, key: str, default, limit: int = MAX_TEXT):
     value = data.get(key, default)
     if value is not None and not isinstance(value, str):
         raise InputError(f"{key}={value!r}: must be a string")
+    if value is not None and len(value) > limit:
+        raise InputError(f"{key}: {len(value)} characters is too long (at most {limit})")
     return value
 
 
-def _integer(data: dict, key: str, *, low: int, default: int | None = None, required: bool = False) -> int:
+def _store(data: dict) -> str | None:
+    """The store path the file asks for: a plain path to a file, not a folder."""
+    from coalition_sim.util.output import check_path_text
+
+    value = _text(data, "store", None, limit=4096)
+    if value is None:
+        return None
+    if not value.strip():
+        raise InputError('store: empty; give a file path, e.g. store = "results/my_study/results.sqlite"')
+    check_path_text(value, "store")
+    if Path(value).is_dir():
+        example = f"{value.rstrip('/')}/results.sqlite"
+        raise InputError(f"store={value!r}: is a folder; give the store's file, e.g. {example}")
+    return value
+
+
+def _integer(data: dict, key: str, *, low: int, high: int, default: int | None = None, required: bool = False) -> int:
     if key not in data:
         if required:
-            raise InputError(f"{key}: missing; give an integer >= {low}")
+            raise InputError(f"{key}: missing; give an integer from {low} to {high:,}")
         return default
     value = data[key]
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise InputError(f"{key}={value!r}: must be an integer >= {low}")
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        shown = f"{value:.3g}" if isinstance(value, int) and abs(value) >= 10**15 else repr(value)
+        raise InputError(f"{key}={shown}: must be an integer from {low} to {high:,}")
     return value
+
+
+def _check_size(design: str, factors: list[Factor], samples: int | None, replications: int) -> None:
+    """Refuse a design whose points or runs exceed the limits, before any point is made."""
+    if design == "factorial":
+        points = math.prod(len(f.levels) if f.levels is not None else f.num for f in factors)
+    elif design == "sobol":
+        points = (len(factors) + 2) * samples
+    elif design == "morris":
+        points = (len(factors) + 1) * samples
+    else:
+        points = samples
+    if points > MAX_POINTS:
+        raise InputError(f"design: {points:,} points is too many (at most {MAX_POINTS:,}); use fewer levels or samples")
+    if points * replications > MAX_RUNS:
+        raise InputError(
+            f"replications: {points:,} points x {replications:,} replications = {points * replications:,} runs "
+            f"is too many (at most {MAX_RUNS:,})"
+        )
 
 
 def _check(field_name: str, name: str, value: Any) -> Any:
@@ -274,6 +340,8 @@ def _factor(where: str, param, entry: Any) -> Factor:
 def _levels_factor(where: str, param, kind: str, levels: Any, base: str | None = None) -> Factor:
     if not isinstance(levels, list) or not levels:
         raise InputError(f"{where}: empty list of levels; give at least one value")
+    if len(levels) > MAX_LEVELS:
+        raise InputError(f"{where}: {len(levels)} levels is too many (at most {MAX_LEVELS})")
     values = tuple(_check(f"{where}[{i}]", param.name, v) for i, v in enumerate(levels))
     if len(set(values)) != len(values):
         raise InputError(f"{where}: repeated levels {list(values)}; give each level once")
@@ -291,8 +359,8 @@ def _range_factor(where: str, param, kind: str, entry: dict) -> Factor:
     if not low < high:
         raise InputError(f"{where}: low={low!r} must be below high={high!r}")
     num = entry.get("num")
-    if num is not None and (isinstance(num, bool) or not isinstance(num, int) or num < 1):
-        raise InputError(f"{where}.num={num!r}: must be an integer >= 1")
+    if num is not None and (isinstance(num, bool) or not isinstance(num, int) or not 1 <= num <= MAX_LEVELS):
+        raise InputError(f"{where}.num={num!r}: must be an integer from 1 to {MAX_LEVELS}")
     return Factor(param.name, kind, low=low, high=high, num=num)
 
 
@@ -341,8 +409,8 @@ def _samples(kind: str, table: dict, factors: list[Factor]) -> int | None:
     if not factors:
         raise InputError(f"varied: a {kind} design needs at least one varied parameter")
     samples = table.get("samples")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise InputError(f"design.samples={samples!r}: a {kind} design needs an integer >= 1")
+    if isinstance(samples, bool) or not isinstance(samples, int) or not 1 <= samples <= MAX_SAMPLES:
+        raise InputError(f"design.samples={samples!r}: a {kind} design needs an integer from 1 to {MAX_SAMPLES:,}")
     if kind == "sobol" and samples & (samples - 1):
         raise InputError(
             f"design.samples={samples}: a sobol design needs a power of two (e.g. "
@@ -374,7 +442,7 @@ def _series(value: Any) -> tuple[str, ...]:
 def _known_names(names: list, known, field: str, what: str) -> tuple[str, ...]:
     """The names, deduplicated in order; an unknown one is refused naming its index."""
     for i, name in enumerate(names):
-        if name not in known:
+        if not isinstance(name, str) or name not in known:
             raise InputError(
                 f"{field}[{i}]: unknown {what} {name!r}{model_params.suggest(str(name), known)}; "
                 f"allowed: {', '.join(known)}"

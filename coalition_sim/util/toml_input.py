@@ -12,6 +12,11 @@ from coalition_sim.util.errors import InputError
 
 T = TypeVar("T")
 
+MAX_FILE_BYTES = 1_000_000
+"""Largest input file read (a study or scenario file is a few kilobytes)."""
+MAX_DEPTH = 32
+"""Deepest nesting of tables and arrays accepted (real files need 4 or 5)."""
+
 
 def read_toml(path: str | Path, kind: str) -> tuple[dict, str]:
     """Return (parsed data, text) of a TOML file.
@@ -24,14 +29,54 @@ def read_toml(path: str | Path, kind: str) -> tuple[dict, str]:
         InputError: unreadable file or malformed TOML (tomllib's message gives the line).
     """
     path = Path(path)
+    if "\x00" in str(path):
+        raise InputError(f"{str(path)!r}: the file name contains a NUL byte")
     try:
+        if path.is_dir():
+            raise InputError(f"{path}: is a folder; give the {kind} file (TOML)")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(f"{path}: the {kind} file is larger than {MAX_FILE_BYTES:,} bytes; is it the right file?")
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the {kind} file ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: not a text file (UTF-8 fails at byte {exc.start})") from None
+    return parse_toml_text(text, str(path)), text
+
+
+def parse_toml_text(text: str, where: str) -> dict:
+    """Parse TOML text, refusing malformed or absurdly nested input with one line.
+
+    Raises:
+        InputError: naming ``where`` and the cause.
+    """
     try:
-        return tomllib.loads(text), text
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path}: malformed TOML: {exc}") from None
+        raise InputError(f"{where}: malformed TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{where}: arrays or tables nested more than {MAX_DEPTH} deep; flatten the file") from None
+    if nesting_depth(data) > MAX_DEPTH:
+        raise InputError(f"{where}: arrays or tables nested more than {MAX_DEPTH} deep; flatten the file")
+    return data
+
+
+def nesting_depth(value) -> int:
+    """Depth of nested dicts and lists (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            deepest = max(deepest, depth)
+            continue
+        deepest = max(deepest, depth + 1)
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def load_toml(path: str | Path, kind: str, parse: Callable[..., T]) -> T:

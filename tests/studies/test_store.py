@@ -11,8 +11,9 @@ import pytest
 
 from coalition_sim import CoalitionModel, load_results
 from coalition_sim.model.params import PARAMETERS
+from coalition_sim.studies.export import export
 from coalition_sim.studies.runner import RunResult, RunSpec
-from coalition_sim.studies.store import Store, export
+from coalition_sim.studies.store import Store
 from coalition_sim.studies.study import run_study
 from coalition_sim.studies.study_file import load_study
 from coalition_sim.util.errors import InputError

@@ -55,8 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Load, analyse, print, write."""
     from coalition_sim.analysis import study_analysis as analysis
+    from coalition_sim.studies.store import store_file
+    from coalition_sim.util.output import check_output_dir
 
     _check_flags(args)
+    check_output_dir(args.out or store_file(args.results).parent)  # before any work
     results = _load(args.results)
     by = None if args.by is None else [c.strip() for c in args.by.split(",") if c.strip()]
     if by:

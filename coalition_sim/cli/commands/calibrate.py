@@ -17,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from coalition_sim.util.errors import InputError
+from coalition_sim.util.errors import InputError, suggest
+from coalition_sim.util.output import check_output_dir
 
 HELP = "Calibrate against published coalition survival: score a calibration study, or check a preset."
 
@@ -34,7 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output folder (default: the file's calibration.out, else results/calibration/<name>; "
         "results/calibration with --check-preset)",
     )
-    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes, >= 1 (default: all cores)")
     parser.add_argument(
         "--no-run", dest="run", action="store_false", help="score the runs already in the store; run nothing"
     )
@@ -50,13 +51,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--check-preset",
         default=None,
         metavar="NAME",
-        help="instead of FILE: score one preset (e.g. community_coalition) and plot it",
+        help="instead of FILE: score one preset (e.g. community_coalition) and plot it (default: none)",
     )
     parser.add_argument(
         "--replications", type=int, default=200, help="runs per setting for --check-preset and --confirm (default 200)"
     )
-    parser.add_argument("--seed", type=int, default=20261122, help="master seed for --check-preset and --confirm")
-    parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    parser.add_argument(
+        "--seed", type=int, default=20261122, help="master seed for --check-preset and --confirm (default 20261122)"
+    )
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar (default: shown)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -80,20 +83,30 @@ def _check_flags(args: argparse.Namespace) -> None:
         raise InputError("--confirm goes with FILE, not with --check-preset")
     if args.seed < 0:
         raise InputError(f"--seed={args.seed} is out of range: allowed an integer >= 0")
+    if args.check_preset is not None:
+        from coalition_sim.classroom.presets import PRESETS
+
+        if args.check_preset not in PRESETS:
+            raise InputError(
+                f"--check-preset {args.check_preset!r} is unknown{suggest(args.check_preset, PRESETS)}: "
+                f"allowed {', '.join(PRESETS)}"
+            )
 
 
 def _score_study(args: argparse.Namespace) -> int:
     from coalition_sim.calibration import search as calibration
-    from coalition_sim.studies.store import Store, load_results
+    from coalition_sim.studies.store import Store, check_integrity, load_results
     from coalition_sim.studies.study import run_study
     from coalition_sim.util.safe_write import atomic_dir
 
     spec = calibration.load_calibration(args.file)
-    out = args.out or spec.out_dir()
+    out = check_output_dir(args.out or spec.out_dir())
     store = out / "results.sqlite"
     if not args.run and not store.exists():
         raise InputError(f"{store}: no store to score; run without --no-run first")
-    Store.open(store, spec).close()  # refuses another study's store before anything runs
+    Store.check(store, spec)  # refuses another study's store before anything runs (and writes nothing)
+    if store.exists():
+        check_integrity(store)
     if args.run:
         print(
             f"Calibration '{spec.name}': {spec.n_runs} runs ({len(spec.base_points())} points x "
@@ -179,7 +192,7 @@ def _check_preset(args: argparse.Namespace) -> int:
     from coalition_sim.util.safe_write import atomic_dir
 
     preset = get_preset(args.check_preset)
-    out = args.out or Path("results") / "calibration"
+    out = check_output_dir(args.out or Path("results") / "calibration")
     start = time.perf_counter()
     row, runs = calibration.check_params(preset.params, args.replications, args.seed, workers=args.workers)
     elapsed = time.perf_counter() - start

@@ -25,7 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="comma-separated backbone strengths in [0, 1], crossed with every rule "
         "(default: the scenario's own strength)",
     )
-    parser.add_argument("--replications", type=int, default=300, help="uncertain draws, each run under every option")
+    parser.add_argument(
+        "--replications", type=int, default=300, help="uncertain draws, each run under every option (default 300)"
+    )
     parser.add_argument("--steps", type=int, default=None, help="months per run (default: the scenario's horizon)")
     parser.add_argument("--out", type=Path, required=True, help="directory for report.html and the CSV tables")
     parser.add_argument(
@@ -45,9 +47,11 @@ def main(args: argparse.Namespace) -> int:
     """Validate everything, run, and write the report (nothing is written on bad input)."""
     from coalition_sim.strategist.comparison import compare
     from coalition_sim.util.errors import InputError
+    from coalition_sim.util.output import check_output_dir
 
     if args.workers is not None and args.workers < 1:
         raise InputError(f"--workers={args.workers} is out of range: allowed an integer >= 1")
+    check_output_dir(args.out)  # before any run: a bad --out costs nothing
     start = time.perf_counter()
     result = compare(
         args.scenario,

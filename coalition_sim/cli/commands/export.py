@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from coalition_sim.studies.store import EXPORT_FORMATS
+from coalition_sim.studies.export import EXPORT_FORMATS
 
 HELP = "Export a results store's tables (runs, series, exits, study.json) as CSV or Parquet."
 
@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Write the files and list them."""
-    from coalition_sim.studies.store import export
+    from coalition_sim.studies.export import export
 
     for path in export(args.results, args.out, args.format):
         print(path)

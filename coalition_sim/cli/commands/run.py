@@ -5,44 +5,80 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from coalition_sim.model.model import CoalitionModel
-from coalition_sim.model.params import PARAMETERS
-from coalition_sim.util.safe_write import atomic_dir
+from coalition_sim.model.params import PARAMETERS, check_value
+from coalition_sim.util.errors import InputError
+from coalition_sim.util.output import check_output_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    from coalition_sim.model.model import CoalitionModel
 
 HELP = "Run one coalition and print its summary (and, with --out, write its data)."
 
-SHORT_FLAGS = {"governance": "--governance", "backbone_strength": "--backbone", "n_orgs": "--orgs"}
+SHORT_FLAGS = {"backbone_strength": "--backbone", "n_orgs": "--orgs"}
 """Short names for the most used parameters; every parameter also has --its-name."""
+MAX_STEPS = 10_000
+"""Longest horizon in months (over 800 years; the model is calibrated on ten)."""
+
+
+def help_text(text: str) -> str:
+    """A parameter's reason as flag help: ``%`` escaped for argparse, sources named for readers."""
+    text = re.sub(r"\s*\(issues? [0-9][^)]*\)", "", text)
+    text = re.sub(r"\bseeds? ([0-9]{3})\b", r"source text \1", text)
+    return text.replace("%", "%%")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags: --steps, --seed, --out, and one flag per model parameter."""
-    parser.add_argument("--steps", type=int, default=120, help="months to simulate (default 120)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed (default: fresh)")
-    parser.add_argument("--out", type=Path, default=None, help="directory for timeseries.csv and summary.json")
-    parser.add_argument("--every", type=int, default=12, help="months between rows of the printed table")
+    parser.add_argument("--steps", type=int, default=120, help=f"months to simulate, 1-{MAX_STEPS} (default 120)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed, >= 0 (default: a fresh one each run)")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="folder for timeseries.csv and summary.json (default: write nothing)"
+    )
+    parser.add_argument("--every", type=int, default=12, help="months between rows of the printed table (default 12)")
     for name, spec in PARAMETERS.items():
         flags = [f"--{name.replace('_', '-')}"]
         if name in SHORT_FLAGS:
             flags.insert(0, SHORT_FLAGS[name])
         kind = {"int": int, "float": float}.get(spec.kind, str)
-        parser.add_argument(*flags, dest=name, type=kind, default=None, help=f"{spec.reason} Default {spec.default!r}.")
+        parser.add_argument(
+            *flags, dest=name, type=kind, default=None, help=help_text(f"{spec.reason} Default {spec.default!r}.")
+        )
 
 
 def model_kwargs(args: argparse.Namespace) -> dict:
-    """Model keyword arguments given on the command line."""
-    return {name: getattr(args, name) for name in PARAMETERS if getattr(args, name) is not None}
+    """Model keyword arguments given on the command line, each checked against its range.
+
+    Raises:
+        InputError: naming the flag and the allowed values.
+    """
+    given = {name: getattr(args, name) for name in PARAMETERS if getattr(args, name) is not None}
+    for name, value in given.items():
+        try:
+            given[name] = check_value(name, value)
+        except InputError as exc:
+            raise InputError(f"--{name.replace('_', '-')}: {exc}") from None
+    return given
 
 
 def main(args: argparse.Namespace) -> int:
     """Run, print, and optionally write the run's data."""
-    from coalition_sim.util.errors import InputError
+    if not 1 <= args.steps <= MAX_STEPS:
+        raise InputError(f"--steps={args.steps} is out of range: allowed an integer from 1 to {MAX_STEPS}")
+    if args.seed is not None and args.seed < 0:
+        raise InputError(f"--seed={args.seed} is out of range: allowed an integer >= 0")
+    if args.every < 1:
+        raise InputError(f"--every={args.every} is out of range: allowed an integer >= 1")
+    kwargs = model_kwargs(args)
+    if args.out is not None:
+        check_output_dir(args.out)  # before the run: a bad --out costs nothing
+    from coalition_sim.model.model import CoalitionModel
+    from coalition_sim.util.safe_write import atomic_dir
 
-    if args.steps < 1:
-        raise InputError(f"--steps={args.steps} is out of range: allowed an integer >= 1")
-    model = CoalitionModel(seed=args.seed, **model_kwargs(args)).run(args.steps)
+    model = CoalitionModel(seed=args.seed, **kwargs).run(args.steps)
     summary = model.summary()
     series = model.datacollector.get_model_vars_dataframe()
     series.index.name = "month"

@@ -119,8 +119,10 @@ def main(args: argparse.Namespace) -> int:
         if args.out is None:
             sys.stdout.write(TEMPLATE)
         else:
+            from coalition_sim.util.output import check_output_file
             from coalition_sim.util.safe_write import atomic_file
 
+            check_output_file(args.out)
             with atomic_file(args.out) as handle:
                 handle.write(TEMPLATE)
             print(f"Wrote {args.out}")

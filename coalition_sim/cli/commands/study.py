@@ -8,12 +8,16 @@ import os
 import sys
 from pathlib import Path
 
+from coalition_sim.studies.store import store_file
 from coalition_sim.util.errors import InputError
+from coalition_sim.util.output import check_output_file, check_path_text
 
 HELP = "Run a study declared in a TOML file (resumes if its store already has runs)."
 EXECUTORS = ("process", "dask", "serial")
 DASK_RETRIES = 3
 """Times Dask resubmits a run whose worker was lost."""
+MAX_WORKERS = 1024
+"""Most worker processes (more than any machine's cores; a typo such as 10000 is refused)."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -23,10 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--out",
         type=Path,
         default=None,
-        help="results store (default: the file's `store`, else results/<name>/results.sqlite)",
+        help="results store file, or a folder to hold results.sqlite "
+        "(default: the file's `store`, else results/<name>/results.sqlite)",
     )
     parser.add_argument(
-        "--workers", type=int, default=None, help="worker processes (default: all cores; 1 runs in this process)"
+        "--workers",
+        type=int,
+        default=None,
+        help=f"worker processes, 1-{MAX_WORKERS} (default: all cores; 1 runs in this process)",
     )
     parser.add_argument(
         "--executor",
@@ -38,9 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--scheduler",
         default=None,
         metavar="tcp://HOST:PORT",
-        help="address of a Dask distributed scheduler (implies --executor dask)",
+        help="address of a Dask distributed scheduler, implies --executor dask (default: none)",
     )
-    parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    parser.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar (default: shown)")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -48,17 +56,15 @@ def main(args: argparse.Namespace) -> int:
     from coalition_sim.studies.study import run_study
     from coalition_sim.studies.study_file import load_study
 
-    if args.workers is not None and args.workers < 1:
-        raise InputError(f"--workers={args.workers} is out of range: allowed an integer >= 1")
+    if args.workers is not None and not 1 <= args.workers <= MAX_WORKERS:
+        raise InputError(f"--workers={args.workers} is out of range: allowed an integer from 1 to {MAX_WORKERS}")
     kind = "dask" if args.scheduler else (args.executor or "process")
     if args.scheduler and args.executor not in (None, "dask"):
         raise InputError(f"--scheduler needs --executor dask, not {args.executor!r}")
     spec = load_study(args.file)
     store = args.out or spec.default_store()
+    _refuse_early(store_file(check_path_text(store, "--out")), spec, "--out" if args.out else "store")
     workers = 1 if kind == "serial" else args.workers
-    from coalition_sim.studies.store import Store
-
-    Store.check(store, spec)  # refuses another study's store before anything is said or run
     print(
         f"Study '{spec.name}': {spec.n_runs} runs ({len(spec.design_points())} points x "
         f"{spec.replications} replications, {spec.steps} months) -> {store}",
@@ -71,13 +77,27 @@ def main(args: argparse.Namespace) -> int:
             )
         except KeyboardInterrupt:
             print(
-                f"\nInterrupted: every finished run is saved in {store}. Resume with the same command:\n"
-                f"  {_command(args)}",
+                f"\ncoalition-sim study: interrupted; every finished run is saved in {store}. "
+                f"Resume with the same command: {_command(args)}",
                 file=sys.stderr,
             )
             return 130
     print(_report(outcome))
     return 0
+
+
+def _refuse_early(store: Path, spec, flag: str) -> None:
+    """Every refusal the store can give, before anything is said or run."""
+    from coalition_sim.studies.store import Store, check_integrity
+    from coalition_sim.studies.store_lock import WriterLock
+
+    if store.exists():
+        Store.check(store, spec)  # another study's store
+        check_integrity(store)
+    else:
+        check_output_file(store, flag)
+    if store.parent.is_dir() and os.access(store.parent, os.W_OK):
+        WriterLock(store).acquire().release()  # another study at work on it
 
 
 def _report(outcome) -> str:
