@@ -143,10 +143,10 @@ class _Parser:
         return table
 
     # -- values
-    def number(self, value: Any, path: str, spec: Field, label: str) -> Uncertain:
-        """Parse a possibly uncertain number and register it as an input."""
+    def number(self, value: Any, path: str, spec: Field, label: str, given: bool = True) -> Uncertain:
+        """Parse a possibly uncertain number and register it as an input (``given``: written in the file)."""
         u = self.uncertain(value, path, spec)
-        self.inputs.append(Input(path, label, u))
+        self.inputs.append(Input(path, label, u, given))
         return u
 
     def uncertain(self, value: Any, path: str, spec: Field) -> Uncertain:
@@ -242,7 +242,8 @@ class _Parser:
             table = self.keys(data.get(section, {}), section, tuple(mapping))
             for key, name in mapping.items():
                 value = table.get(key, PARAMETERS[name].default)
-                self.number(value, f"{section}.{key}", _param_field(name), _PARAM_LABELS.get(name, name))
+                label = _PARAM_LABELS.get(name, name)
+                self.number(value, f"{section}.{key}", _param_field(name), label, given=key in table)
         fixed = self.model_table(data.get("model", {}))
         self.check_size(orgs)
         return Scenario(
@@ -291,7 +292,8 @@ class _Parser:
         if "alignment" in item and "position" in item:
             self.fail(f"{path}.position", "give alignment or position, not both")
         for key in ("capacity", "tolerance", "patience", "energy"):
-            self.number(item.get(key, ORG_DEFAULTS[key]), f"{path}.{key}", FIELDS[key], f"{key} of {name}")
+            value = item.get(key, ORG_DEFAULTS[key])
+            self.number(value, f"{path}.{key}", FIELDS[key], f"{key} of {name}", given=key in item)
         if "position" in item:
             self.position(item["position"], f"{path}.position", dims, name)
         else:
@@ -300,6 +302,7 @@ class _Parser:
                 f"{path}.alignment",
                 FIELDS["alignment"],
                 f"alignment of {name}",
+                given="alignment" in item,
             )
         skills = self.keys(item.get("skills", {}), f"{path}.skills", ROLES)
         for role, value in skills.items():
@@ -319,7 +322,7 @@ class _Parser:
     def trust(self, table: Any, orgs: list[Organization]) -> None:
         self.keys(table, "trust", SECTIONS["trust"])
         default = table.get("default", PARAMETERS["initial_trust"].default)
-        self.number(default, "trust.default", FIELDS["trust"], "trust between members")
+        self.number(default, "trust.default", FIELDS["trust"], "trust between members", given="default" in table)
         if "network" in table:  # else half of the drawn default (NETWORK_TRUST_FACTOR)
             self.number(table["network"], "trust.network", FIELDS["trust"], "trust with the wider network")
         if "backbone" in table:  # else each draw's member trust
