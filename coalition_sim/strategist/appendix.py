@@ -14,6 +14,7 @@ import pandas as pd
 from coalition_sim.model.governance.phased import parse as parse_phased
 from coalition_sim.model.params import PARAMETERS
 from coalition_sim.strategist.scenario import Scenario
+from coalition_sim.strategist.scenario_file import display_path
 from coalition_sim.strategist.uncertain import Uncertain
 
 GIVEN, UNCERTAIN, DEFAULT, MODEL_DEFAULT, BY_OPTION = (
@@ -86,7 +87,7 @@ def appendix_table(scenario: Scenario, options, draws=None) -> pd.DataFrame:
     for i in scenario.inputs:
         kind = UNCERTAIN if not i.value.fixed else GIVEN if i.given else DEFAULT
         value = i.value.describe() if not i.value.fixed else short(i.value)
-        rows.append([i.path, i.label, kind, value])
+        rows.append([shown_path(i.path), i.label, kind, value])
     rows.append(["scenario.horizon", "months simulated", GIVEN, f"{scenario.horizon}"])
     rows.append(["scenario.goal_dims", "dimensions of the goal space", GIVEN, f"{scenario.goal_dims}"])
     set_by_scenario = set(_scenario_params(scenario))
@@ -115,6 +116,11 @@ def appendix_table(scenario: Scenario, options, draws=None) -> pd.DataFrame:
     if events:
         rows.append(["interventions", "scheduled departures and arrivals", BY_OPTION, "; ".join(events)])
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def shown_path(path: str) -> str:
+    """The path as people count the file's blocks (from 1): ``organizations[0].capacity`` -> ``[1]``."""
+    return display_path(path, {})
 
 
 def _scenario_params(scenario: Scenario) -> list[str]:

@@ -199,6 +199,7 @@ class ComparisonResult:
         appendix: every setting the runs used (given, uncertain with its range, or default).
         backbone_value: per rule, what each step up in backbone strength buys per unit of cost.
         narrative: the story in sentences, each with the figure it rests on.
+        two_files: the same options on a second scenario file, side by side (empty unless asked for).
         figures: matplotlib Figures by name.
     """
 
@@ -220,6 +221,7 @@ class ComparisonResult:
     appendix: pd.DataFrame = field(default_factory=pd.DataFrame)
     backbone_value: pd.DataFrame = field(default_factory=pd.DataFrame)
     narrative: pd.DataFrame = field(default_factory=pd.DataFrame)
+    two_files: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: dict = field(default_factory=dict)
 
     @property

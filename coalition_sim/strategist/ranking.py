@@ -10,18 +10,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from coalition_sim.strategist.rank_rules import RANK_RULES, SURVIVAL_RULES
 from coalition_sim.strategist.survival_choice import (
     DEFAULT_MIN_LASTING,
     DEFAULT_RUNNING_VALUE,
-    SURVIVAL_RULES,
     impact_and_lasting_score,
     lasting_score,
 )
 from coalition_sim.util.errors import InputError, suggest
 
-RANK_RULES = ("impact", "worst-case", "regret", *SURVIVAL_RULES)
-"""Ranking rules: best mean impact, best lower quantile of impact, least high quantile of regret,
-best impact among options that last often enough, impact plus the value of a coalition still running."""
 WORST_CASE_QUANTILE = 0.1
 """The 'worst case' is this quantile of impact across the uncertain draws."""
 

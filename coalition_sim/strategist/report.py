@@ -24,6 +24,7 @@ from coalition_sim.strategist.report_story import (
     narrative_section,
     options_section,
     partners_section,
+    two_files_section,
     uncertainty_section,
 )
 from coalition_sim.util.safe_write import atomic_dir
@@ -43,6 +44,7 @@ TABLES = (
     "appendix",
     "backbone_value",
     "narrative",
+    "two_files",
 )
 """Tables written as CSV next to report.html."""
 RULE_TEXT = {
@@ -133,6 +135,7 @@ def render_html(result, figures: dict) -> str:
         loss_section(result, figures),
         uncertainty_section(result),
         backbone_section(result),
+        two_files_section(result),
         scenario_section(result),
         limits_section(),
         method_section(result),

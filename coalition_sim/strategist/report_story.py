@@ -160,3 +160,35 @@ def appendix_section(result) -> str:
         "every other model parameter (see the model's documentation). Blocks are counted from 1.</p>"
         + _table(["setting", "what it is", "kind", "value"], rows)
     )
+
+
+def two_files_section(result) -> str:
+    """The same options on a second scenario file (only when one was given)."""
+    table = result.two_files
+    if table is None or not len(table):
+        return ""
+    rows = []
+    for _, r in table.iterrows():
+        if str(r["scenario"]).startswith("difference"):
+            rows.append(
+                [
+                    r["option"],
+                    r["scenario"],
+                    f"{r['p_endure']:+.0%} ({r['p_endure_low']:+.0%} to {r['p_endure_high']:+.0%})",
+                    f"{r['impact_mean']:+.1f} ({r['impact_low']:+.1f} to {r['impact_high']:+.1f})",
+                ]
+            )
+        else:
+            rows.append(
+                [
+                    r["option"],
+                    r["scenario"],
+                    f"{r['p_endure']:.0%} ({r['p_endure_low']:.0%} to {r['p_endure_high']:.0%})",
+                    _num(r["impact_mean"]),
+                ]
+            )
+    return (
+        "<h2>Two scenario files compared</h2><p>The same options and seed on the second file. The files "
+        "describe different coalitions, so their draws are not paired; the difference carries a 95% interval.</p>"
+        + _table(["option", "scenario", "lasts the horizon (95% interval)", "mean impact"], rows)
+    )

@@ -2,7 +2,9 @@
 
 Files are read with :mod:`tomllib` only (no code runs from input). A mistake gets
 one line naming the file, the line where it can be found, the field path
-(``organizations[3].capacity``; indices count from 0) and what is allowed.
+(``organizations[4].capacity ('Farm Bureau')``: blocks and list items counted from 1, as
+people count them, with the organization's name) and what is allowed. A file that is
+not TOML at all (a CSV, a spreadsheet) is refused as "not a scenario file".
 Any number may be uncertain: a range ``[low, high]`` or ``{low = .., high = ..}``
 (uniform), or a distribution table such as ``{dist = "normal", mean = .., sd = ..}``.
 """
@@ -99,7 +101,12 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path}: not a scenario file (not text: a scenario is a TOML file; "
+            "start from `coalition-sim scenario template`)"
+        ) from None
+    except OSError as exc:
         raise InputError(f"{path}: cannot read the scenario file ({exc.__class__.__name__}: {exc})") from None
     return parse_scenario(text, str(path))
 
@@ -109,6 +116,12 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        other = _other_format(text, source)
+        if other:
+            raise InputError(
+                f"{source}: not a scenario file ({other}; a scenario is a TOML file, "
+                "start from `coalition-sim scenario template`)"
+            ) from None
         line = re.search(r"line (\d+)", str(exc))
         where = f", line {line.group(1)}" if line else ""
         raise InputError(f"{source}{where}: not valid TOML: {str(exc).split(' (at ')[0]}") from None
@@ -122,13 +135,18 @@ class _Parser:
         self.source = source
         self.lines = line_map(text)
         self.inputs: list[Input] = []
+        self.names: dict[tuple[str, int], str] = {}
 
     # -- errors
     def fail(self, path: str, problem: str) -> None:
         """Raise InputError for ``path`` with the file and the best line known."""
         line = locate(self.lines, path)
         where = f", line {line}" if line else ""
-        raise InputError(f"{self.source}{where}: {path}: {problem}")
+        raise InputError(f"{self.source}{where}: {self.human(path)}: {problem}")
+
+    def human(self, path: str) -> str:
+        """``organizations[0].capacity`` -> ``organizations[1].capacity ('Alpha')``: counted from 1, named."""
+        return display_path(path, self.names)
 
     def keys(self, table: Any, path: str, allowed) -> dict:
         """Check ``table`` is a table whose keys are all in ``allowed``."""
@@ -232,6 +250,11 @@ class _Parser:
 
     # -- sections
     def scenario(self, data: dict) -> Scenario:
+        for section in ("organizations", "network"):
+            items = data.get(section)
+            for k, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+                    self.names[(section, k)] = item["name"].strip()
         self.keys(data, "", tuple(SECTIONS))
         head = self.keys(data.get("scenario", {}), "scenario", SECTIONS["scenario"])
         horizon = self.fixed_int(head.get("horizon", 120), "scenario.horizon", FIELDS["horizon"])
@@ -282,7 +305,10 @@ class _Parser:
             self.fail(f"{path}.name", "got an empty name; allowed a non-empty string")
         clash = next((o for o in seen if o.name == name), None)
         if clash:
-            self.fail(f"{path}.name", f"duplicate organization name '{name}' (also {clash.path}); names must be unique")
+            self.fail(
+                f"{path}.name",
+                f"duplicate organization name '{name}' (also {self.human(clash.path)}); names must be unique",
+            )
         sector = item.get("sector")
         if sector not in SECTORS:
             self.fail(
@@ -336,6 +362,24 @@ class _Parser:
             )
         names = [o.name for o in orgs]
         self.pairs = [self.pair(p, f"trust.pairs[{k}]", names) for k, p in enumerate(pairs)]
+        self.no_conflicting_pairs()
+
+    def no_conflicting_pairs(self) -> None:
+        """Refuse one direction of trust given twice with different values (the last would silently win)."""
+        seen: dict[tuple[str, str], TrustPair] = {}
+        values = {i.path: i.value for i in self.inputs}
+        for pair in self.pairs:
+            directions = [(pair.source, pair.target)] + ([(pair.target, pair.source)] if pair.mutual else [])
+            for direction in directions:
+                before = seen.get(direction)
+                if before is not None and values[f"{before.path}.value"] != values[f"{pair.path}.value"]:
+                    self.fail(
+                        pair.path,
+                        f"trust from '{direction[0]}' to '{direction[1]}' is given twice with different values "
+                        f"({values[f'{before.path}.value'].describe()} in {self.human(before.path)}, "
+                        f"{values[f'{pair.path}.value'].describe()} here); give each direction once",
+                    )
+                seen[direction] = pair
 
     def pair(self, item: Any, path: str, names: list[str]) -> TrustPair:
         self.keys(item, path, PAIR_KEYS)
@@ -413,19 +457,58 @@ _PARAM_LABELS = {
 }
 
 
+def display_path(path: str, names: dict[tuple[str, int], str]) -> str:
+    """A field path as people count: ``organizations[0].capacity`` -> ``organizations[1].capacity ('Alpha')``.
+
+    Args:
+        path: the path as stored (indices from 0).
+        names: organization names by (section, index from 0).
+    """
+    shown = re.sub(r"\[(\d+)\]", lambda m: f"[{int(m.group(1)) + 1}]", path)
+    block = re.match(r"(organizations|network)\[(\d+)\]", path)
+    name = names.get((block.group(1), int(block.group(2)))) if block else None
+    return f"{shown} ({name!r})" if name else shown
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _show(value: Any) -> str:
-    """A short rendering of a given value with its TOML type."""
-    kind = {
-        str: "a string",
-        bool: "a boolean",
-        list: "a list",
-        dict: "a table",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), type(value).__name__)
+    """A short rendering of a given value as the user wrote it ('big', true, a list [1, 2], a table {...})."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     shown = repr(value)
-    return f"{shown[:60]}{'...' if len(shown) > 60 else ''} ({kind})" if value is not None else "nothing"
+    shown = f"{shown[:60]}{'...' if len(shown) > 60 else ''}"
+    if isinstance(value, list):
+        return f"a list {shown}"
+    if isinstance(value, dict):
+        return f"a table {shown}"
+    return shown
+
+
+OTHER_SUFFIXES = {
+    ".csv": "it looks like a CSV table",
+    ".tsv": "it looks like a tab-separated table",
+    ".json": "it looks like JSON",
+    ".xlsx": "it looks like a spreadsheet",
+    ".xls": "it looks like a spreadsheet",
+    ".yaml": "it looks like YAML",
+    ".yml": "it looks like YAML",
+    ".txt": "it is a plain text file",
+}
+
+
+def _other_format(text: str, source: str) -> str:
+    """Why a file that is not valid TOML is probably not meant as a scenario at all ('' if it may be one)."""
+    suffix = Path(source).suffix.lower()
+    if suffix in OTHER_SUFFIXES:
+        return OTHER_SUFFIXES[suffix]
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first.startswith(("{", "[{")):
+        return "it looks like JSON"
+    if "," in first and "=" not in first and not first.startswith(("[", "#")):
+        return "it looks like a CSV table"
+    return ""

@@ -23,7 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-SURVIVAL_RULES = ("lasting", "impact-and-lasting")
+from coalition_sim.strategist.rank_rules import SURVIVAL_RULES  # noqa: F401  (named here for readers)
+
 DEFAULT_MIN_LASTING = 0.5
 """Default bar of the ``lasting`` rule: last the horizon in at least half of the draws."""
 DEFAULT_RUNNING_VALUE = 10.0
