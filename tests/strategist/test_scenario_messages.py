@@ -119,3 +119,18 @@ def test_compare_refuses_a_bad_file_before_loading_the_comparison(tmp_path, caps
     assert "not a scenario file" in err and len(err.strip().splitlines()) == 1
     assert "coalition_sim.strategist.comparison" not in sys.modules
     assert not (tmp_path / "out").exists()
+
+
+def test_the_cli_refuses_a_bad_file_without_loading_the_model_or_pandas(tmp_path):
+    path = tmp_path / "table.csv"
+    path.write_text("a,b\n1,2\n")
+    code = (
+        "import sys\n"
+        "from coalition_sim.cli import main\n"
+        f"assert main.main(['compare', {str(path)!r}, '--out', {str(tmp_path / 'o')!r}]) == 2\n"
+        "heavy = [m for m in ('mesa', 'pandas', 'scipy', 'matplotlib') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "not a scenario file" in done.stderr
