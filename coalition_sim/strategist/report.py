@@ -385,7 +385,12 @@ def loss_section(result, figures) -> str:
         f"(95% interval {diff.mean() - half:+.1f} to {diff.mean() + half:+.1f}); it does better in "
         f"{_pct(float((diff > 0).mean()))} of the draws and worse in {_pct(float((diff < 0).mean()))}.</p>"
     )
-    if rule is None:
+    if rule is None and float((diff < 0).mean()) < RARE_LOSS:
+        what = (
+            f"<p>{_e(best)} loses to {_e(second)} in only {_pct(float((diff < 0).mean()))} of the draws: "
+            "too few to look for a pattern in them.</p>"
+        )
+    elif rule is None:
         what = (
             "<p>No simple condition (one or two thresholds) on the uncertain inputs separates the draws "
             f"where {_e(best)} loses from those where it wins better than chance would: its losses are "

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from coalition_sim.strategist.comparison import compare
-from coalition_sim.strategist.report import headline
+from coalition_sim.strategist.report import headline, loss_section
 from coalition_sim.strategist.scenario_file import parse_scenario
 
 SCENARIO = """\
@@ -59,5 +59,8 @@ def test_a_recommendation_that_rarely_loses_is_not_explained_by_a_search(result)
     runs = result.runs.copy()
     best = runs["option"] == result.recommended
     runs.loc[best, "total_impact"] = runs.loc[best, "total_impact"] + 1000.0  # never loses
-    box = headline(replace(result, runs=runs, loss_rule=None))
+    never = replace(result, runs=runs, loss_rule=None)
+    box = headline(never)
     assert "rarely loses" in box and "No simple condition" not in box
+    section = loss_section(never, {})
+    assert "in only 0% of the draws" in section and "No simple condition" not in section
