@@ -66,7 +66,15 @@ def backbone_text(strength: float | None, scenario: Scenario) -> str:
     cut, after = scenario.input("backbone.cut_month"), scenario.input("backbone.after_cut")
     if cut is None or (cut.value.fixed and cut.value.args[0] == 0):
         return f"backbone {level} throughout"
-    return f"backbone {level} until month {short(cut.value)}, then {short(after.value) if after else '0'}"
+    then = short(after.value) if after else "0"
+    u = cut.value
+    if u.dist == "choice" and 0 in u.args[0]:
+        months = [(v, w) for v, w in zip(*u.args) if v]
+        p_cut = sum(w for _, w in months)
+        when = "/".join(f"{v:g}" for v, _ in months)
+        otherwise = f"cut in {p_cut:.0%} of draws; otherwise {level} throughout"
+        return f"backbone {level} until month {when}, then {then} ({otherwise})"
+    return f"backbone {level} until month {short(u)}, then {then}"
 
 
 def option_meaning(option, scenario: Scenario) -> str:

@@ -87,3 +87,11 @@ def test_option_labels_say_what_they_mean_over_time():
     assert governance_text("consensus-for-24-then-opt-in") == "consensus for the first 24 months, then opt-in"
     never = parse_scenario(FIXED.replace("cut_month = 36", "cut_month = 0"), "never.toml")
     assert option_meaning(Option("opt-in", 0.4), never) == "opt-in; backbone 0.4 throughout"
+
+
+def test_a_cut_that_may_not_happen_is_said_in_words():
+    text = FIXED.replace("cut_month = 36", 'cut_month = {dist = "choice", values = [0, 36], weights = [1, 3]}')
+    sc = parse_scenario(text, "maybe.toml")
+    assert option_meaning(Option("consensus", 0.9), sc) == (
+        "consensus; backbone 0.9 until month 36, then 0.03-0.1 (cut in 75% of draws; otherwise 0.9 throughout)"
+    )
