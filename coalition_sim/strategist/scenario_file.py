@@ -21,7 +21,7 @@ from coalition_sim.model.initiative import ROLES
 from coalition_sim.model.params import PARAMETERS, suggest
 from coalition_sim.model.population import SECTORS
 from coalition_sim.strategist.scenario import SECTION_PARAMS, Input, Organization, Scenario, TrustPair
-from coalition_sim.strategist.scenario_messages import _other_format, _show, display_path
+from coalition_sim.strategist.scenario_messages import display_path, other_format, show_value
 from coalition_sim.strategist.uncertain import DIST_KEYS, UNCERTAIN_HELP, Field, Uncertain
 from coalition_sim.util.errors import InputError
 from coalition_sim.util.toml_input import line_map, locate
@@ -117,7 +117,7 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        other = _other_format(text, source)
+        other = other_format(text, source)
         if other:
             raise InputError(
                 f"{source}: not a scenario file ({other}; a scenario is a TOML file, "
@@ -152,7 +152,7 @@ class _Parser:
     def keys(self, table: Any, path: str, allowed) -> dict:
         """Check ``table`` is a table whose keys are all in ``allowed``."""
         if not isinstance(table, dict):
-            self.fail(path, f"got {_show(table)}; allowed a table of {', '.join(allowed)}")
+            self.fail(path, f"got {show_value(table)}; allowed a table of {', '.join(allowed)}")
         for key in table:
             if key not in allowed:
                 self.fail(
@@ -175,11 +175,12 @@ class _Parser:
             return Uncertain("fixed", (int(value) if spec.integer else float(value),), spec)
         if isinstance(value, list):
             if len(value) != 2 or not all(_is_number(v) for v in value):
-                self.fail(path, f"got {_show(value)}; a range is two numbers [low, high]; allowed {UNCERTAIN_HELP}")
+                shown = show_value(value)
+                self.fail(path, f"got {shown}; a range is two numbers [low, high]; allowed {UNCERTAIN_HELP}")
             return self.distribution({"dist": "uniform", "low": value[0], "high": value[1]}, path, spec)
         if isinstance(value, dict):
             return self.distribution(value, path, spec)
-        self.fail(path, f"got {_show(value)}; allowed {UNCERTAIN_HELP}, with values {spec.allowed()}")
+        self.fail(path, f"got {show_value(value)}; allowed {UNCERTAIN_HELP}, with values {spec.allowed()}")
         raise AssertionError  # unreachable
 
     def distribution(self, table: dict, path: str, spec: Field) -> Uncertain:
@@ -187,7 +188,7 @@ class _Parser:
         if dist not in DIST_KEYS:
             self.fail(
                 f"{path}.dist",
-                f"got {_show(dist)}{suggest(str(dist), DIST_KEYS)}; allowed one of {', '.join(DIST_KEYS)}",
+                f"got {show_value(dist)}{suggest(str(dist), DIST_KEYS)}; allowed one of {', '.join(DIST_KEYS)}",
             )
         wanted = DIST_KEYS[dist]
         self.keys(table, path, ("dist", *wanted))
@@ -198,7 +199,7 @@ class _Parser:
             self.fail(path, f"a {dist} distribution needs {', '.join(wanted)}; missing {', '.join(missing)}")
         for k in wanted:
             if not _is_number(table[k]):
-                self.fail(f"{path}.{k}", f"got {_show(table[k])}; allowed a number")
+                self.fail(f"{path}.{k}", f"got {show_value(table[k])}; allowed a number")
         args = tuple(float(table[k]) for k in wanted)
         if dist == "normal":
             self.inside(args[0], f"{path}.mean", Field(spec.low, spec.high, low_open=spec.low_open))
@@ -218,7 +219,7 @@ class _Parser:
     def choice(self, table: dict, path: str, spec: Field) -> Uncertain:
         values = table.get("values")
         if not isinstance(values, list) or not values or not all(_is_number(v) for v in values):
-            self.fail(f"{path}.values", f"got {_show(values)}; allowed a non-empty list of numbers")
+            self.fail(f"{path}.values", f"got {show_value(values)}; allowed a non-empty list of numbers")
         for k, v in enumerate(values):
             self.inside(v, f"{path}.values[{k}]", spec)
         weights = table.get("weights", [1.0] * len(values))
@@ -228,7 +229,7 @@ class _Parser:
             or not all(_is_number(w) and w >= 0 for w in weights)
             or sum(weights) <= 0
         ):
-            self.fail(f"{path}.weights", f"got {_show(weights)}; allowed {len(values)} numbers >= 0, not all 0")
+            self.fail(f"{path}.weights", f"got {show_value(weights)}; allowed {len(values)} numbers >= 0, not all 0")
         total = float(sum(weights))
         return Uncertain("choice", (tuple(float(v) for v in values), tuple(w / total for w in weights)), spec)
 
@@ -240,13 +241,13 @@ class _Parser:
 
     def fixed_int(self, value: Any, path: str, spec: Field) -> int:
         if not _is_number(value):
-            self.fail(path, f"got {_show(value)}; allowed {spec.allowed()} (not a range: it must be known)")
+            self.fail(path, f"got {show_value(value)}; allowed {spec.allowed()} (not a range: it must be known)")
         self.inside(value, path, spec)
         return int(value)
 
     def text(self, value: Any, path: str) -> str:
         if not isinstance(value, str):
-            self.fail(path, f"got {_show(value)}; allowed a string in quotes")
+            self.fail(path, f"got {show_value(value)}; allowed a string in quotes")
         return value
 
     # -- sections
@@ -287,7 +288,7 @@ class _Parser:
         for section, member in (("organizations", True), ("network", False)):
             items = data.get(section, [])
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                self.fail(section, f"got {_show(items)}; allowed a list of tables ([[{section}]] blocks)")
+                self.fail(section, f"got {show_value(items)}; allowed a list of tables ([[{section}]] blocks)")
             for k, item in enumerate(items):
                 orgs.append(self.organization(item, f"{section}[{k}]", member, dims, orgs))
         if not any(o.member for o in orgs):
@@ -314,7 +315,7 @@ class _Parser:
         if sector not in SECTORS:
             self.fail(
                 f"{path}.sector",
-                f"got {_show(sector)}{suggest(str(sector), SECTORS)}; allowed one of {', '.join(SECTORS)}",
+                f"got {show_value(sector)}{suggest(str(sector), SECTORS)}; allowed one of {', '.join(SECTORS)}",
             )
         if "alignment" in item and "position" in item:
             self.fail(f"{path}.position", "give alignment or position, not both")
@@ -341,7 +342,8 @@ class _Parser:
         if not isinstance(value, list) or len(value) != dims:
             self.fail(
                 path,
-                f"got {_show(value)}; allowed a list of {dims} coordinates in [0, 1] (scenario.goal_dims = {dims})",
+                f"got {show_value(value)}; allowed a list of {dims} coordinates in [0, 1] "
+                f"(scenario.goal_dims = {dims})",
             )
         for k, v in enumerate(value):
             self.number(v, f"{path}[{k}]", FIELDS["position"], f"position {k} of {name}")
@@ -358,7 +360,7 @@ class _Parser:
         if not isinstance(pairs, list):
             self.fail(
                 "trust.pairs",
-                f"got {_show(pairs)}; allowed a list of tables like "
+                f"got {show_value(pairs)}; allowed a list of tables like "
                 '{between=["A", "B"], value=0.8} or {from="A", to="B", value=0.8}',
             )
         names = [o.name for o in orgs]
@@ -389,7 +391,7 @@ class _Parser:
             if ("from" in item or "to" in item) or not isinstance(ends, list) or len(ends) != 2:
                 self.fail(
                     f"{path}.between",
-                    f'got {_show(ends)}; allowed two names, between = ["A", "B"] '
+                    f'got {show_value(ends)}; allowed two names, between = ["A", "B"] '
                     '(or from = "A", to = "B" for one direction)',
                 )
             keys = (f"{path}.between", f"{path}.between")
@@ -399,7 +401,7 @@ class _Parser:
             if end not in names:
                 self.fail(
                     key,
-                    f"names an unknown organization {_show(end)}{suggest(str(end), names)}; "
+                    f"names an unknown organization {show_value(end)}{suggest(str(end), names)}; "
                     "allowed: a name from [[organizations]] or [[network]]",
                 )
         if ends[0] == ends[1]:

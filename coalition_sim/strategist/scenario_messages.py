@@ -20,7 +20,7 @@ def display_path(path: str, names: dict[tuple[str, int], str]) -> str:
     return f"{shown} ({name!r})" if name else shown
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     """A short rendering of a given value as the user wrote it ('big', true, a list [1, 2], a table {...})."""
     if value is None:
         return "nothing"
@@ -47,7 +47,7 @@ OTHER_SUFFIXES = {
 }
 
 
-def _other_format(text: str, source: str) -> str:
+def other_format(text: str, source: str) -> str:
     """Why a file that is not valid TOML is probably not meant as a scenario at all ('' if it may be one)."""
     suffix = Path(source).suffix.lower()
     if suffix in OTHER_SUFFIXES:
