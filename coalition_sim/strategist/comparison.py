@@ -36,7 +36,7 @@ from coalition_sim.strategist.appendix import appendix_table
 from coalition_sim.strategist.backbone_value import backbone_value
 from coalition_sim.strategist.friction import drivers, objections
 from coalition_sim.strategist.loss_rules import Condition, LossRule, find_loss_rule  # noqa: F401  (part of the result API)
-from coalition_sim.strategist.narrative import narrative_table
+from coalition_sim.strategist.narrative import ending_text, narrative_table
 from coalition_sim.strategist.paired import OUTCOME, paired
 from coalition_sim.strategist.partners import exit_risk, partner_table
 from coalition_sim.strategist.ranking import RANK_RULES, WORST_CASE_QUANTILE, check_rule, rank_options  # noqa: F401
@@ -470,6 +470,10 @@ def option_summary(
                     "lifetime_median_beyond_horizon": bool(math.isnan(km.median())),
                     "p_collapse": float((arm["cause"] == "collapse").mean()),
                     "p_dormancy": float((arm["cause"] == "dormancy").mean()),
+                    "endings": ", ".join(
+                        f"{ending_text(c)} {k / n:.0%}"
+                        for c, k in arm.loc[~endured, "cause"].dropna().value_counts().items()
+                    ),
                     "mean_dilution": float(arm["mean_dilution"].astype(float).mean()),
                     "blocked_per_year": float((arm["blocked"] / years).mean()),
                     "lapsed_per_year": float((arm["lapsed"] / years).mean()),

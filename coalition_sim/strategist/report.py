@@ -256,6 +256,7 @@ def endurance_section(result, figures) -> str:
             _lifetime(r, horizon),
             _pct(r["p_collapse"]),
             _pct(r["p_dormancy"]),
+            r.get("endings", "") or "-",
             _num(r["exits_mean"]),
             _num(r["joins_mean"]),
         ]
@@ -275,6 +276,7 @@ def endurance_section(result, figures) -> str:
                 "median lifetime (months)",
                 "collapsed",
                 "went dormant",
+                "every reason it ended",
                 "exits (mean)",
                 "joins (mean)",
             ],

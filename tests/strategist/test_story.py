@@ -155,6 +155,8 @@ def test_the_report_shows_the_story_the_appendix_and_partners(result, tmp_path):
     page = result.write_report(tmp_path / "r").read_text()
     assert "The story in words" in page and "Appendix: every setting the runs used" in page
     assert "until month 20, then 0-0.1" in page
-    assert "coalition ended first" in page
+    assert "coalition ended first" in page and "every reason it ended" in page
+    endings = result.summary.set_index("option")["endings"]
+    assert all(("censored" not in e) for e in endings)
     for name in ("partners", "narrative", "appendix", "margin", "backbone_value"):
         assert (tmp_path / "r" / f"{name}.csv").exists()
