@@ -78,6 +78,7 @@ def partner_table(
         n = len(arm)
         ended = ~arm["endured"].astype(bool)
         arm_exits = exits[exits["option"] == label]
+        ranks = None if inputs is None or inputs.shape[1] == 0 else _standard_ranks(inputs.reindex(arm.index))
         for name in names:
             mine = arm_exits[arm_exits["organization"] == name]
             left = pd.Series(arm.index.isin(mine["replication"]), index=arm.index)
@@ -96,25 +97,32 @@ def partner_table(
             row["month_first"] = float(months.min()) if len(mine) else math.nan
             row["month_median"] = float(months.median()) if len(mine) else math.nan
             row["causes"] = ", ".join(f"{cause_text(c)} {k / len(mine):.0%}" for c, k in counts.items())
-            row["driver"], row["driver_rho"] = _driver(left, inputs, input_labels or {})
+            row["driver"], row["driver_rho"] = _driver(left, ranks, inputs, input_labels or {})
             rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _driver(left: pd.Series, inputs: pd.DataFrame | None, labels: dict[str, str]) -> tuple[str, float]:
-    """The uncertain input with the strongest rank correlation with leaving ('' if none is strong)."""
-    if inputs is None or inputs.shape[1] == 0 or left.nunique() < 2:
+def _standard_ranks(frame: pd.DataFrame) -> np.ndarray:
+    """Column ranks scaled to mean 0 and norm 1 (constant columns are 0): Spearman's rho is then a dot product."""
+    ranks = frame.rank().to_numpy(dtype=float)
+    ranks -= ranks.mean(axis=0)
+    norm = np.sqrt((ranks**2).sum(axis=0))
+    return np.divide(ranks, norm, out=np.zeros_like(ranks), where=norm > 0)
+
+
+def _driver(
+    left: pd.Series, ranks: np.ndarray | None, inputs: pd.DataFrame | None, labels: dict[str, str]
+) -> tuple[str, float]:
+    """The uncertain input with the strongest rank correlation with leaving ('' if none is strong).
+
+    ``ranks`` are the inputs' standardised ranks over the same draws as ``left`` (see _standard_ranks).
+    """
+    if ranks is None or left.nunique() < 2:
         return "", math.nan
-    x = inputs.reindex(left.index)
-    y = left.astype(float).rank().to_numpy()
-    best, rho_best = "", 0.0
-    for col in x.columns:
-        v = x[col].to_numpy(dtype=float)
-        if np.unique(v).size < 2:
-            continue
-        rho = float(np.corrcoef(pd.Series(v).rank().to_numpy(), y)[0, 1])
-        if abs(rho) > abs(rho_best):
-            best, rho_best = col, rho
-    if abs(rho_best) < DRIVER_MIN_RHO:
+    y = _standard_ranks(left.astype(float).to_frame())[:, 0]
+    rho = ranks.T @ y
+    best = int(np.argmax(np.abs(rho)))
+    if abs(rho[best]) < DRIVER_MIN_RHO:
         return "", math.nan
-    return labels.get(best, best), rho_best
+    col = inputs.columns[best]
+    return labels.get(col, col), float(rho[best])

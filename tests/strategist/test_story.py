@@ -160,3 +160,22 @@ def test_the_report_shows_the_story_the_appendix_and_partners(result, tmp_path):
     assert all(("censored" not in e) for e in endings)
     for name in ("partners", "narrative", "appendix", "margin", "backbone_value"):
         assert (tmp_path / "r" / f"{name}.csv").exists()
+
+
+def test_a_partner_driven_by_an_input_names_it():
+    n = 40
+    runs = pd.DataFrame(
+        {
+            "option": ["x"] * n,
+            "replication": range(n),
+            "status": ["ok"] * n,
+            "endured": [True] * n,
+            "lifetime": [30] * n,
+        }
+    )
+    inputs = pd.DataFrame({"trust.default": np.linspace(0.1, 0.9, n), "other": np.tile([0.2, 0.8], n // 2)})
+    left = [r for r in range(n) if inputs.loc[r, "trust.default"] < 0.4]
+    exits = pd.DataFrame({"option": "x", "replication": left, "organization": "A", "month": 5, "cause": "impatience"})
+    table = partner_table(exits, runs, ["A"], ["x"], inputs, {"trust.default": "trust between members"})
+    row = table.iloc[0]
+    assert row["driver"] == "trust between members" and row["driver_rho"] < -0.8
