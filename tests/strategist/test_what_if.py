@@ -136,3 +136,20 @@ def test_two_files_known_answers(tmp_path):
     assert row["p_endure"] == pytest.approx(0.3) and row["impact_mean"] == pytest.approx(3.0)
     assert row["impact_low"] == pytest.approx(3.0 - 1.96 * np.sqrt(0.08))
     assert list(hand["scenario"][:2]) == ["without", "with ally"]
+
+
+def test_the_cli_runs_what_ifs_a_transition_and_a_second_file(tmp_path, capsys):
+    from coalition_sim.cli import main as cli
+
+    first = tmp_path / "a.toml"
+    first.write_text(SCENARIO)
+    out = tmp_path / "out"
+    argv = ["compare", str(first), "--options", "opt-in,consensus-for-3-then-opt-in", "--replications", "2"]
+    argv += ["--steps", "6", "--workers", "1", "--no-progress", "--out", str(out), "--against", str(first)]
+    argv += ["--what-if", "leave Lawyers at 2", "--backbone", "0.3,0.8", "--backbone-cost", "1", "--rank", "lasting"]
+    assert cli.main(argv) == 0
+    assert "Recommended (lasting):" in capsys.readouterr().out
+    two = pd.read_csv(out / "two_files.csv")
+    assert len(two) == 3 * 4  # four options without the event, each: first, second, difference
+    assert len(pd.read_csv(out / "backbone_value.csv")) == 4  # two rules x with/without the event
+    assert "Two scenario files compared" in (out / "report.html").read_text()
