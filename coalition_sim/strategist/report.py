@@ -433,18 +433,33 @@ def limits_section() -> str:
     return f"<h2>What the model does not know</h2><ul>{items}</ul>"
 
 
+def reproduce_command(result) -> str:
+    """The command line that makes the same comparison (options in the order given)."""
+    s = result.settings
+    options = list(dict.fromkeys(o.governance for o in result.options))
+    strengths = list(dict.fromkeys(o.backbone for o in result.options if o.backbone is not None))
+    events = next((o.interventions for o in result.options if o.interventions), ())
+    parts = [f"coalition-sim compare {result.scenario.path} --options {','.join(options)}"]
+    if strengths:
+        parts.append(f"--backbone {','.join(f'{b:g}' for b in strengths)}")
+    parts.append(f"--replications {s['replications']} --steps {s['steps']} --seed {s['seed']} --rank {s['rank']}")
+    if s["rank"] == "lasting":
+        parts.append(f"--min-lasting {s['min_lasting']:g}")
+    if s["rank"] == "impact-and-lasting":
+        parts.append(f"--running-value {s['running_value']:g}")
+    if s.get("backbone_cost") is not None:
+        parts.append(f"--backbone-cost {s['backbone_cost']:g}")
+    if events:
+        parts.append('--what-if "' + "; ".join(f"{e.action} {e.name} at {e.month}" for e in events) + '"')
+    return " ".join(parts)
+
+
 def method_section(result) -> str:
     from coalition_sim import __version__
 
     s = result.settings
     failed = int((result.runs["status"] != "ok").sum())
-    options = sorted({o.governance for o in result.options})
-    strengths = sorted({o.backbone for o in result.options if o.backbone is not None})
-    command = (
-        f"coalition-sim compare {result.scenario.path} --options {','.join(options)}"
-        + (f" --backbone {','.join(f'{b:g}' for b in strengths)}" if strengths else "")
-        + f" --replications {s['replications']} --steps {s['steps']} --seed {s['seed']} --rank {s['rank']}"
-    )
+    command = reproduce_command(result)
     return (
         "<h2>How this was made</h2>"
         f"<p>coalition-sim {_e(__version__)}, Python {_e(platform.python_version())}, "

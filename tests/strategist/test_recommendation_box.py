@@ -64,3 +64,16 @@ def test_a_recommendation_that_rarely_loses_is_not_explained_by_a_search(result)
     assert "rarely loses" in box and "No simple condition" not in box
     section = loss_section(never, {})
     assert "in only 0% of the draws" in section and "No simple condition" not in section
+
+
+def test_the_reproduce_command_parses_back_to_the_same_settings(result):
+    import shlex
+
+    from coalition_sim.cli.main import build_parser
+    from coalition_sim.strategist.report import reproduce_command
+
+    settings = dict(result.settings, backbone_cost=2.5, rank="lasting", min_lasting=0.6)
+    command = reproduce_command(replace(result, settings=settings))
+    args = build_parser("compare").parse_args(shlex.split(command)[1:] + ["--out", "x"])
+    assert args.rank == "lasting" and args.min_lasting == 0.6 and args.backbone_cost == 2.5
+    assert args.options == "consensus,opt-in" and args.replications == result.settings["replications"]
