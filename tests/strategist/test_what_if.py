@@ -153,3 +153,11 @@ def test_the_cli_runs_what_ifs_a_transition_and_a_second_file(tmp_path, capsys):
     assert len(two) == 3 * 4  # four options without the event, each: first, second, difference
     assert len(pd.read_csv(out / "backbone_value.csv")) == 4  # two rules x with/without the event
     assert "Two scenario files compared" in (out / "report.html").read_text()
+
+
+def test_a_phased_rule_and_a_what_if_run_in_worker_processes_too(scenario):
+    kwargs = dict(replications=2, steps=6, progress=False, figures=False, what_if="leave Lawyers at 2")
+    pooled = compare(scenario, "consensus-for-3-then-opt-in", workers=2, **kwargs)
+    alone = compare(scenario, "consensus-for-3-then-opt-in", workers=1, **kwargs)
+    assert (pooled.runs["status"] == "ok").all()
+    assert pooled.runs["total_impact"].tolist() == alone.runs["total_impact"].tolist()
