@@ -95,6 +95,8 @@ def appendix_table(scenario: Scenario, options, draws=None) -> pd.DataFrame:
     for i in scenario.inputs:
         kind = UNCERTAIN if not i.value.fixed else GIVEN if i.given else DEFAULT
         value = i.value.describe() if not i.value.fixed else short(i.value)
+        if i.path == "backbone.strength" and options and all(o.backbone is not None for o in options):
+            kind += "; not used: each option sets its own strength"
         rows.append([shown_path(i.path), i.label, kind, value])
     rows.append(["scenario.horizon", "months simulated", GIVEN, f"{scenario.horizon}"])
     rows.append(["scenario.goal_dims", "dimensions of the goal space", GIVEN, f"{scenario.goal_dims}"])

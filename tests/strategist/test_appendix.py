@@ -95,3 +95,12 @@ def test_a_cut_that_may_not_happen_is_said_in_words():
     assert option_meaning(Option("consensus", 0.9), sc) == (
         "consensus; backbone 0.9 until month 36, then 0.03-0.1 (cut in 75% of draws; otherwise 0.9 throughout)"
     )
+
+
+def test_the_scenario_backbone_is_marked_when_every_option_replaces_it():
+    sc = parse_scenario(FIXED, "fixed.toml")
+    own = appendix_table(sc, make_options("consensus")).set_index("setting")
+    crossed = appendix_table(sc, make_options("consensus", "0.2,0.6")).set_index("setting")
+    assert own.loc["backbone.strength", "kind"] == GIVEN
+    assert "each option sets its own" in crossed.loc["backbone.strength", "kind"]
+    assert crossed.loc["backbone_strength (options)", "value"] == "0.2; 0.6"
