@@ -48,6 +48,7 @@ def partners_section(result) -> str:
     mine = table[table["option"] == best].copy()
     mine["lost"] = mine["p_left"] + mine["p_ended_first"]
     mine = mine.sort_values(["p_left", "lost"], ascending=False).head(PARTNER_ROWS)
+    objects = result.objections.set_index("organization")["p_object"] if len(result.objections) else {}
     rows = [
         [
             r["organization"],
@@ -57,15 +58,16 @@ def partners_section(result) -> str:
             _num(r["month_first"], 0),
             _num(r["month_median"], 0),
             r["causes"] or "-",
+            _pct(objects.get(r["organization"], float("nan"))),
             f"{r['driver']} ({r['driver_rho']:+.2f})" if r["driver"] else "-",
         ]
         for _, r in mine.iterrows()
     ]
     return (
-        f"<h3>Partners under {_e(best)}</h3><p><i>Driven by</i>: the uncertain input whose drawn value is most "
-        "associated with the partner leaving (rank correlation; + means it leaves more when the input is higher). "
-        "How often each partner objects to the best plans (distance from blueprints) is under <i>Where dilution "
-        "and blocking come from</i>. Every option and every exit cause: partners.csv.</p>"
+        f"<h3>Partners under {_e(best)}</h3><p><i>Objects to the best plans</i>: how often an initiative's best "
+        "plan lies outside the partner's tolerance (its distance from the blueprints). <i>Driven by</i>: the "
+        "uncertain input whose drawn value is most associated with the partner leaving (rank correlation; + "
+        "means it leaves more when the input is higher). Every option and every exit cause: partners.csv.</p>"
         + _table(
             [
                 "organization",
@@ -75,6 +77,7 @@ def partners_section(result) -> str:
                 "first exit (month)",
                 "median exit (month)",
                 "why it left",
+                "objects to the best plans",
                 "driven by",
             ],
             rows,
