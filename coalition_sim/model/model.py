@@ -22,6 +22,7 @@ from coalition_sim.model.goal_space import distances, farthest_distance
 from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.model.initiative import LAPSED, ROLES
+from coalition_sim.model.interventions import Schedule
 from coalition_sim.model.organization import Organization
 from coalition_sim.model.population import CORE, EXITED, NETWORK, SECTORS, Population, check_population, generate
 from coalition_sim.model.trust import TrustMatrix
@@ -99,6 +100,7 @@ class CoalitionModel(mesa.Model):
         dormancy_limit=12,
         impact_goal=0.0,
         population: Population | None = None,
+        interventions=(),
         seed=None,
     ):
         values = {k: v for k, v in locals().items() if k in params.PARAMETERS}
@@ -141,6 +143,8 @@ class CoalitionModel(mesa.Model):
             self.rng, self.purpose, initiative_rate, initiative_size, initiative_window, initiative_spread, shock_rate
         )
         self._init_books()
+        self.interventions = Schedule(interventions, self.names)
+        self.interventions.hold_back(self)
         self.member_ties = self.trust.ties_toward(self.core_indices())
         self.datacollector = metrics.ScalarCollector(model_reporters=metrics.reporters())
         self.stats = metrics.snapshot(self)
@@ -246,6 +250,7 @@ class CoalitionModel(mesa.Model):
         if self.cause is not None:
             return
         self.open_books()
+        self.interventions.apply(self)
         self.environment_changes()  # 1. environment
         self.decide_and_execute()  # 2-4. decide, execute, learn and feel
         self.lapse()

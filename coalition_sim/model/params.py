@@ -183,8 +183,9 @@ def check_value(name: str, value: Any) -> Any:
         return ",".join(parse_effects(value))
     if p.kind == "choice":
         from coalition_sim.model.governance import rule_names
+        from coalition_sim.model.governance.phased import ensure_registered
 
-        if not isinstance(value, str) or value not in rule_names():
+        if not isinstance(value, str) or not ensure_registered(value):
             hint = suggest(str(value), rule_names())
             raise InputError(f"{name}={value!r} is not allowed{hint}: {p.allowed()}")
         return value

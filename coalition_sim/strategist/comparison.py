@@ -31,20 +31,27 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from coalition_sim.model.params import check_value, suggest
+from coalition_sim.model.params import check_value
+from coalition_sim.strategist.appendix import appendix_table
+from coalition_sim.strategist.backbone_value import backbone_value
+from coalition_sim.strategist.friction import drivers, objections
 from coalition_sim.strategist.loss_rules import Condition, LossRule, find_loss_rule  # noqa: F401  (part of the result API)
+from coalition_sim.strategist.narrative import ending_text, narrative_table
 from coalition_sim.strategist.paired import OUTCOME, paired
+from coalition_sim.strategist.partners import exit_risk, partner_table
+from coalition_sim.strategist.ranking import RANK_RULES, WORST_CASE_QUANTILE, check_rule, rank_options  # noqa: F401
 from coalition_sim.strategist.scenario import Draw, Scenario
 from coalition_sim.strategist.scenario_file import load_scenario
+from coalition_sim.strategist.survival_choice import (
+    DEFAULT_MIN_LASTING,
+    DEFAULT_RUNNING_VALUE,
+    check_survival_settings,
+    survival_warnings,
+)
+from coalition_sim.strategist.value_of_information import margin_dependence
 from coalition_sim.util.errors import InputError
 
-RANK_RULES = ("impact", "worst-case", "regret")
-"""Ranking rules: best mean impact, best lower quantile of impact, least high quantile of regret."""
-WORST_CASE_QUANTILE = 0.1
-"""The 'worst case' is this quantile of impact across the uncertain draws."""
 CONFIDENCE = 0.95
-OBJECTION_SAMPLES = 200
-"""Ideal plans drawn per replication to estimate how often each organization objects."""
 SERIES_KEPT = ("members",)
 
 
@@ -57,12 +64,14 @@ class Option:
 
     governance: str
     backbone: float | None = None
+    interventions: tuple = ()
 
     @property
     def label(self) -> str:
-        """E.g. 'opt-in, backbone 0.6'."""
+        """E.g. 'opt-in, backbone 0.6' or 'opt-in, backbone 0.6; Farm Bureau leaves at month 24'."""
         backbone = "scenario backbone" if self.backbone is None else f"backbone {self.backbone:g}"
-        return f"{self.governance}, {backbone}"
+        events = "".join(f"; {i.text()}" for i in self.interventions)
+        return f"{self.governance}, {backbone}{events}"
 
 
 def make_options(options: Any, backbone: Any = None) -> list[Option]:
@@ -148,6 +157,8 @@ def plan_runs(
             params = dict(draw.params, governance=option.governance)
             if option.backbone is not None:
                 params["backbone_strength"] = option.backbone
+            if option.interventions:
+                params["interventions"] = option.interventions
             specs.append(
                 RunSpec(
                     run_id=r * len(options) + k,
@@ -183,6 +194,12 @@ class ComparisonResult:
         objections: per organization: how often it objects to an initiative's ideal plan.
         drivers: per option: the uncertain inputs most associated with blocking and dilution.
         loss_rule: when the recommended option loses to the runner-up (None if no simple rule).
+        partners: per partner and option: left / coalition ended first / still a member, causes, drivers.
+        margin: uncertain inputs ranked by how much the winner's margin over the runner-up depends on them.
+        appendix: every setting the runs used (given, uncertain with its range, or default).
+        backbone_value: per rule, what each step up in backbone strength buys per unit of cost.
+        narrative: the story in sentences, each with the figure it rests on.
+        two_files: the same options on a second scenario file, side by side (empty unless asked for).
         figures: matplotlib Figures by name.
     """
 
@@ -199,12 +216,23 @@ class ComparisonResult:
     objections: pd.DataFrame
     drivers: pd.DataFrame
     loss_rule: LossRule | None
+    partners: pd.DataFrame = field(default_factory=pd.DataFrame)
+    margin: pd.DataFrame = field(default_factory=pd.DataFrame)
+    appendix: pd.DataFrame = field(default_factory=pd.DataFrame)
+    backbone_value: pd.DataFrame = field(default_factory=pd.DataFrame)
+    narrative: pd.DataFrame = field(default_factory=pd.DataFrame)
+    two_files: pd.DataFrame = field(default_factory=pd.DataFrame)
     figures: dict = field(default_factory=dict)
 
     @property
     def recommended(self) -> str:
         """Label of the top-ranked option."""
         return str(self.ranking.iloc[0]["option"])
+
+    @property
+    def warnings(self) -> list:
+        """Options that last clearly more often than the recommendation (Wilson intervals apart)."""
+        return survival_warnings(self.summary, self.recommended)
 
     @property
     def runner_up(self) -> str | None:
@@ -230,6 +258,10 @@ def compare(
     backbone: Any = None,
     rank: str = "impact",
     quantile: float = WORST_CASE_QUANTILE,
+    min_lasting: float = DEFAULT_MIN_LASTING,
+    running_value: float = DEFAULT_RUNNING_VALUE,
+    backbone_cost: float | None = None,
+    what_if: Any = None,
     executor=None,
     figures: bool = True,
 ) -> ComparisonResult:
@@ -244,8 +276,13 @@ def compare(
         seed: master seed of every draw and run.
         progress: show a progress bar.
         backbone: strengths crossed with the rules named in ``options``.
-        rank: 'impact', 'worst-case' or 'regret'.
+        rank: one of RANK_RULES ('impact', 'worst-case', 'regret', 'lasting', 'impact-and-lasting').
         quantile: the worst-case quantile of impact.
+        min_lasting: the ``lasting`` rule's bar: the least share of draws an option must last.
+        running_value: the ``impact-and-lasting`` rule's value of a coalition still running.
+        backbone_cost: cost of one unit of backbone strength for one month (None: no cost table).
+        what_if: interventions ('leave NAME at MONTH; join NAME at MONTH'); each option
+            is also run with them (see :mod:`coalition_sim.strategist.what_if`).
         executor: any concurrent.futures Executor instead of the default pool.
         figures: draw the figures (False for speed in tests and benchmarks).
 
@@ -257,8 +294,13 @@ def compare(
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     options = make_options(options, backbone)
+    if what_if:
+        from coalition_sim.strategist.what_if import with_interventions
+
+        options = with_interventions(options, what_if, scenario)
     steps = scenario.horizon if steps is None else steps
     _check_settings(replications, steps, rank, quantile)
+    check_survival_settings(min_lasting, running_value, backbone_cost)
     draws, specs = plan_runs(scenario, options, replications, steps, seed)
     results = list(run_many(specs, workers=workers, executor=executor, progress=progress, keep_series=SERIES_KEPT))
     if not any(r.status == "ok" for r in results):
@@ -269,6 +311,9 @@ def compare(
         "seed": seed,
         "rank": rank,
         "quantile": quantile,
+        "min_lasting": min_lasting,
+        "running_value": running_value,
+        "backbone_cost": backbone_cost,
         "outcome": OUTCOME,
     }
     result = analyse(scenario, options, draws, specs, results, settings)
@@ -284,10 +329,7 @@ def _check_settings(replications: int, steps: int, rank: str, quantile: float) -
         raise InputError(f"replications={replications!r} is out of range: allowed an integer >= 2")
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise InputError(f"steps={steps!r} is out of range: allowed an integer >= 1")
-    if rank not in RANK_RULES:
-        raise InputError(
-            f"rank={rank!r} is not allowed{suggest(str(rank), RANK_RULES)}: one of {', '.join(RANK_RULES)}"
-        )
+    check_rule(rank)
     if not 0.0 < quantile < 0.5:
         raise InputError(f"quantile={quantile!r} is out of range: allowed 0 < quantile < 0.5")
 
@@ -304,13 +346,24 @@ def analyse(
     inputs = pd.DataFrame([d.inputs for d in draws], index=pd.RangeIndex(len(draws), name="replication"))
     inputs = inputs[[c for c in inputs.columns if not _overridden(c, options)]]
     wide = paired(runs, OUTCOME, labels)
-    ranking = rank_options(wide, settings["rank"], settings["quantile"])
-    rule = None
+    lasted = paired(runs, "endured", labels).reindex(wide.index)
+    ranking = rank_options(
+        wide,
+        settings["rank"],
+        settings["quantile"],
+        lasted=lasted,
+        min_lasting=settings.get("min_lasting", DEFAULT_MIN_LASTING),
+        running_value=settings.get("running_value", DEFAULT_RUNNING_VALUE),
+    )
+    rule, margin = None, pd.DataFrame()
+    summary = option_summary(runs, labels, settings["steps"], settings["quantile"])
     if len(ranking) > 1 and len(wide):
         best, second = ranking["option"].iloc[0], ranking["option"].iloc[1]
         lost = (wide[best] < wide[second]).to_numpy()
         rule = find_loss_rule(inputs.loc[wide.index], lost, _labels(scenario))
-    return ComparisonResult(
+        margin = margin_dependence(wide[best] - wide[second], inputs.loc[wide.index], _labels(scenario))
+    names = [o.name for o in scenario.organizations]
+    result = ComparisonResult(
         scenario=scenario,
         options=list(options),
         settings=settings,
@@ -318,13 +371,19 @@ def analyse(
         inputs=inputs,
         exits=exits,
         members=members,
-        summary=option_summary(runs, labels, settings["steps"], settings["quantile"]),
+        summary=summary,
         ranking=ranking,
-        exit_risk=exit_risk(exits, runs, [o.name for o in scenario.organizations], labels),
+        exit_risk=exit_risk(exits, runs, names, labels),
         objections=objections(scenario, draws, seed=settings["seed"]),
         drivers=drivers(runs, inputs, labels, _labels(scenario)),
         loss_rule=rule,
+        partners=partner_table(exits, runs, names, labels, inputs, _labels(scenario)),
+        margin=margin,
+        appendix=appendix_table(scenario, options, draws),
+        backbone_value=backbone_value(runs, options, scenario, settings.get("backbone_cost")),
     )
+    result.narrative = narrative_table(result)
+    return result
 
 
 def _overridden(path: str, options: list[Option]) -> bool:
@@ -350,6 +409,8 @@ def tabulate(options: list[Option], specs: list, results: list) -> tuple[pd.Data
                 "option": option.label,
                 "governance": option.governance,
                 "backbone_strength": spec.params["backbone_strength"],
+                "backbone_cut_month": spec.params.get("backbone_cut_month", 0),
+                "backbone_after_cut": spec.params.get("backbone_after_cut", 0.0),
                 "seed": spec.seed,
                 "status": res.status,
                 "error": _last_line(res.error),
@@ -409,6 +470,10 @@ def option_summary(
                     "lifetime_median_beyond_horizon": bool(math.isnan(km.median())),
                     "p_collapse": float((arm["cause"] == "collapse").mean()),
                     "p_dormancy": float((arm["cause"] == "dormancy").mean()),
+                    "endings": ", ".join(
+                        f"{ending_text(c)} {k / n:.0%}"
+                        for c, k in arm.loc[~endured, "cause"].dropna().value_counts().items()
+                    ),
                     "mean_dilution": float(arm["mean_dilution"].astype(float).mean()),
                     "blocked_per_year": float((arm["blocked"] / years).mean()),
                     "lapsed_per_year": float((arm["lapsed"] / years).mean()),
@@ -419,125 +484,3 @@ def option_summary(
             )
         rows.append(row)
     return pd.DataFrame(rows)
-
-
-def exit_risk(exits: pd.DataFrame, runs: pd.DataFrame, names: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
-    """Per organization and option: chance it leaves, the median and first-quartile month, the main cause."""
-    n_runs = runs[runs["status"] == "ok"].groupby("option").size()
-    rows = []
-    for label in labels:
-        arm = exits[exits["option"] == label]
-        for name in names:
-            left = arm[arm["organization"] == name]
-            months = left["month"].astype(float)
-            causes = left["cause"].value_counts()
-            rows.append(
-                {
-                    "organization": name,
-                    "option": label,
-                    "p_leave": len(left) / n_runs.get(label, 1) if n_runs.get(label, 0) else math.nan,
-                    "month_q25": float(months.quantile(0.25)) if len(left) else math.nan,
-                    "month_median": float(months.median()) if len(left) else math.nan,
-                    "main_cause": str(causes.index[0]) if len(causes) else "",
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def objections(scenario: Scenario, draws: list[Draw], seed: int = 0, samples: int = OBJECTION_SAMPLES) -> pd.DataFrame:
-    """How often each organization would object to an initiative's ideal plan.
-
-    For each draw, ideal plans are drawn as the model draws them (around the
-    purpose with the drawn initiative spread); an organization objects to those
-    outside its tolerance. Under consensus these are the plans it forces to be
-    bent (dilution) or blocks; under opt-in it sits them out.
-    """
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
-    shares, gaps = [], []
-    for d in draws:
-        pop = d.population
-        spread = d.params["initiative_spread"]
-        ideals = np.clip(pop.purpose + rng.normal(0.0, spread, (samples, pop.purpose.size)), 0.0, 1.0)
-        dist = np.sqrt(((pop.position[:, None, :] - ideals[None, :, :]) ** 2).sum(axis=2))
-        outside = dist > pop.tolerance[:, None]
-        shares.append(outside.mean(axis=1))
-        gaps.append(np.where(outside, dist - pop.tolerance[:, None], 0.0).mean(axis=1))
-    member = {o.name: o.member for o in scenario.organizations}
-    table = pd.DataFrame(
-        {
-            "organization": [o.name for o in scenario.organizations],
-            "member": [member[o.name] for o in scenario.organizations],
-            "p_object": np.mean(shares, axis=0),
-            "mean_bend": np.mean(gaps, axis=0),
-        }
-    )
-    return table.sort_values("p_object", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def drivers(
-    runs: pd.DataFrame, inputs: pd.DataFrame, labels: Sequence[str], names: dict[str, str], top: int = 3
-) -> pd.DataFrame:
-    """Per option and outcome (blocking, dilution): the uncertain inputs with the strongest rank correlation."""
-    from scipy import stats
-
-    rows = []
-    for label in labels:
-        arm = runs[(runs["option"] == label) & (runs["status"] == "ok")].set_index("replication")
-        years = np.maximum(arm["lifetime"].astype(float), 1) / 12
-        outcomes = {"blocked_per_year": arm["blocked"] / years, "mean_dilution": arm["mean_dilution"]}
-        for outcome, y in outcomes.items():
-            found = []
-            for col in inputs.columns:
-                both = pd.concat([inputs[col], y.astype(float)], axis=1, join="inner").dropna()
-                if len(both) < 5 or both.iloc[:, 0].nunique() < 2 or both.iloc[:, 1].nunique() < 2:
-                    continue
-                rho = float(stats.spearmanr(both.iloc[:, 0], both.iloc[:, 1]).statistic)
-                found.append((abs(rho), rho, col))
-            for _, rho, col in sorted(found, reverse=True)[:top]:
-                rows.append(
-                    {"option": label, "outcome": outcome, "input": col, "label": names.get(col, col), "spearman": rho}
-                )
-    return pd.DataFrame(rows, columns=["option", "outcome", "input", "label", "spearman"])
-
-
-# ---------------------------------------------------------------------------- ranking
-
-
-def rank_options(wide: pd.DataFrame, rule: str = "impact", quantile: float = WORST_CASE_QUANTILE) -> pd.DataFrame:
-    """Rank options (columns of a replications x options table) by a rule.
-
-    Rules: ``impact`` (highest mean), ``worst-case`` (highest ``quantile`` of the
-    outcome across draws), ``regret`` (lowest ``1 - quantile`` quantile of regret,
-    e.g. the regret exceeded in only 10% of draws; a draw's regret for an option is
-    the best option's outcome in that draw minus its own). The mean regret is
-    reported but not ranked on: it equals the mean of the best outcome minus the
-    option's mean, so it would always agree with ``impact``. Ties go to the higher mean.
-
-    Returns:
-        One row per option, best first: option, mean, worst_case, mean_regret,
-        regret_high (the 1 - quantile quantile of regret), max_regret, p_best
-        (share of draws where it is best, ties shared), score, rank.
-    """
-    if rule not in RANK_RULES:
-        raise InputError(
-            f"rank={rule!r} is not allowed{suggest(str(rule), RANK_RULES)}: one of {', '.join(RANK_RULES)}"
-        )
-    values = wide.to_numpy(dtype=float)
-    best = values.max(axis=1, keepdims=True) if len(values) else np.zeros((0, 1))
-    regret = best - values
-    winners = np.isclose(values, best)
-    table = pd.DataFrame(
-        {
-            "option": list(wide.columns),
-            "mean": values.mean(axis=0) if len(values) else np.nan,
-            "worst_case": np.quantile(values, quantile, axis=0) if len(values) else np.nan,
-            "mean_regret": regret.mean(axis=0) if len(values) else np.nan,
-            "regret_high": np.quantile(regret, 1 - quantile, axis=0) if len(values) else np.nan,
-            "max_regret": regret.max(axis=0) if len(values) else np.nan,
-            "p_best": (winners / winners.sum(axis=1, keepdims=True)).mean(axis=0) if len(values) else np.nan,
-        }
-    )
-    table["score"] = {"impact": table["mean"], "worst-case": table["worst_case"], "regret": -table["regret_high"]}[rule]
-    table = table.sort_values(["score", "mean"], ascending=False, kind="stable").reset_index(drop=True)
-    table["rank"] = np.arange(1, len(table) + 1)
-    return table

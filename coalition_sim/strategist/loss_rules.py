@@ -20,6 +20,10 @@ RULE_MIN_SUPPORT = 0.05
 RULE_MIN_N = 8
 RULE_DEPTH2_GAIN = 0.1
 """A two-condition rule is preferred only if it raises the best single rule's score by this fraction."""
+PAIR_BEAM = 2000
+"""Pairs are searched among this many best single conditions (all of them in most scenarios)."""
+PAIR_BLOCK_CELLS = 2_000_000
+"""Cells of the pair matrices computed at once (a few of them, 8 bytes each: tens of MB)."""
 RULE_QUANTILES = np.linspace(0.05, 0.95, 19)
 """Candidate thresholds: these quantiles of each uncertain input."""
 
@@ -110,6 +114,38 @@ def _significant(k: int, n: int, base: float, tested: int, alpha: float = 0.05) 
     return float(stats.binomtest(k, n, base, alternative="greater").pvalue) < alpha / max(tested, 1)
 
 
+def _best_pair(
+    conds: list[Condition], masks: np.ndarray, lost: np.ndarray, base: float, min_n: int, s1: np.ndarray
+) -> tuple[int, int, float, int, int]:
+    """The best pair of conditions on different inputs, in bounded memory.
+
+    Pairs are searched among the PAIR_BEAM conditions that score best alone
+    (subgroup discovery's beam; every condition when there are fewer), in blocks
+    of rows so that no intermediate holds more than PAIR_BLOCK_CELLS cells: the
+    memory stays near PAIR_BLOCK_CELLS x 8 bytes x a few, whatever the number of
+    uncertain inputs (a 200-organization scenario has thousands of conditions).
+    """
+    order = np.argsort(-s1, kind="stable")[:PAIR_BEAM]
+    beam = masks[order]
+    lost_beam = beam * lost.astype(np.float32)
+    features = np.array([conds[c].feature for c in order])
+    width = len(order)
+    block = max(1, PAIR_BLOCK_CELLS // max(width, 1))
+    best = (-np.inf, 0, 0, 0, 0)
+    for start in range(0, width, block):
+        rows = slice(start, min(start + block, width))
+        n2 = beam[rows] @ beam.T
+        k2 = lost_beam[rows] @ beam.T
+        upper = np.arange(rows.start, rows.stop)[:, None] >= np.arange(width)[None, :]
+        invalid = (n2 < min_n) | (features[rows, None] == features[None, :]) | upper
+        s2 = np.where(invalid, -np.inf, excess(k2, n2, base))
+        a, b = np.unravel_index(int(np.argmax(s2)), s2.shape)
+        if s2[a, b] > best[0]:
+            best = (float(s2[a, b]), int(order[rows.start + a]), int(order[b]), int(n2[a, b]), int(k2[a, b]))
+    s_ij, i, j, n_ij, k_ij = best
+    return i, j, s_ij, n_ij, k_ij
+
+
 def find_loss_rule(
     x: pd.DataFrame,
     lost: np.ndarray,
@@ -137,21 +173,17 @@ def find_loss_rule(
     conds = candidate_conditions(x, labels)
     if not conds:
         return None
-    masks = np.array([c.holds(x) for c in conds], dtype=np.int32)
+    # float32 holds counts exactly up to 2**24 draws and lets BLAS do the products
+    masks = np.array([c.holds(x) for c in conds], dtype=np.float32)
     min_n = max(RULE_MIN_N, math.ceil(min_support * n_rows))
-    n1, k1 = masks.sum(axis=1), masks @ lost.astype(np.int32)
+    n1, k1 = masks.sum(axis=1), masks @ lost.astype(np.float32)
     s1 = np.where(n1 >= min_n, excess(k1, n1, base), -np.inf)
     best = int(np.argmax(s1))
     choice, score, n, k = (conds[best],), float(s1[best]), int(n1[best]), int(k1[best])
     if max_depth >= 2 and len(conds) > 1:
-        n2 = masks @ masks.T
-        k2 = (masks * lost) @ masks.T
-        features = np.array([c.feature for c in conds])
-        invalid = (n2 < min_n) | (features[:, None] == features[None, :]) | np.tri(len(conds), dtype=bool)
-        s2 = np.where(invalid, -np.inf, excess(k2, n2, base))
-        i, j = np.unravel_index(int(np.argmax(s2)), s2.shape)
-        if s2[i, j] >= score * (1 + RULE_DEPTH2_GAIN):
-            choice, score, n, k = (conds[i], conds[j]), float(s2[i, j]), int(n2[i, j]), int(k2[i, j])
+        i, j, s_ij, n_ij, k_ij = _best_pair(conds, masks, lost, base, min_n, s1)
+        if s_ij >= score * (1 + RULE_DEPTH2_GAIN):
+            choice, score, n, k = (conds[i], conds[j]), s_ij, n_ij, k_ij
     tested = len(conds) + (len(conds) * (len(conds) - 1) // 2 if max_depth >= 2 else 0)
     if not np.isfinite(score) or score <= 0 or not _significant(k, n, base, tested):
         return None

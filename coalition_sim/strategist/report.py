@@ -8,29 +8,56 @@ HTML-escaped. The directory is written all or nothing
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import math
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
+from coalition_sim.strategist.appendix import option_meaning
+from coalition_sim.strategist.report_figures import figure_png, make_figures
+from coalition_sim.strategist.report_html import _e, _num, _pct, _table
+from coalition_sim.strategist.report_story import (
+    appendix_section,
+    backbone_section,
+    narrative_section,
+    options_section,
+    partners_section,
+    two_files_section,
+    uncertainty_section,
+)
 from coalition_sim.util.safe_write import atomic_dir
 
-COLORS = ("#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8c564b", "#7f7f7f")
-TABLES = ("summary", "ranking", "runs", "inputs", "exits", "exit_risk", "objections", "drivers", "members")
+TABLES = (
+    "summary",
+    "ranking",
+    "runs",
+    "inputs",
+    "exits",
+    "exit_risk",
+    "partners",
+    "objections",
+    "drivers",
+    "members",
+    "margin",
+    "appendix",
+    "backbone_value",
+    "narrative",
+    "two_files",
+)
 """Tables written as CSV next to report.html."""
 RULE_TEXT = {
     "impact": "best expected impact (mean over the uncertain draws)",
     "worst-case": "best worst case (the {q:.0%} quantile of impact over the uncertain draws)",
     "regret": "least regret (the shortfall against the best option in the same draw, "
     "as exceeded in only {q:.0%} of draws)",
+    "lasting": "best expected impact among options that last the horizon in at least {m:.0%} of draws",
+    "impact-and-lasting": "best expected impact plus {v:g} for every draw in which the coalition is still "
+    "running at the horizon",
 }
+RARE_LOSS = 0.05
+"""Below this share of lost draws, the report says the recommendation rarely loses instead of searching why."""
 LIMITS = [
     "The model is a stylised picture of how coalitions work, built from published principles "
     "(collective impact, generative engagement, clever coalitions) and not fitted to data about your "
@@ -51,155 +78,6 @@ LIMITS = [
     "Probabilities come from a finite number of simulated draws; intervals show that sampling error, not "
     "the (larger) error of the model itself.",
 ]
-
-
-# ---------------------------------------------------------------------------- figures
-
-
-def make_figures(result) -> dict[str, Figure]:
-    """The report's figures, by name: survival, members, impact, exit_risk, loss."""
-    return {
-        "survival": survival_figure(result),
-        "members": members_figure(result),
-        "impact": impact_figure(result),
-        "exit_risk": exit_risk_figure(result),
-        "loss": loss_figure(result),
-    }
-
-
-def _color(result, label: str) -> str:
-    return COLORS[[o.label for o in result.options].index(label) % len(COLORS)]
-
-
-def survival_figure(result) -> Figure:
-    """Kaplan-Meier: share of draws in which the coalition is still alive, by month."""
-    from coalition_sim.analysis.study_analysis import kaplan_meier
-
-    fig = Figure(figsize=(7, 3.6))
-    ax = fig.add_subplot()
-    horizon = result.settings["steps"]
-    for label in (o.label for o in result.options):
-        arm = result.runs[(result.runs["option"] == label) & (result.runs["status"] == "ok")]
-        if not len(arm):
-            continue
-        km = kaplan_meier(arm["lifetime"].astype(float), arm["censored"].astype(bool))
-        t, s, low, high = km.steps(horizon)
-        ax.step(t, s, where="post", color=_color(result, label), label=label)
-        ax.fill_between(t, low, high, step="post", color=_color(result, label), alpha=0.12)
-    ax.set(
-        xlabel="month",
-        ylabel="share still together",
-        ylim=(0, 1.02),
-        xlim=(0, horizon),
-        title="Does the coalition last? (shaded: 95% band)",
-    )
-    ax.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
-def members_figure(result) -> Figure:
-    """Mean number of core members by month (0 once a coalition has dissolved)."""
-    fig = Figure(figsize=(7, 3.2))
-    ax = fig.add_subplot()
-    for label in result.members.columns:
-        ax.plot(result.members.index, result.members[label], color=_color(result, label), label=label)
-    ax.set(xlabel="month", ylabel="members (mean)", title="Members over time (dissolved coalitions count as 0)")
-    ax.set_ylim(bottom=0)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig
-
-
-def impact_figure(result) -> Figure:
-    """Spread of total impact per option over the uncertain draws."""
-    labels = [o.label for o in result.options]
-    data = [
-        result.runs.loc[(result.runs["option"] == lab) & (result.runs["status"] == "ok"), "total_impact"]
-        .astype(float)
-        .to_numpy()
-        for lab in labels
-    ]
-    fig = Figure(figsize=(7, 0.9 + 0.5 * len(labels)))
-    ax = fig.add_subplot()
-    ax.boxplot(data, orientation="horizontal", whis=(10, 90), showfliers=False, widths=0.5)
-    for k, values in enumerate(data, 1):
-        if values.size:
-            ax.plot(values.mean(), k, "D", color=_color(result, labels[k - 1]))
-    ax.set_yticks(range(1, len(labels) + 1), labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.set(
-        xlabel="total impact over the horizon",
-        title="What it achieves (box: middle half; whiskers: 10th-90th percentile; diamond: mean)",
-    )
-    ax.title.set_fontsize(9)
-    fig.tight_layout()
-    return fig
-
-
-def exit_risk_figure(result) -> Figure:
-    """Heat map: chance each organization leaves, per option."""
-    table = result.exit_risk.pivot(index="organization", columns="option", values="p_leave")
-    order = [o.name for o in result.scenario.organizations]
-    table = table.reindex(index=order, columns=[o.label for o in result.options]).fillna(0.0)
-    fig = Figure(figsize=(1.6 + 1.1 * table.shape[1], 1.0 + 0.28 * table.shape[0]))
-    ax = fig.add_subplot()
-    image = ax.imshow(table.to_numpy(), cmap="Reds", vmin=0, vmax=1, aspect="auto")
-    ax.set_yticks(range(table.shape[0]), table.index, fontsize=7)
-    ax.set_xticks(range(table.shape[1]), [c.replace(", ", "\n") for c in table.columns], fontsize=7)
-    for (i, j), v in np.ndenumerate(table.to_numpy()):
-        ax.text(j, i, f"{v:.0%}", ha="center", va="center", fontsize=6, color="white" if v > 0.6 else "black")
-    fig.colorbar(image, ax=ax, fraction=0.04, label="chance of leaving")
-    ax.set_title("Who might leave", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def loss_figure(result) -> Figure:
-    """Paired difference recommended - runner-up, against the loss rule's inputs."""
-    fig = Figure(figsize=(7, 3.6))
-    ax = fig.add_subplot()
-    best, second = result.recommended, result.runner_up
-    if second is None:
-        ax.text(0.5, 0.5, "Only one option: nothing to compare.", ha="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        return fig
-    from coalition_sim.strategist.paired import OUTCOME, paired
-
-    wide = paired(result.runs, OUTCOME, [best, second])
-    diff = (wide[best] - wide[second]).to_numpy()
-    rule = result.loss_rule
-    if rule is None:
-        ax.hist(diff, bins=30, color=COLORS[0])
-        ax.axvline(0, color="black", lw=1)
-        ax.set(xlabel=f"impact of {best} minus {second} (same draw)", ylabel="draws")
-    else:
-        x = result.inputs.loc[wide.index]
-        first = rule.conditions[0]
-        holds = rule.holds(x)
-        if len(rule.conditions) == 1:
-            ax.scatter(x[first.feature], diff, s=10, c=np.where(holds, COLORS[1], COLORS[0]), alpha=0.7)
-            ax.axhline(0, color="black", lw=1)
-            ax.axvline(first.threshold, color="grey", ls="--")
-            ax.set(xlabel=first.label or first.feature, ylabel=f"{best} minus {second}")
-        else:
-            other = rule.conditions[1]
-            lost = diff < 0
-            ax.scatter(x[first.feature], x[other.feature], s=12, c=np.where(lost, COLORS[1], COLORS[0]), alpha=0.7)
-            ax.axvline(first.threshold, color="grey", ls="--")
-            ax.axhline(other.threshold, color="grey", ls="--")
-            ax.set(xlabel=first.label or first.feature, ylabel=other.label or other.feature)
-            ax.text(0.01, 1.01, f"red: {second} did better", transform=ax.transAxes, fontsize=7, color=COLORS[1])
-    ax.set_title(f"When does {best} lose to {second}?", fontsize=9)
-    fig.tight_layout()
-    return fig
-
-
-def figure_png(fig: Figure) -> str:
-    """A figure as a base64 PNG data URI."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=100)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 # ---------------------------------------------------------------------------- writing
@@ -238,24 +116,6 @@ def write_report(result, out: str | Path) -> Path:
     return out / "report.html"
 
 
-def _e(text) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _pct(x: float) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.0%}"
-
-
-def _num(x: float, digits: int = 1) -> str:
-    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:.{digits}f}"
-
-
-def _table(header: list[str], rows: list[list]) -> str:
-    head = "".join(f"<th>{_e(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
 def _img(figures: dict, name: str, alt: str) -> str:
     return f'<figure><img alt="{_e(alt)}" src="{figure_png(figures[name])}"></figure>' if name in figures else ""
 
@@ -264,17 +124,35 @@ def render_html(result, figures: dict) -> str:
     """The whole page as a string."""
     sections = [
         headline(result),
+        options_section(result),
+        narrative_section(result),
         ranking_section(result),
         endurance_section(result, figures),
         impact_section(result, figures),
         exits_section(result, figures),
+        partners_section(result),
         friction_section(result),
         loss_section(result, figures),
+        uncertainty_section(result),
+        backbone_section(result),
+        two_files_section(result),
         scenario_section(result),
         limits_section(),
         method_section(result),
+        appendix_section(result),
     ]
     return PAGE.format(title=_e(f"{result.scenario.name}: governance options compared"), body="\n".join(sections))
+
+
+def rule_text(settings: dict) -> str:
+    """The ranking rule in words, with its settings."""
+    return RULE_TEXT[settings["rank"]].format(
+        q=settings["quantile"], m=settings.get("min_lasting", 0.5), v=settings.get("running_value", 0.0)
+    )
+
+
+def _option(result, label: str):
+    return next(o for o in result.options if o.label == label)
 
 
 def _row(result, label: str) -> pd.Series:
@@ -295,13 +173,15 @@ def headline(result) -> str:
         f"<h1>{_e(result.scenario.name)}</h1>",
         f"<p class='lead'>{_e(result.scenario.description)}</p>" if result.scenario.description else "",
         "<div class='box'><h2>Recommendation</h2>",
-        f"<p>Ranked by <b>{_e(RULE_TEXT[s['rank']].format(q=s['quantile']))}</b>, the best option is "
-        f"<b>{_e(best)}</b>. Over {s['replications']} uncertain draws of your coalition, it achieves a mean "
+        f"<p>Ranked by <b>{_e(rule_text(s))}</b>, the best option is "
+        f"<b>{_e(best)}</b> ({_e(option_meaning(_option(result, best), result.scenario))}). "
+        f"Over {s['replications']} uncertain draws of your coalition, it achieves a mean "
         f"impact of <b>{row['impact_mean']:.1f}</b> (in 8 of 10 draws between {row[f'impact_q{q}']:.1f} and "
         f"{row[f'impact_q{100 - q}']:.1f}), and the coalition is still together after {s['steps']} months in "
         f"<b>{_pct(row['p_endure'])}</b> of draws (95% interval {_pct(row['p_endure_low'])} to "
         f"{_pct(row['p_endure_high'])}).</p>",
     ]
+    text += [f"<p class='warn'><b>Warning:</b> {_e(w.text())}</p>" for w in result.warnings]
     second = result.runner_up
     if second is not None:
         r2 = result.ranking.set_index("option")
@@ -313,7 +193,9 @@ def headline(result) -> str:
             f"<p>The runner-up is <b>{_e(second)}</b> (mean impact {r2.loc[second, 'mean']:.1f}). "
             f"On the same draws it does better than {_e(best)} in {_pct(lose)} of them."
         )
-        if result.loss_rule is not None:
+        if lose < RARE_LOSS:
+            text.append(f" It rarely loses to it: in only {_pct(lose)} of draws.")
+        elif result.loss_rule is not None:
             rule = result.loss_rule
             text.append(
                 f" {_e(best)} loses mostly when <b>{_e(rule.text())}</b>: where that holds "
@@ -374,6 +256,7 @@ def endurance_section(result, figures) -> str:
             _lifetime(r, horizon),
             _pct(r["p_collapse"]),
             _pct(r["p_dormancy"]),
+            r.get("endings", "") or "-",
             _num(r["exits_mean"]),
             _num(r["joins_mean"]),
         ]
@@ -393,6 +276,7 @@ def endurance_section(result, figures) -> str:
                 "median lifetime (months)",
                 "collapsed",
                 "went dormant",
+                "every reason it ended",
                 "exits (mean)",
                 "joins (mean)",
             ],
@@ -439,33 +323,14 @@ def impact_section(result, figures) -> str:
 
 
 def exits_section(result, figures) -> str:
-    best = result.recommended
-    risk = result.exit_risk[result.exit_risk["option"] == best].sort_values("p_leave", ascending=False)
-    rows = [
-        [
-            r["organization"],
-            _pct(r["p_leave"]),
-            _num(r["month_q25"], 0),
-            _num(r["month_median"], 0),
-            r["main_cause"].replace("impatience", "out of patience").replace("burnout", "burnt out"),
-        ]
-        for _, r in risk.head(10).iterrows()
-        if r["p_leave"] > 0
-    ]
-    table = (
-        _table(
-            ["organization", "chance of leaving", "a quarter of exits by month", "median month", "main reason"], rows
-        )
-        if rows
-        else "<p>No organization left in any draw.</p>"
-    )
     return (
-        "<h2>Who might leave, and when</h2><p>The chance that each organization leaves before the "
-        "horizon (for wider-network organizations: after joining), by option. Organizations still in a "
-        "coalition when it dissolves are not counted as leaving.</p>"
-        + _img(figures, "exit_risk", "chance of leaving by organization and option")
-        + f"<h3>Highest risks under {_e(best)}</h3>"
-        + table
+        "<h2>Who might leave, and when</h2><p>For each organization and option, the chance that it "
+        "<b>leaves</b> before the horizon (L; for wider-network organizations: after joining), and the chance "
+        "that it is still in when <b>the coalition ends first</b> (E). Both mean it is not working with a "
+        "lasting coalition at the horizon; the colour shows their sum, so a coalition that dies early does "
+        "not look kind to its partners.</p>"
+        + _img(figures, "exit_risk", "partners lost by organization and option")
+        + partners_section(result)
     )
 
 
@@ -522,7 +387,12 @@ def loss_section(result, figures) -> str:
         f"(95% interval {diff.mean() - half:+.1f} to {diff.mean() + half:+.1f}); it does better in "
         f"{_pct(float((diff > 0).mean()))} of the draws and worse in {_pct(float((diff < 0).mean()))}.</p>"
     )
-    if rule is None:
+    if rule is None and float((diff < 0).mean()) < RARE_LOSS:
+        what = (
+            f"<p>{_e(best)} loses to {_e(second)} in only {_pct(float((diff < 0).mean()))} of the draws: "
+            "too few to look for a pattern in them.</p>"
+        )
+    elif rule is None:
         what = (
             "<p>No simple condition (one or two thresholds) on the uncertain inputs separates the draws "
             f"where {_e(best)} loses from those where it wins better than chance would: its losses are "
@@ -563,18 +433,33 @@ def limits_section() -> str:
     return f"<h2>What the model does not know</h2><ul>{items}</ul>"
 
 
+def reproduce_command(result) -> str:
+    """The command line that makes the same comparison (options in the order given)."""
+    s = result.settings
+    options = list(dict.fromkeys(o.governance for o in result.options))
+    strengths = list(dict.fromkeys(o.backbone for o in result.options if o.backbone is not None))
+    events = next((o.interventions for o in result.options if o.interventions), ())
+    parts = [f"coalition-sim compare {result.scenario.path} --options {','.join(options)}"]
+    if strengths:
+        parts.append(f"--backbone {','.join(f'{b:g}' for b in strengths)}")
+    parts.append(f"--replications {s['replications']} --steps {s['steps']} --seed {s['seed']} --rank {s['rank']}")
+    if s["rank"] == "lasting":
+        parts.append(f"--min-lasting {s['min_lasting']:g}")
+    if s["rank"] == "impact-and-lasting":
+        parts.append(f"--running-value {s['running_value']:g}")
+    if s.get("backbone_cost") is not None:
+        parts.append(f"--backbone-cost {s['backbone_cost']:g}")
+    if events:
+        parts.append('--what-if "' + "; ".join(f"{e.action} {e.name} at {e.month}" for e in events) + '"')
+    return " ".join(parts)
+
+
 def method_section(result) -> str:
     from coalition_sim import __version__
 
     s = result.settings
     failed = int((result.runs["status"] != "ok").sum())
-    options = sorted({o.governance for o in result.options})
-    strengths = sorted({o.backbone for o in result.options if o.backbone is not None})
-    command = (
-        f"coalition-sim compare {result.scenario.path} --options {','.join(options)}"
-        + (f" --backbone {','.join(f'{b:g}' for b in strengths)}" if strengths else "")
-        + f" --replications {s['replications']} --steps {s['steps']} --seed {s['seed']} --rank {s['rank']}"
-    )
+    command = reproduce_command(result)
     return (
         "<h2>How this was made</h2>"
         f"<p>coalition-sim {_e(__version__)}, Python {_e(platform.python_version())}, "
@@ -596,7 +481,8 @@ body {{ font-family: Georgia, 'Times New Roman', serif; max-width: 60rem; margin
        color: #222; line-height: 1.45; }}
 h1 {{ font-size: 1.8rem; margin-bottom: 0.2rem; }} h2 {{ border-bottom: 1px solid #ccc; margin-top: 2.2rem; }}
 .lead {{ color: #555; font-style: italic; }}
-.box {{ background: #f3f7fb; border-left: 4px solid #1b6ca8; padding: 0.4rem 1rem; }}
+.box {{ background: #f3f7fb; border-left: 4px solid #0072B2; padding: 0.4rem 1rem; }}
+.warn {{ background: #fff3e0; border-left: 4px solid #D55E00; padding: 0.3rem 0.6rem; }}
 table {{ border-collapse: collapse; margin: 0.8rem 0; font-size: 0.85rem; font-family: Helvetica, Arial, sans-serif; }}
 th, td {{ border: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: left; }}
 th {{ background: #f0f0f0; }}

@@ -60,6 +60,8 @@ class Input:
     path: str
     label: str
     value: Uncertain
+    given: bool = True
+    """False when the file left it out and the default was used."""
 
 
 @dataclass(frozen=True)

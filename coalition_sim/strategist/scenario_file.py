@@ -2,7 +2,9 @@
 
 Files are read with :mod:`tomllib` only (no code runs from input). A mistake gets
 one line naming the file, the line where it can be found, the field path
-(``organizations[3].capacity``; indices count from 0) and what is allowed.
+(``organizations[4].capacity ('Farm Bureau')``: blocks and list items counted from 1, as
+people count them, with the organization's name) and what is allowed. A file that is
+not TOML at all (a CSV, a spreadsheet) is refused as "not a scenario file".
 Any number may be uncertain: a range ``[low, high]`` or ``{low = .., high = ..}``
 (uniform), or a distribution table such as ``{dist = "normal", mean = .., sd = ..}``.
 """
@@ -19,6 +21,7 @@ from coalition_sim.model.initiative import ROLES
 from coalition_sim.model.params import PARAMETERS, suggest
 from coalition_sim.model.population import SECTORS
 from coalition_sim.strategist.scenario import SECTION_PARAMS, Input, Organization, Scenario, TrustPair
+from coalition_sim.strategist.scenario_messages import display_path, other_format, show_value
 from coalition_sim.strategist.uncertain import DIST_KEYS, UNCERTAIN_HELP, Field, Uncertain
 from coalition_sim.util.errors import InputError
 from coalition_sim.util.toml_input import line_map, locate
@@ -99,7 +102,12 @@ def load_scenario(path: str | Path) -> Scenario:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(f"{path}: no such scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path}: not a scenario file (not text: a scenario is a TOML file; "
+            "start from `coalition-sim scenario template`)"
+        ) from None
+    except OSError as exc:
         raise InputError(f"{path}: cannot read the scenario file ({exc.__class__.__name__}: {exc})") from None
     return parse_scenario(text, str(path))
 
@@ -109,6 +117,12 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
+        other = other_format(text, source)
+        if other:
+            raise InputError(
+                f"{source}: not a scenario file ({other}; a scenario is a TOML file, "
+                "start from `coalition-sim scenario template`)"
+            ) from None
         line = re.search(r"line (\d+)", str(exc))
         where = f", line {line.group(1)}" if line else ""
         raise InputError(f"{source}{where}: not valid TOML: {str(exc).split(' (at ')[0]}") from None
@@ -122,18 +136,23 @@ class _Parser:
         self.source = source
         self.lines = line_map(text)
         self.inputs: list[Input] = []
+        self.names: dict[tuple[str, int], str] = {}
 
     # -- errors
     def fail(self, path: str, problem: str) -> None:
         """Raise InputError for ``path`` with the file and the best line known."""
         line = locate(self.lines, path)
         where = f", line {line}" if line else ""
-        raise InputError(f"{self.source}{where}: {path}: {problem}")
+        raise InputError(f"{self.source}{where}: {self.human(path)}: {problem}")
+
+    def human(self, path: str) -> str:
+        """``organizations[0].capacity`` -> ``organizations[1].capacity ('Alpha')``: counted from 1, named."""
+        return display_path(path, self.names)
 
     def keys(self, table: Any, path: str, allowed) -> dict:
         """Check ``table`` is a table whose keys are all in ``allowed``."""
         if not isinstance(table, dict):
-            self.fail(path, f"got {_show(table)}; allowed a table of {', '.join(allowed)}")
+            self.fail(path, f"got {show_value(table)}; allowed a table of {', '.join(allowed)}")
         for key in table:
             if key not in allowed:
                 self.fail(
@@ -143,10 +162,10 @@ class _Parser:
         return table
 
     # -- values
-    def number(self, value: Any, path: str, spec: Field, label: str) -> Uncertain:
-        """Parse a possibly uncertain number and register it as an input."""
+    def number(self, value: Any, path: str, spec: Field, label: str, given: bool = True) -> Uncertain:
+        """Parse a possibly uncertain number and register it as an input (``given``: written in the file)."""
         u = self.uncertain(value, path, spec)
-        self.inputs.append(Input(path, label, u))
+        self.inputs.append(Input(path, label, u, given))
         return u
 
     def uncertain(self, value: Any, path: str, spec: Field) -> Uncertain:
@@ -156,11 +175,12 @@ class _Parser:
             return Uncertain("fixed", (int(value) if spec.integer else float(value),), spec)
         if isinstance(value, list):
             if len(value) != 2 or not all(_is_number(v) for v in value):
-                self.fail(path, f"got {_show(value)}; a range is two numbers [low, high]; allowed {UNCERTAIN_HELP}")
+                shown = show_value(value)
+                self.fail(path, f"got {shown}; a range is two numbers [low, high]; allowed {UNCERTAIN_HELP}")
             return self.distribution({"dist": "uniform", "low": value[0], "high": value[1]}, path, spec)
         if isinstance(value, dict):
             return self.distribution(value, path, spec)
-        self.fail(path, f"got {_show(value)}; allowed {UNCERTAIN_HELP}, with values {spec.allowed()}")
+        self.fail(path, f"got {show_value(value)}; allowed {UNCERTAIN_HELP}, with values {spec.allowed()}")
         raise AssertionError  # unreachable
 
     def distribution(self, table: dict, path: str, spec: Field) -> Uncertain:
@@ -168,7 +188,7 @@ class _Parser:
         if dist not in DIST_KEYS:
             self.fail(
                 f"{path}.dist",
-                f"got {_show(dist)}{suggest(str(dist), DIST_KEYS)}; allowed one of {', '.join(DIST_KEYS)}",
+                f"got {show_value(dist)}{suggest(str(dist), DIST_KEYS)}; allowed one of {', '.join(DIST_KEYS)}",
             )
         wanted = DIST_KEYS[dist]
         self.keys(table, path, ("dist", *wanted))
@@ -179,7 +199,7 @@ class _Parser:
             self.fail(path, f"a {dist} distribution needs {', '.join(wanted)}; missing {', '.join(missing)}")
         for k in wanted:
             if not _is_number(table[k]):
-                self.fail(f"{path}.{k}", f"got {_show(table[k])}; allowed a number")
+                self.fail(f"{path}.{k}", f"got {show_value(table[k])}; allowed a number")
         args = tuple(float(table[k]) for k in wanted)
         if dist == "normal":
             self.inside(args[0], f"{path}.mean", Field(spec.low, spec.high, low_open=spec.low_open))
@@ -199,7 +219,7 @@ class _Parser:
     def choice(self, table: dict, path: str, spec: Field) -> Uncertain:
         values = table.get("values")
         if not isinstance(values, list) or not values or not all(_is_number(v) for v in values):
-            self.fail(f"{path}.values", f"got {_show(values)}; allowed a non-empty list of numbers")
+            self.fail(f"{path}.values", f"got {show_value(values)}; allowed a non-empty list of numbers")
         for k, v in enumerate(values):
             self.inside(v, f"{path}.values[{k}]", spec)
         weights = table.get("weights", [1.0] * len(values))
@@ -209,7 +229,7 @@ class _Parser:
             or not all(_is_number(w) and w >= 0 for w in weights)
             or sum(weights) <= 0
         ):
-            self.fail(f"{path}.weights", f"got {_show(weights)}; allowed {len(values)} numbers >= 0, not all 0")
+            self.fail(f"{path}.weights", f"got {show_value(weights)}; allowed {len(values)} numbers >= 0, not all 0")
         total = float(sum(weights))
         return Uncertain("choice", (tuple(float(v) for v in values), tuple(w / total for w in weights)), spec)
 
@@ -221,17 +241,22 @@ class _Parser:
 
     def fixed_int(self, value: Any, path: str, spec: Field) -> int:
         if not _is_number(value):
-            self.fail(path, f"got {_show(value)}; allowed {spec.allowed()} (not a range: it must be known)")
+            self.fail(path, f"got {show_value(value)}; allowed {spec.allowed()} (not a range: it must be known)")
         self.inside(value, path, spec)
         return int(value)
 
     def text(self, value: Any, path: str) -> str:
         if not isinstance(value, str):
-            self.fail(path, f"got {_show(value)}; allowed a string in quotes")
+            self.fail(path, f"got {show_value(value)}; allowed a string in quotes")
         return value
 
     # -- sections
     def scenario(self, data: dict) -> Scenario:
+        for section in ("organizations", "network"):
+            items = data.get(section)
+            for k, item in enumerate(items if isinstance(items, list) else []):
+                if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+                    self.names[(section, k)] = item["name"].strip()
         self.keys(data, "", tuple(SECTIONS))
         head = self.keys(data.get("scenario", {}), "scenario", SECTIONS["scenario"])
         horizon = self.fixed_int(head.get("horizon", 120), "scenario.horizon", FIELDS["horizon"])
@@ -242,7 +267,8 @@ class _Parser:
             table = self.keys(data.get(section, {}), section, tuple(mapping))
             for key, name in mapping.items():
                 value = table.get(key, PARAMETERS[name].default)
-                self.number(value, f"{section}.{key}", _param_field(name), _PARAM_LABELS.get(name, name))
+                label = _PARAM_LABELS.get(name, name)
+                self.number(value, f"{section}.{key}", _param_field(name), label, given=key in table)
         fixed = self.model_table(data.get("model", {}))
         self.check_size(orgs)
         return Scenario(
@@ -262,7 +288,7 @@ class _Parser:
         for section, member in (("organizations", True), ("network", False)):
             items = data.get(section, [])
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
-                self.fail(section, f"got {_show(items)}; allowed a list of tables ([[{section}]] blocks)")
+                self.fail(section, f"got {show_value(items)}; allowed a list of tables ([[{section}]] blocks)")
             for k, item in enumerate(items):
                 orgs.append(self.organization(item, f"{section}[{k}]", member, dims, orgs))
         if not any(o.member for o in orgs):
@@ -281,17 +307,21 @@ class _Parser:
             self.fail(f"{path}.name", "got an empty name; allowed a non-empty string")
         clash = next((o for o in seen if o.name == name), None)
         if clash:
-            self.fail(f"{path}.name", f"duplicate organization name '{name}' (also {clash.path}); names must be unique")
+            self.fail(
+                f"{path}.name",
+                f"duplicate organization name '{name}' (also {self.human(clash.path)}); names must be unique",
+            )
         sector = item.get("sector")
         if sector not in SECTORS:
             self.fail(
                 f"{path}.sector",
-                f"got {_show(sector)}{suggest(str(sector), SECTORS)}; allowed one of {', '.join(SECTORS)}",
+                f"got {show_value(sector)}{suggest(str(sector), SECTORS)}; allowed one of {', '.join(SECTORS)}",
             )
         if "alignment" in item and "position" in item:
             self.fail(f"{path}.position", "give alignment or position, not both")
         for key in ("capacity", "tolerance", "patience", "energy"):
-            self.number(item.get(key, ORG_DEFAULTS[key]), f"{path}.{key}", FIELDS[key], f"{key} of {name}")
+            value = item.get(key, ORG_DEFAULTS[key])
+            self.number(value, f"{path}.{key}", FIELDS[key], f"{key} of {name}", given=key in item)
         if "position" in item:
             self.position(item["position"], f"{path}.position", dims, name)
         else:
@@ -300,6 +330,7 @@ class _Parser:
                 f"{path}.alignment",
                 FIELDS["alignment"],
                 f"alignment of {name}",
+                given="alignment" in item,
             )
         skills = self.keys(item.get("skills", {}), f"{path}.skills", ROLES)
         for role, value in skills.items():
@@ -311,7 +342,8 @@ class _Parser:
         if not isinstance(value, list) or len(value) != dims:
             self.fail(
                 path,
-                f"got {_show(value)}; allowed a list of {dims} coordinates in [0, 1] (scenario.goal_dims = {dims})",
+                f"got {show_value(value)}; allowed a list of {dims} coordinates in [0, 1] "
+                f"(scenario.goal_dims = {dims})",
             )
         for k, v in enumerate(value):
             self.number(v, f"{path}[{k}]", FIELDS["position"], f"position {k} of {name}")
@@ -319,7 +351,7 @@ class _Parser:
     def trust(self, table: Any, orgs: list[Organization]) -> None:
         self.keys(table, "trust", SECTIONS["trust"])
         default = table.get("default", PARAMETERS["initial_trust"].default)
-        self.number(default, "trust.default", FIELDS["trust"], "trust between members")
+        self.number(default, "trust.default", FIELDS["trust"], "trust between members", given="default" in table)
         if "network" in table:  # else half of the drawn default (NETWORK_TRUST_FACTOR)
             self.number(table["network"], "trust.network", FIELDS["trust"], "trust with the wider network")
         if "backbone" in table:  # else each draw's member trust
@@ -328,11 +360,29 @@ class _Parser:
         if not isinstance(pairs, list):
             self.fail(
                 "trust.pairs",
-                f"got {_show(pairs)}; allowed a list of tables like "
+                f"got {show_value(pairs)}; allowed a list of tables like "
                 '{between=["A", "B"], value=0.8} or {from="A", to="B", value=0.8}',
             )
         names = [o.name for o in orgs]
         self.pairs = [self.pair(p, f"trust.pairs[{k}]", names) for k, p in enumerate(pairs)]
+        self.no_conflicting_pairs()
+
+    def no_conflicting_pairs(self) -> None:
+        """Refuse one direction of trust given twice with different values (the last would silently win)."""
+        seen: dict[tuple[str, str], TrustPair] = {}
+        values = {i.path: i.value for i in self.inputs}
+        for pair in self.pairs:
+            directions = [(pair.source, pair.target)] + ([(pair.target, pair.source)] if pair.mutual else [])
+            for direction in directions:
+                before = seen.get(direction)
+                if before is not None and values[f"{before.path}.value"] != values[f"{pair.path}.value"]:
+                    self.fail(
+                        pair.path,
+                        f"trust from '{direction[0]}' to '{direction[1]}' is given twice with different values "
+                        f"({values[f'{before.path}.value'].describe()} in {self.human(before.path)}, "
+                        f"{values[f'{pair.path}.value'].describe()} here); give each direction once",
+                    )
+                seen[direction] = pair
 
     def pair(self, item: Any, path: str, names: list[str]) -> TrustPair:
         self.keys(item, path, PAIR_KEYS)
@@ -341,7 +391,7 @@ class _Parser:
             if ("from" in item or "to" in item) or not isinstance(ends, list) or len(ends) != 2:
                 self.fail(
                     f"{path}.between",
-                    f'got {_show(ends)}; allowed two names, between = ["A", "B"] '
+                    f'got {show_value(ends)}; allowed two names, between = ["A", "B"] '
                     '(or from = "A", to = "B" for one direction)',
                 )
             keys = (f"{path}.between", f"{path}.between")
@@ -351,7 +401,7 @@ class _Parser:
             if end not in names:
                 self.fail(
                     key,
-                    f"names an unknown organization {_show(end)}{suggest(str(end), names)}; "
+                    f"names an unknown organization {show_value(end)}{suggest(str(end), names)}; "
                     "allowed: a name from [[organizations]] or [[network]]",
                 )
         if ends[0] == ends[1]:
@@ -412,17 +462,3 @@ _PARAM_LABELS = {
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _show(value: Any) -> str:
-    """A short rendering of a given value with its TOML type."""
-    kind = {
-        str: "a string",
-        bool: "a boolean",
-        list: "a list",
-        dict: "a table",
-        int: "a number",
-        float: "a number",
-    }.get(type(value), type(value).__name__)
-    shown = repr(value)
-    return f"{shown[:60]}{'...' if len(shown) > 60 else ''} ({kind})" if value is not None else "nothing"
