@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -178,5 +179,22 @@ def _silence_stdout() -> None:
         pass
 
 
+def entry() -> None:
+    """The console script: :func:`main`, then exit with its code.
+
+    After Ctrl-C, exit at once with 130: when the interrupt landed inside code that
+    CPython runs through its own evaluation helpers (some imports do), the interpreter
+    would otherwise re-raise SIGINT at shutdown and the shell would see a signal
+    instead of the exit code. Everything worth keeping is written and flushed by then.
+    """
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()
