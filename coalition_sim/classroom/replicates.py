@@ -35,6 +35,8 @@ HORIZON = 120
 """Months each replicate runs (the model's default horizon)."""
 BAND = (10, 90)
 """Percentiles of the member band."""
+FONT_PT = 11
+"""Smallest text on the replicates' figure, in points (about 15 screen pixels at natural size)."""
 
 _POOL: cf.ProcessPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
@@ -191,11 +193,15 @@ class SpreadCanvas:
         figsize: inches.
     """
 
-    def __init__(self, spread: Spread, figsize=(8.0, 3.2), dpi: int = 80) -> None:
+    def __init__(self, spread: Spread, figsize=(8.0, 3.2), dpi: int = 96) -> None:
         self.figure = Figure(figsize=figsize, dpi=dpi)
         ax_survival, ax_members = self.figure.subplots(1, 2)
         plot_spread(ax_survival, ax_members, spread, live_members=[0])
         self.live = ax_members.get_lines()[-1]
+        for ax in (ax_survival, ax_members):
+            ax.tick_params(labelsize=FONT_PT)
+            ax.xaxis.label.set_size(FONT_PT)
+            ax.yaxis.label.set_size(FONT_PT)
         self.figure.tight_layout()
 
     def update(self, live_members) -> Figure:
@@ -218,7 +224,7 @@ def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_member
     ax_survival.set_ylim(-0.02, 1.02)
     ax_survival.set_xlabel("month")
     ax_survival.set_ylabel("share still going")
-    ax_survival.set_title(f"Survival of {spread.n_ok} coalitions", fontsize=10)
+    ax_survival.set_title(f"Survival of {spread.n_ok} coalitions", fontsize=FONT_PT + 1)
     lo, hi = BAND
     ax_members.fill_between(
         spread.months,
@@ -233,8 +239,8 @@ def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_member
         ax_members.plot(np.arange(len(live_members)), live_members, color="#c0392b", lw=2, label="this run")
     ax_members.set_xlabel("month")
     ax_members.set_ylabel("members")
-    ax_members.set_title("Members: this run against the replicates", fontsize=10)
-    ax_members.legend(fontsize=7, loc="best")
+    ax_members.set_title("Members: this run against the replicates", fontsize=FONT_PT + 1)
+    ax_members.legend(fontsize=FONT_PT, loc="best", frameon=False)
 
 
 def describe(spread: Spread) -> str:
