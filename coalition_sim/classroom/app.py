@@ -225,7 +225,7 @@ def SideBySideControls(settings: dict, compare: tuple | None, on_compare):
     )
     with solara.Column(gap="0px", classes=["right-value"]):
         solara.Text("On the right:", classes=["control-label"])
-        Control(control, value, lambda new: on_compare((control, new)))
+        Control(control, value, lambda new: on_compare((control, new)), suffix="-right")
 
 
 @solara.component

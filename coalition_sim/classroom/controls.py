@@ -55,12 +55,12 @@ def shown(name: str, value) -> str:
 
 
 @solara.component
-def Control(name: str, value, on_value):
-    """One control: its label with the current value, then the widget."""
+def Control(name: str, value, on_value, suffix: str = ""):
+    """One control: its label with the current value, then the widget (CSS class ``control-<name><suffix>``)."""
     widget, text, low, high, step = CONTROLS[name]
     with solara.Column(gap="0px", classes=["control"]):
         if widget == "Select":
-            solara.Select(text, value=value, values=rule_names(), on_value=on_value)
+            solara.Select(text + suffix.replace("-", " "), value=value, values=rule_names(), on_value=on_value)
             return
         solara.Text(f"{text}: {shown(name, value)}", classes=["control-label"])
         cast = float if widget == "SliderFloat" else int
@@ -70,6 +70,6 @@ def Control(name: str, value, on_value):
             max=high,
             step=step,
             hide_details=True,
-            class_=f"control-{name}",
+            class_=f"control-{name}{suffix}",
             on_v_model=lambda new: on_value(cast(new)),
         )

@@ -165,6 +165,7 @@ def setup_axes(ax: Axes, model, legend: bool = True) -> None:
     ax.set_ylim(-1.25, 1.25)
     ax.set_aspect("equal")
     ax.set_rasterization_zorder(3.5)  # ties and nodes: one small picture inside an SVG; the text stays text
+    ax.title.set_zorder(10)
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():

@@ -60,7 +60,7 @@ def ReplicatesPanel(run: LiveRun, tick: int = 0, name: str = "", seed: int = 0):
     def work(params: dict, master_seed: int, settings: tuple):
         done.set(0)
         spread = replicates.run_replicates(
-            params, master_seed=master_seed, horizon=run.horizon, on_progress=throttled(done.set)
+            params, master_seed=master_seed, horizon=run.horizon, on_progress=throttled(lambda d, _n: done.set(d))
         )
         set_result((settings, spread))
 
