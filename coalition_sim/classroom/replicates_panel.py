@@ -30,7 +30,7 @@ def settings_key(params: dict) -> tuple:
 
 def throttled(report, every_s: float = PROGRESS_EVERY_S):
     """``report(done, total)`` at most once per ``every_s`` seconds, and always for the last one."""
-    last = [0.0]
+    last = [float("-inf")]
     lock = threading.Lock()
 
     def on_progress(done: int, total: int) -> None:

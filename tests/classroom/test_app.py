@@ -463,3 +463,60 @@ def test_app_command_serves_the_page_file_on_the_given_address():
     assert line[1:4] == ["-m", "solara", "run"] and line[4].endswith("coalition_sim/classroom/app.py")
     assert line[line.index("--host") + 1] == "127.0.0.1" and line[line.index("--port") + 1] == "9999"
     assert 0 < command.free_port("127.0.0.1") < 65536
+
+
+def test_animate_refuses_an_existing_file_before_any_work(tmp_path, capsys, monkeypatch):
+    from coalition_sim.classroom import animate as animation
+
+    out = tmp_path / "kept.gif"
+    out.write_bytes(b"slides")
+    monkeypatch.setattr(animation, "record", lambda *a, **k: pytest.fail("rendered before checking --out"))
+    assert cli(["animate", "--preset", "silos", "--out", str(out), "--months", "4"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "already exists" in err and "\n" not in err
+    assert out.read_bytes() == b"slides"
+
+
+def test_animate_refuses_a_folder_it_cannot_write(tmp_path, capsys, monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    assert cli(["animate", "--preset", "silos", "--out", str(tmp_path / "x.gif"), "--months", "2"]) == 2
+    assert "is not writable" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_app_refuses_a_port_in_use_in_one_line(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli(["app", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"--port={port}" in err and "cannot be used" in err and "\n" not in err
+
+
+def test_app_prints_its_address_only_once_the_server_listens(monkeypatch, capsys):
+    from coalition_sim.cli.commands import app as command
+
+    class Server:
+        returncode = None
+
+        def __init__(self, *args, **kwargs):
+            self.polls = 0
+
+        def poll(self):
+            return None
+
+        def wait(self, timeout=None):
+            return 0
+
+    listening = iter([False, False, True])
+    monkeypatch.setattr(command.subprocess, "Popen", Server)
+    monkeypatch.setattr(command, "accepts_connections", lambda host, port: next(listening))
+    monkeypatch.setattr(command.time, "sleep", lambda s: print("(waiting)"))
+    assert cli(["app", "--port", "0"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["(waiting)", "(waiting)"] and out[2].startswith("Coalition classroom: open http://localhost:")

@@ -93,7 +93,7 @@ def main(args: argparse.Namespace) -> int:
     }
     server = subprocess.Popen(server_command(args.host, port, args.dev), env=env)
     # A supervisor's SIGTERM stops the server too: no orphaned server is left behind.
-    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
+    previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         wait_until_listening(server, args.host, port)
         print(f"Coalition classroom: open http://{shown}:{port}/ in a browser (Ctrl+C stops the server)", flush=True)
@@ -101,6 +101,8 @@ def main(args: argparse.Namespace) -> int:
     except BaseException:
         _stop(server)
         raise
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _stop(server: subprocess.Popen) -> None:
