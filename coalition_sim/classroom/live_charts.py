@@ -39,7 +39,20 @@ EVENT_MARKS = {
 DPI = 96
 FONT_PT = 11
 """Smallest text on the charts, in points (about 15 screen pixels at natural size)."""
-FIGSIZE = (5.2, 4.4)
+FIGSIZE = (4.9, 4.3)
+
+
+def legend_entries() -> list[tuple[str, str, str]]:
+    """(label, colour, line style as CSS) of every series and event mark, for a legend in the page."""
+    css = {"-": "solid", (0, (4, 3)): "dashed", (0, (1, 2)): "dotted"}
+    entries = [
+        (column.replace("_", " "), colour, "solid") for _, columns in PANELS for column, colour in columns.items()
+    ]
+    marks = [
+        ("dissolution" if kind == "dissolved" else kind, style["color"], css.get(style["ls"], "solid"))
+        for kind, style in EVENT_MARKS.items()
+    ]
+    return entries + marks
 
 
 def event_months(events, kinds=tuple(EVENT_MARKS)) -> dict[str, list[int]]:
@@ -57,12 +70,14 @@ class ChartsCanvas:
     Args:
         figsize: inches.
         figure: draw into this figure (or subfigure) instead of a new one (the export).
+        legend: draw the legend in the figure (the page shows it as text beside the figure instead).
     """
 
-    def __init__(self, figsize=FIGSIZE, figure: Figure | SubFigure | None = None) -> None:
+    def __init__(self, figsize=FIGSIZE, figure: Figure | SubFigure | None = None, legend: bool = True) -> None:
         self.figure = Figure(figsize=figsize, dpi=DPI) if figure is None else figure
         axes = self.figure.subplots(2, 2)
-        self.figure.subplots_adjust(left=0.12, right=0.98, top=0.83, bottom=0.08, wspace=0.38, hspace=0.62)
+        top = 0.83 if legend else 0.93
+        self.figure.subplots_adjust(left=0.13, right=0.97, top=top, bottom=0.07, wspace=0.4, hspace=0.45)
         self.lines: list[tuple] = []  # (axes, column, Line2D)
         for ax, (title, columns) in zip(axes.flat, PANELS):
             for column, colour in columns.items():
@@ -74,7 +89,8 @@ class ChartsCanvas:
             ax.yaxis.set_major_locator(MaxNLocator(3))
             ax.spines[["top", "right"]].set_visible(False)
         self.axes = list(axes.flat)
-        self._legend()
+        if legend:
+            self._legend()
         self._marks: list = []
 
     def _legend(self) -> None:
@@ -109,7 +125,7 @@ class ChartsCanvas:
         right = months_shown(len(series))
         for ax in self.axes:
             top = max((np.nanmax(line.get_ydata(), initial=0.0) for a, _, line in self.lines if a is ax), default=0.0)
-            ax.set_ylim(0.0, nice_ceiling(top))
+            ax.set_ylim(0.0, nice_ceiling(top * 1.04))  # a line at the maximum stays off the frame
             ax.set_xlim(0, right)
         return self.figure
 

@@ -161,8 +161,8 @@ class NetworkCanvas:
 
 def setup_axes(ax: Axes, model, legend: bool = True) -> None:
     """The parts of the drawing that never change for a model: limits, no ticks, the legend."""
-    ax.set_xlim(-1.35, 1.35)
-    ax.set_ylim(-1.25, 1.25)
+    ax.set_xlim(-1.15, 1.15)
+    ax.set_ylim(-1.12, 1.12)
     ax.set_aspect("equal")
     ax.set_rasterization_zorder(3.5)  # ties and nodes: one small picture inside an SVG; the text stays text
     ax.title.set_zorder(10)

@@ -20,7 +20,7 @@ from coalition_sim.classroom.live_run import LiveRun
 from coalition_sim.classroom.network_view import BURNOUT_COLOUR, SECTOR_COLOURS, NetworkCanvas
 from coalition_sim.model.population import SECTORS
 
-NETWORK_SIZE = (5.2, 4.4)
+NETWORK_SIZE = (4.5, 4.3)
 """Inches of the network drawing (1 inch = 96 pixels on screen)."""
 
 
@@ -63,10 +63,22 @@ def NetworkLegend(sectors):
 
 
 @solara.component
+def ChartsLegend():
+    """What the charts' lines and marks are."""
+    with solara.Row(classes=["legend"], gap="10px", style={"flex-wrap": "wrap", "max-width": "470px"}):
+        for text, colour, style in live_charts.legend_entries():
+            solara.HTML(
+                tag="span",
+                unsafe_innerHTML=f'<b style="display:inline-block;width:1.4em;border-top:3px {style} {colour};'
+                f'vertical-align:middle"></b> {text}',
+            )
+
+
+@solara.component
 def RunView(run: LiveRun, tick: int = 0, selected: int | None = None, stacked: bool = False, heading: str = ""):
     """Everything about one run: numbers, banner, network (with labels) and charts."""
     network = solara.use_memo(lambda: NetworkCanvas(run.model, figsize=NETWORK_SIZE, dpi=96, legend=False), [run])
-    charts = solara.use_memo(lambda: live_charts.ChartsCanvas(), [run])
+    charts = solara.use_memo(lambda: live_charts.ChartsCanvas(legend=False), [run])
     series = run.series()
     events = run.events()
 
@@ -92,4 +104,6 @@ def RunView(run: LiveRun, tick: int = 0, selected: int | None = None, stacked: b
             with solara.Column(gap="0px"):
                 InlineSVG(network_svg, "network")
                 NetworkLegend(sorted(set(int(s) for s in run.model.sector)))
-            InlineSVG(charts_svg, "charts")
+            with solara.Column(gap="0px"):
+                InlineSVG(charts_svg, "charts")
+                ChartsLegend()

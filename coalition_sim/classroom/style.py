@@ -32,5 +32,8 @@ CSS = """
 .v-application .feed-backbone, .v-application .feed-shock { font-weight: 600; }
 .v-application .legend span { font-size: 16px !important; }
 .v-application .main { overflow-x: auto; }
+.v-navigation-drawer.solara-content-main { min-width: 310px !important; max-width: 310px !important; }
+.v-application .v-select .v-label--active, .v-application .v-text-field .v-label--active {
+  transform: translateY(-20px) scale(0.9) !important; }
 """
 """The CSS the page loads."""

@@ -41,6 +41,7 @@ def free_port(host: str) -> int:
 def check_port(host: str, port: int) -> None:
     """InputError if ``port`` cannot be listened on at ``host`` (in use, or not this machine's address)."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: a port just freed is fine
         try:
             sock.bind((host, port))
         except OSError as exc:
