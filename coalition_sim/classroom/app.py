@@ -35,7 +35,7 @@ from coalition_sim.classroom.live_run import DEFAULT_HORIZON, LiveRun
 from coalition_sim.classroom.org_card import OrgPanel
 from coalition_sim.classroom.presets import PRESETS
 from coalition_sim.classroom.replicates_panel import ReplicatesPanel
-from coalition_sim.classroom.run_view import InlineSVG, RunView, svg_text
+from coalition_sim.classroom.run_view import InlineSVG, RunView
 from coalition_sim.classroom.style import CSS
 from coalition_sim.model.governance import rule_names
 
@@ -235,7 +235,7 @@ def PairView(runs, compare: tuple, selected: int | None, tick: int = 0):
     control, value = compare
     canvas = solara.use_memo(side_by_side.DifferenceCanvas, [left, right])
     diff = side_by_side.difference_table(left.series(), right.series())
-    svg = solara.use_memo(lambda: svg_text(canvas.update(diff)), [left, right, left.month, right.month])
+    svg = solara.use_memo(lambda: canvas.svg(diff), [left, right, left.month, right.month])
     with solara.Row(gap="10px", style={"align-items": "flex-start"}):
         for side, run in (("Left", left), ("Right", right)):
             heading = f"{side}: {label(control)} {shown(control, run.params[control])}"

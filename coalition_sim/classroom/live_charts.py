@@ -23,6 +23,8 @@ import pandas as pd
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import MaxNLocator
 
+from coalition_sim.classroom.svg_frames import LinesOverFrame
+
 PANELS = (
     ("Members", {"members": "#2c3e50", "joins": "#27ae60", "exits": "#c0392b"}),
     ("Mean trust", {"mean_trust": "#8e44ad"}),
@@ -92,6 +94,8 @@ class ChartsCanvas:
         if legend:
             self._legend()
         self._marks: list = []
+        self._marked: dict[str, list[int]] = {}
+        self._overlay = LinesOverFrame(self.figure, [(ax, line) for ax, _, line in self.lines])
 
     def _legend(self) -> None:
         """One legend line for the whole figure: the series colours and the event marks."""
@@ -116,18 +120,35 @@ class ChartsCanvas:
         months = np.arange(len(series))
         for _, column, line in self.lines:
             line.set_data(months, series[column].to_numpy(dtype=float))
-        for artist in self._marks:
-            artist.remove()
-        self._marks = []
-        for kind, when in event_months(events).items():
-            for month in when:
-                self._marks += [ax.axvline(month, zorder=0, **EVENT_MARKS[kind]) for ax in self.axes]
+        marks = event_months(events)
+        if marks != self._marked:
+            self._mark(marks)
         right = months_shown(len(series))
         for ax in self.axes:
             top = max((np.nanmax(line.get_ydata(), initial=0.0) for a, _, line in self.lines if a is ax), default=0.0)
             ax.set_ylim(0.0, nice_ceiling(top * 1.04))  # a line at the maximum stays off the frame
             ax.set_xlim(0, right)
         return self.figure
+
+    def _mark(self, marks: dict[str, list[int]]) -> None:
+        for artist in self._marks:
+            artist.remove()
+        self._marks = []
+        for kind, when in marks.items():
+            for month in when:
+                self._marks += [ax.axvline(month, zorder=0, **EVENT_MARKS[kind]) for ax in self.axes]
+        self._marked = marks
+
+    def svg(self, series: pd.DataFrame, events=()) -> str:
+        """The figure as an inline ``<svg>`` element, text kept as text: the page's fast path.
+
+        Axes, ticks, titles and event marks are drawn by matplotlib only when they change (a
+        new limit, a new event); each month the lines are written straight into that frame as
+        SVG polylines, from the same data-to-page transforms matplotlib uses.
+        """
+        self.update(series, events)
+        key = (tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.axes), repr(self._marked))
+        return self._overlay.svg(key)
 
 
 def months_shown(n_rows: int) -> int:

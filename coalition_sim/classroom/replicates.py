@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from coalition_sim.classroom.svg_frames import LinesOverFrame
 from coalition_sim.studies.runner import RunResult, RunSpec, run_many, spawn_seeds
 
 N_REPLICATES = 50
@@ -203,12 +204,18 @@ class SpreadCanvas:
             ax.xaxis.label.set_size(FONT_PT)
             ax.yaxis.label.set_size(FONT_PT)
         self.figure.tight_layout()
+        self._overlay = LinesOverFrame(self.figure, [(ax_members, self.live)])
 
     def update(self, live_members) -> Figure:
         """Show the live run's member counts so far; returns the figure."""
         live_members = np.asarray(live_members, dtype=float)
         self.live.set_data(np.arange(live_members.size), live_members)
         return self.figure
+
+    def svg(self, live_members) -> str:
+        """The figure as inline SVG with the live run's members so far (the frame is drawn once)."""
+        self.update(live_members)
+        return self._overlay.svg(key=0)
 
 
 def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_members=None) -> None:

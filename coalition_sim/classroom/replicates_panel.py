@@ -17,7 +17,7 @@ import solara
 
 from coalition_sim.classroom import export, replicates
 from coalition_sim.classroom.live_run import LiveRun
-from coalition_sim.classroom.run_view import InlineSVG, svg_text
+from coalition_sim.classroom.run_view import InlineSVG
 
 PROGRESS_EVERY_S = 0.5
 """Shortest time between two progress reports on the page."""
@@ -70,7 +70,7 @@ def ReplicatesPanel(run: LiveRun, tick: int = 0, name: str = "", seed: int = 0):
     canvas = solara.use_memo(lambda: replicates.SpreadCanvas(result[1]) if fresh else None, [result, fresh])
 
     def draw() -> str | None:
-        return None if canvas is None else svg_text(canvas.update(run.series()["members"].to_numpy()))
+        return None if canvas is None else canvas.svg(run.series()["members"].to_numpy())
 
     svg = solara.use_memo(draw, [canvas, run, run.month])
 

@@ -10,14 +10,12 @@ half-written month.
 
 from __future__ import annotations
 
-import io
-
-import matplotlib
 import solara
 
 from coalition_sim.classroom import feed, live_charts, monitors
 from coalition_sim.classroom.live_run import LiveRun
 from coalition_sim.classroom.network_view import BURNOUT_COLOUR, SECTOR_COLOURS, NetworkCanvas
+from coalition_sim.classroom.svg_frames import frame_svg
 from coalition_sim.model.population import SECTORS
 
 NETWORK_SIZE = (4.5, 4.3)
@@ -26,11 +24,7 @@ NETWORK_SIZE = (4.5, 4.3)
 
 def svg_text(figure) -> str:
     """The figure as an inline ``<svg>`` element, text kept as text (no glyph outlines)."""
-    buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "coalition"}):
-        figure.savefig(buffer, format="svg")
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
+    return frame_svg(figure)
 
 
 @solara.component
@@ -90,7 +84,7 @@ def RunView(run: LiveRun, tick: int = 0, selected: int | None = None, stacked: b
             return svg_text(network.update(model, labels=labels, selected=selected))
 
     network_svg = solara.use_memo(draw_network, [run, run.month, selected])
-    charts_svg = solara.use_memo(lambda: svg_text(charts.update(series, events)), [run, run.month])
+    charts_svg = solara.use_memo(lambda: charts.svg(series, events), [run, run.month])
     with solara.Column(gap="6px", classes=["run-view"]):
         if heading:
             solara.Text(heading, classes=["run-heading"])

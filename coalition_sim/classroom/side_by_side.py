@@ -14,7 +14,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from coalition_sim.classroom.live_charts import months_shown, nice_ceiling
 from coalition_sim.classroom.live_run import LiveRun
+from coalition_sim.classroom.svg_frames import LinesOverFrame
 
 STRIP = (("members", "members"), ("cumulative_impact", "impact"), ("mean_trust", "mean trust"))
 """Columns of the difference strip and their titles."""
@@ -68,13 +70,21 @@ class DifferenceCanvas:
             ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
             ax.yaxis.set_major_locator(MaxNLocator(3))
             ax.spines[["top", "right"]].set_visible(False)
+        self._overlay = LinesOverFrame(self.figure, self.lines)
+
+    def svg(self, diff: pd.DataFrame) -> str:
+        """The strip as inline SVG (its frame is redrawn only when a limit changes)."""
+        self.update(diff)
+        key = tuple((ax.get_xlim(), ax.get_ylim()) for ax, _ in self.lines)
+        return self._overlay.svg(key)
 
     def update(self, diff: pd.DataFrame) -> Figure:
         """Show ``diff`` (:func:`difference_table`); returns the figure."""
         months = np.arange(len(diff))
         for (ax, line), (column, _) in zip(self.lines, STRIP):
-            line.set_data(months, diff[column].to_numpy(dtype=float))
-            ax.relim()
-            ax.autoscale_view()
-            ax.set_xlim(0, max(12, len(diff) - 1))
+            values = diff[column].to_numpy(dtype=float)
+            line.set_data(months, values)
+            reach = nice_ceiling(1.04 * np.nanmax(np.abs(values), initial=0.0)) if values.size else 0.1
+            ax.set_ylim(-reach, reach)  # symmetric and stepwise: zero stays in the middle
+            ax.set_xlim(0, months_shown(len(diff)))
         return self.figure

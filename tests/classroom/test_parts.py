@@ -249,3 +249,30 @@ def test_progress_is_reported_at_most_twice_a_second_and_always_at_the_end():
 def test_a_spread_belongs_to_its_settings_not_its_seed():
     assert settings_key({"a": 1, "seed": 3}) == settings_key({"a": 1, "seed": 4})
     assert settings_key({"a": 1}) != settings_key({"a": 2})
+
+
+# ---------------------------------------------------------------- lines over a kept frame
+def test_lines_are_written_where_matplotlib_would_draw_them():
+    from matplotlib.figure import Figure
+
+    from coalition_sim.classroom.svg_frames import LinesOverFrame, polyline
+
+    figure = Figure(figsize=(2.0, 1.0), dpi=96)
+    ax = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    (line,) = ax.plot([0.0, 0.5, 1.0], [0.0, np.nan, 1.0], color="#ff0000", lw=2)
+    # 2 x 1 inches = 144 x 72 points; SVG's y axis points down; the missing value splits the line
+    assert polyline(ax, line, 72 / 96, 72.0) == (
+        '<polyline points="0.0,72.0 0.0,72.0" fill="none" stroke="#ff0000" stroke-width="2" '
+        'stroke-linejoin="round" stroke-linecap="round"/>'
+        '<polyline points="144.0,0.0 144.0,0.0" fill="none" stroke="#ff0000" stroke-width="2" '
+        'stroke-linejoin="round" stroke-linecap="round"/>'
+    )
+    overlay = LinesOverFrame(figure, [(ax, line)])
+    first = overlay.svg(key=1)
+    assert first.startswith("<svg") and first.count("<polyline") == 2 and line.get_visible()
+    line.set_data([0.0, 1.0], [0.0, 1.0])
+    second = overlay.svg(key=1)
+    assert second.count("<polyline") == 1 and "0.0,72.0 144.0,0.0" in second
+    assert second.split("<polyline")[0] == first.split("<polyline")[0], "the frame was kept"
