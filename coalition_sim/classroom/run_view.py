@@ -20,6 +20,8 @@ from coalition_sim.model.population import SECTORS
 
 NETWORK_SIZE = (4.5, 4.3)
 """Inches of the network drawing (1 inch = 96 pixels on screen)."""
+STACKED_SIZES = {"network": (4.6, 3.6), "charts": (4.6, 4.1)}
+"""Inches of the drawings side by side, where each coalition has half the width."""
 
 
 def svg_text(figure) -> str:
@@ -71,8 +73,10 @@ def ChartsLegend():
 @solara.component
 def RunView(run: LiveRun, tick: int = 0, selected: int | None = None, stacked: bool = False, heading: str = ""):
     """Everything about one run: numbers, banner, network (with labels) and charts."""
-    network = solara.use_memo(lambda: NetworkCanvas(run.model, figsize=NETWORK_SIZE, dpi=96, legend=False), [run])
-    charts = solara.use_memo(lambda: live_charts.ChartsCanvas(legend=False), [run])
+    network_size = STACKED_SIZES["network"] if stacked else NETWORK_SIZE
+    charts_size = STACKED_SIZES["charts"] if stacked else live_charts.FIGSIZE
+    network = solara.use_memo(lambda: NetworkCanvas(run.model, figsize=network_size, dpi=96, legend=False), [run])
+    charts = solara.use_memo(lambda: live_charts.ChartsCanvas(figsize=charts_size, legend=False), [run])
     series = run.series()
     events = run.events()
 

@@ -20,7 +20,7 @@ from coalition_sim.classroom.svg_frames import LinesOverFrame
 
 STRIP = (("members", "members"), ("cumulative_impact", "impact"), ("mean_trust", "mean trust"))
 """Columns of the difference strip and their titles."""
-FIGSIZE = (10.4, 2.3)
+FIGSIZE = (9.5, 2.3)
 DPI = 96
 FONT_PT = 11
 

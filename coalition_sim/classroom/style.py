@@ -18,7 +18,8 @@ CSS = """
 .v-application .hint { color: #a04000; display: block; }
 .v-application .control-label { display: block; margin-top: 4px; }
 .v-application .monitors { flex-wrap: wrap; }
-.v-application .monitor { background: #f4f6f7; border-radius: 6px; padding: 2px 12px; min-width: 7.5em; }
+.v-application .monitor { background: #f4f6f7; border-radius: 6px; padding: 2px 12px; min-width: 6em; }
+.v-application .run-view .monitors { column-gap: 6px !important; row-gap: 4px; }
 .v-application .monitor-value { font-size: 30px !important; font-weight: 700; line-height: 1.15; }
 .v-application .monitor-name { font-size: 16px !important; color: #444; }
 .v-application .run-heading { font-size: 20px !important; font-weight: 700; }
