@@ -60,7 +60,9 @@ def Control(name: str, value, on_value, suffix: str = ""):
     widget, text, low, high, step = CONTROLS[name]
     with solara.Column(gap="0px", classes=["control"]):
         if widget == "Select":
-            solara.Select(text + suffix.replace("-", " "), value=value, values=rule_names(), on_value=on_value)
+            solara.Select(
+                f"{text} (on the right)" if suffix else text, value=value, values=rule_names(), on_value=on_value
+            )
             return
         solara.Text(f"{text}: {shown(name, value)}", classes=["control-label"])
         cast = float if widget == "SliderFloat" else int
