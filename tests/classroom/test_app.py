@@ -267,6 +267,22 @@ def test_after_a_dissolution_another_preset_plays():
     assert errors_shown(rc) == []
 
 
+def test_a_coalition_dissolving_while_playing_stops_play_and_the_next_preset_plays():
+    rc = render_page("silos")
+    set_control(rc, "n_orgs", 1)
+    set_control(rc, "speed", 100)
+    click(rc, "Reset")
+    click(rc, "▶ Play")
+    assert wait_for(lambda: any("Dissolved at month 1" in e for e in errors_shown(rc)), 30)
+    assert wait_for(lambda: rc.find(v.Btn, children=["▶ Play"]).widgets and button(rc, "▶ Play").disabled, 30)
+    choose_preset(rc, "pull")  # (the play loop's last redraw may still be finishing: wait for the new run)
+    assert wait_for(lambda: month(rc) == 0 and not button(rc, "▶ Play").disabled, 30)
+    assert "Organizations in the core: 15" in texts(rc)
+    click(rc, "▶ Play")
+    assert wait_for(lambda: month(rc) >= 2), "playing did not advance the new run"
+    click(rc, "❚❚ Pause")
+
+
 def test_the_run_stops_at_the_horizon_and_runs_to_it():
     rc = render_page("silos")
     set_control(rc, "horizon", 24)
