@@ -147,34 +147,9 @@ def Page():
     now = tick.value  # every redraw of the page passes this on, so each part redraws with the month
     finished = all(run.finished for run in runs.value)
     with solara.Sidebar(), solara.Column(gap="8px", classes=["sidebar"]):
-        with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
-            if playing.value:
-                solara.Button("❚❚ Pause", on_click=lambda: playing.set(False), color="warning")
-            else:
-                solara.Button("▶ Play", on_click=lambda: playing.set(True), disabled=finished, color="primary")
-            solara.Button("Step", on_click=step, disabled=finished or playing.value)
-            solara.Button("Reset", on_click=lambda: rebuild())
-        solara.Button(f"Run to month {horizon.value}", on_click=run_to_horizon, disabled=finished)
-        solara.Text(f"Stop at month: {horizon.value}", classes=["control-label"])
-        solara.v.Slider(
-            v_model=horizon.value,
-            min=HORIZONS[0],
-            max=HORIZONS[1],
-            step=6,
-            hide_details=True,
-            class_="control-horizon",
-            on_v_model=lambda m: set_horizon(int(m)),
-        )
-        solara.Text(f"Pause between months: {interval.value} ms", classes=["control-label"])
-        solara.v.Slider(
-            v_model=interval.value,
-            min=100,
-            max=2000,
-            step=50,
-            hide_details=True,
-            class_="control-speed",
-            on_v_model=lambda ms: interval.set(int(ms)),
-        )
+        PlayControls(playing, finished, horizon.value, on_step=step, on_reset=rebuild, on_run_to=run_to_horizon)
+        LabelledSlider("Stop at month", "horizon", horizon.value, HORIZONS, 6, set_horizon)
+        LabelledSlider("Pause between months", "speed", interval.value, (100, 2000), 50, interval.set, unit=" ms")
         titles = {p.title: p.name for p in PRESETS.values()}
         solara.Select(
             "Preset",
@@ -202,6 +177,34 @@ def Page():
         with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
             for side, run in zip(("left", "right") if pair else ("",), runs.value):
                 ReplicatesPanel(run, now, name=side, seed=int(run.params.get("seed", 0)))
+
+
+@solara.component
+def PlayControls(playing, finished: bool, horizon: int, on_step, on_reset, on_run_to):
+    """Play / pause, Step, Reset and "Run to month N"."""
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        if playing.value:
+            solara.Button("❚❚ Pause", on_click=lambda: playing.set(False), color="warning")
+        else:
+            solara.Button("▶ Play", on_click=lambda: playing.set(True), disabled=finished, color="primary")
+        solara.Button("Step", on_click=on_step, disabled=finished or playing.value)
+        solara.Button("Reset", on_click=lambda: on_reset())
+    solara.Button(f"Run to month {horizon}", on_click=on_run_to, disabled=finished)
+
+
+@solara.component
+def LabelledSlider(text: str, name: str, value: int, bounds: tuple, step: int, on_value, unit: str = ""):
+    """An integer slider of the page itself (not a model setting), its value beside its name."""
+    solara.Text(f"{text}: {value}{unit}", classes=["control-label"])
+    solara.v.Slider(
+        v_model=value,
+        min=bounds[0],
+        max=bounds[1],
+        step=step,
+        hide_details=True,
+        class_=f"control-{name}",
+        on_v_model=lambda new: on_value(int(new)),
+    )
 
 
 @solara.component
