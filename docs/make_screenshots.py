@@ -1,11 +1,14 @@
-"""Take the trainer's guide screenshots: the real page, one per preset, in headless Chromium.
+"""Take the trainer's guide screenshots: the real page at projector size, in headless Chromium.
 
-    python docs/make_screenshots.py            # writes docs/img/preset-<name>.png
+    python docs/make_screenshots.py                 # every preset, then side by side
+    python docs/make_screenshots.py silos gridlock  # only these presets
 
 Starts ``coalition-sim app`` on a free port, chooses each preset in the page,
 plays it to the month its story needs (or until the coalition dissolves),
-presses "Is this typical?", waits for the replicates, and saves the page.
-Needs Debian's chromium at /usr/bin/chromium and Playwright (no download).
+presses "Is this typical?", waits for the replicates, and saves the whole page
+(1280 pixels wide, as a projector shows it) as docs/img/preset-<name>.png. Then
+the same for side-by-side mode (docs/img/side-by-side.png). Needs Debian's
+chromium at /usr/bin/chromium and Playwright (no download).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError, sync_playwright
+from playwright.sync_api import sync_playwright
 
 from coalition_sim import PRESETS
 
@@ -36,7 +39,8 @@ ARGS = [
     "--disable-quic",
     "--disable-sync",
 ]
-STEP = re.compile(r"^Step: \d+$")
+MONTH = re.compile(r"^(\d+) of \d+$")
+VIEWPORT = {"width": 1280, "height": 720}
 
 
 def free_port() -> int:
@@ -56,7 +60,7 @@ def wait_for_server(port: int, deadline_s: float = 90) -> None:
     raise SystemExit(f"the server did not start on port {port}")
 
 
-def click_when_still(locator, still_s: float = 1.0) -> None:
+def click_when_still(locator, still_s: float = 0.5) -> None:
     """Click once the element has not moved for ``still_s`` seconds."""
     box, since = locator.bounding_box(), time.monotonic()
     while time.monotonic() - since < still_s:
@@ -67,42 +71,87 @@ def click_when_still(locator, still_s: float = 1.0) -> None:
     locator.click()
 
 
-def step(page) -> int:
-    return int(page.get_by_text(STEP).inner_text().split(":")[1])
+def month(page) -> int:
+    for text in page.locator(".monitor-value").all_inner_texts():
+        found = MONTH.match(text.strip())
+        if found:
+            return int(found.group(1))
+    return -1
+
+
+def button(page, name: str):
+    return page.get_by_role("button", name=name, exact=True)
+
+
+def open_page(browser, url: str):
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(url)
+    page.locator(".drawing-network svg").first.wait_for(timeout=90_000)
+    return page
+
+
+def play_to(page, months: int) -> None:
+    """Play until ``months`` (or until every coalition on screen has stopped), then pause."""
+    click_when_still(button(page, "▶ Play"))
+    button(page, "❚❚ Pause").wait_for(timeout=30_000)
+    deadline = time.monotonic() + 300
+    while month(page) < months and time.monotonic() < deadline:
+        if button(page, "▶ Play").count():  # the run stopped by itself: it dissolved
+            break
+        time.sleep(0.1)
+    if button(page, "❚❚ Pause").count():
+        button(page, "❚❚ Pause").click()
+
+
+def replicates(page) -> None:
+    """Press every "Is this typical?" button and wait for the spreads."""
+    buttons = page.get_by_role("button", name=re.compile("^Is this typical"))
+    for i in range(buttons.count()):
+        click_when_still(buttons.nth(i))
+        time.sleep(0.5)
+    deadline = time.monotonic() + 300
+    while page.locator(".drawing-replicates").count() < buttons.count() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
+
+
+def save(page, path: Path) -> Path:
+    """The whole page at projector width: the window is made as tall as the page's content."""
+    page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+    height = page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.main, .sidebar')].map(e => e.getBoundingClientRect().bottom))"
+    )
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": int(max(VIEWPORT["height"], height + 24))})
+    time.sleep(1.0)
+    page.screenshot(path=str(path))
+    return path
 
 
 def shoot(browser, url: str, name: str) -> Path:
     """Play one preset to its month, run the replicates, save the page."""
-    page = browser.new_page(viewport={"width": 1500, "height": 1150})
-    page.goto(url)
-    page.get_by_text(STEP).wait_for(timeout=90_000)
+    page = open_page(browser, url)
     page.locator(".v-select").filter(has_text="Preset").first.click()
     page.get_by_role("option", name=PRESETS[name].title).click()
     page.get_by_text(PRESETS[name].caption).wait_for(timeout=30_000)
-    page.get_by_role("button", name="▶").click()
-    deadline = time.monotonic() + 300
-    while step(page) < MONTHS.get(name, 60) and time.monotonic() < deadline:
-        if page.get_by_role("button", name="❚❚").is_disabled():  # the coalition dissolved
-            break
-        time.sleep(0.2)
-    if page.get_by_role("button", name="❚❚").is_enabled():
-        page.get_by_role("button", name="❚❚").click()
-    button = page.get_by_role("button", name=re.compile("Is this typical"))
-    started = page.get_by_text(re.compile(r"^Running replicates|^\d+ replicates"))
-    for _ in range(5):  # the grid may slide panels as the page settles; a click during a slide is lost
-        click_when_still(button)
-        try:
-            started.wait_for(timeout=10_000)
-            break
-        except TimeoutError:
-            continue
-    page.get_by_text(re.compile(r"^\d+ replicates")).wait_for(timeout=300_000)
-    page.wait_for_function("document.querySelectorAll('img').length >= 3")
-    deadline = time.monotonic() + 60
-    while button.is_disabled() and time.monotonic() < deadline:  # the task is wrapping up
-        time.sleep(0.2)
-    path = OUT / f"preset-{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    play_to(page, MONTHS.get(name, 60))
+    replicates(page)
+    if name == "silos":  # one organization's card, as a trainer would open it
+        page.locator(".v-select").filter(has_text="Find an organization").first.click()
+        page.get_by_role("option", name="Org 3", exact=True).click()
+        page.get_by_text("Trust in the members:").first.wait_for(timeout=30_000)
+    path = save(page, OUT / f"preset-{name}.png")
+    page.close()
+    return path
+
+
+def shoot_side_by_side(browser, url: str) -> Path:
+    """The silos preset side by side: opt-in on the left, consensus on the right."""
+    page = open_page(browser, url)
+    page.get_by_text("Side by side: two settings, same organizations").click()
+    page.locator(".drawing-difference").wait_for(timeout=30_000)
+    play_to(page, 48)
+    replicates(page)
+    path = save(page, OUT / "side-by-side.png")
     page.close()
     return path
 
@@ -121,8 +170,11 @@ def main() -> None:
         wait_for_server(port)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            url = f"http://127.0.0.1:{port}/"
             for name in sys.argv[1:] or list(PRESETS):
-                print("wrote", shoot(browser, f"http://127.0.0.1:{port}/", name), flush=True)
+                print("wrote", shoot(browser, url, name), flush=True)
+            if not sys.argv[1:]:
+                print("wrote", shoot_side_by_side(browser, url), flush=True)
             browser.close()
     finally:
         server.terminate()

@@ -38,6 +38,10 @@ def check_output(path: Path) -> str:
         )
     if not path.parent.exists():
         raise InputError(f"--out {str(path)!r}: folder {str(path.parent)!r} does not exist")
+    if path.exists():
+        raise InputError(f"--out {str(path)!r} already exists: choose another name or delete it first")
+    if not os.access(path.parent, os.W_OK):
+        raise InputError(f"--out {str(path)!r}: folder {str(path.parent)!r} is not writable; choose another folder")
     return "pillow" if suffix == ".gif" else "ffmpeg"
 
 
@@ -57,6 +61,7 @@ def _snapshot(model) -> dict:
     month_events = [e for e in model.events if e.month == model.steps]
     return {
         "steps": model.steps,
+        "running": model.running,
         "status": model.status.copy(),
         "trust": np.array(model.trust, dtype=float),
         "strength": model.backbone.strength,
@@ -81,7 +86,7 @@ class _FrameView:
     def __init__(self, model, frame: dict) -> None:
         self._model = model
         self.steps, self.status, self.trust = frame["steps"], frame["status"], frame["trust"]
-        self.exit_cause = frame["exit_cause"]
+        self.exit_cause, self.running = frame["exit_cause"], frame["running"]
         self.backbone = type("B", (), {"strength": frame["strength"]})()
 
     def __getattr__(self, name):

@@ -1,250 +1,275 @@
-"""The trainer's live classroom page, on Mesa's SolaraViz.
+"""The trainer's live classroom page, built for a projector.
 
-Run it with ``coalition-sim app`` (or ``solara run coalition_sim/classroom/app.py``). The
-page shows a story (preset) with its caption, the coalition as a network, live
-charts, a plain-language event feed, and an "Is this typical?" button that runs
-50 replicates of the current settings in the background.
+Run it with ``coalition-sim app`` (or ``solara run coalition_sim/classroom/app.py``).
+The page shows a story (preset) with its caption, big numbers (month, members,
+mean trust, impact, adopted / blocked), the coalition as a network, live charts
+with the coalition-wide events marked, a filterable feed, an organization's
+card, downloads, and an "Is this typical?" button that runs 50 replicates of
+the current settings in the background. Side by side, two coalitions from the
+same population and seed run under two settings, stepped together, with the
+difference between them drawn as it grows.
 
-Everything is drawn with matplotlib (as Mesa's matplotlib backend does), sent
-to the browser as SVG images: the Altair backend would fetch vega from a CDN, and
-the page must work with no internet connection (``solara-assets``
-serves Solara's own scripts). The six charts share one figure with a fixed
-layout (``coalition_sim.classroom.live_charts``) rather than six ``make_plot_component``
-figures: that is several times cheaper to redraw each month.
+Built from Solara components directly (not Mesa's generic SolaraViz layout) so
+that the page reads from the back of a room, plays at a steady pace and stops
+at the horizon; the model is still driven through Mesa's model API
+(``step``, ``running``, ``datacollector``). Everything is drawn with matplotlib
+and sent as inline SVG: the page works with no internet connection
+(``solara-assets`` serves Solara's own scripts).
 
-How presets work: SolaraViz builds the model from its ``model_params`` by
-keyword. Choosing a preset remounts SolaraViz (its ``key`` is the preset name)
-with controls whose starting values are the preset's, so the sliders, the
-model and Reset all agree. Change a control, then press Reset to rebuild.
+Controls take effect when Reset is pressed (or a preset is chosen); the caption
+says so when they differ from the run on screen.
 """
 
 from __future__ import annotations
 
-import io
-import os
-import threading
+import time
 import warnings
-import weakref
-from collections import OrderedDict
 
-import matplotlib
 import solara
-from mesa.visualization import SolaraViz
-from mesa.visualization.utils import update_counter
-from solara.alias import rw
+import solara.server.settings
 
-from coalition_sim.classroom import live_charts, replicates
-from coalition_sim.classroom.network_view import NetworkCanvas
+from coalition_sim.classroom import captions, export, side_by_side
+from coalition_sim.classroom.controls import CONTROLS, MAX_ORGS, Control, label, shown, start_settings
+from coalition_sim.classroom.feed import EventFeed
+from coalition_sim.classroom.live_run import DEFAULT_HORIZON, LiveRun
+from coalition_sim.classroom.org_card import OrgPanel
 from coalition_sim.classroom.presets import PRESETS
+from coalition_sim.classroom.replicates_panel import ReplicatesPanel
+from coalition_sim.classroom.run_view import InlineSVG, RunView
+from coalition_sim.classroom.style import CSS
 from coalition_sim.model.governance import rule_names
-from coalition_sim.model.model import CoalitionModel
-from coalition_sim.model.params import PARAMETERS
 
-warnings.filterwarnings("ignore", message=r".*ComponentsView: `use_state` found despite early return")
 warnings.filterwarnings("ignore", message=r"Cookies with samesite=none require https")
-# (the first is Mesa's own code; the second is Solara's note on plain http, which localhost is)
+# (Solara's note on plain http, which localhost is)
+solara.server.settings.theme.show_banner = False  # no vendor badge over the page's controls
 
 TITLE = "Coalition classroom"
 DEFAULT_PRESET = next(iter(PRESETS))
-MAX_ORGS = 300
-"""Largest coalition the page offers (the model allows more; the page stays responsive)."""
-FEED_LENGTH = 12
-"""Events shown in the feed, newest first."""
+__all__ = ["CONTROLS", "MAX_ORGS", "Page", "TITLE"]
 PLAY_INTERVAL_MS = 400
-"""Default pause between months when playing (the page's speed slider changes it). It must
-stay above the time a redraw takes on the serving machine (about 100-300 ms with 100
-organizations, see benchmarks/bench_app.py): Mesa's play loop changes the page from its own
-thread, and if it does so faster than the page redraws, Solara stops the session's render
-loop ("Too many renders")."""
-
-CONTROLS = {
-    # name: (widget, label, min, max, step)
-    "governance": ("Select", "Governance rule", None, None, None),
-    "backbone_strength": ("SliderFloat", "Backbone strength", 0.0, 1.0, 0.05),
-    "backbone_cut_month": ("SliderInt", "Backbone cut at month (0 = never)", 0, 120, 1),
-    "n_orgs": ("SliderInt", "Organizations in the core", 1, MAX_ORGS, 1),
-    "initial_trust": ("SliderFloat", "Initial trust", 0.0, 1.0, 0.05),
-    "alignment_spread": ("SliderFloat", "Alignment spread", 0.0, 0.5, 0.005),
-    "capacity_inequality": ("SliderFloat", "Capacity inequality", 0.0, 2.5, 0.1),
-    "transaction_cost": ("SliderFloat", "Transaction cost", 0.0, 1.0, 0.005),
-    "shock_rate": ("SliderFloat", "Shock rate (per month)", 0.0, 0.5, 0.005),
-    "turnover_rate": ("SliderFloat", "Staff turnover (per member per month)", 0.0, 0.3, 0.01),
-    "seed": ("SliderInt", "Seed", 0, 999, 1),
-}
-"""The page's controls; the rest of a preset's parameters are passed through fixed."""
+"""Default pause between months when playing (the speed slider changes it). The play loop
+redraws each month before it sleeps, so the pace never outruns the drawing."""
+HORIZONS = (12, 600)
+"""Range of the horizon control, in months."""
 
 selected_preset = solara.reactive(DEFAULT_PRESET)
 """The story on screen (one per browser session)."""
 
 
-def model_controls(start: dict) -> dict:
-    """SolaraViz ``model_params``: the controls starting at ``start``, other values fixed.
-
-    Args:
-        start: model keyword arguments (a preset's), missing ones at their defaults.
-    """
-    controls = {}
-    for name, (widget, label, low, high, step) in CONTROLS.items():
-        value = start.get(name, 0 if name == "seed" else PARAMETERS[name].default)
-        if widget == "Select":
-            controls[name] = {"type": widget, "label": label, "value": value, "values": rule_names()}
-        else:
-            controls[name] = {"type": widget, "label": label, "value": value, "min": low, "max": high, "step": step}
-    fixed = {k: v for k, v in start.items() if k not in CONTROLS}
-    return {**controls, **fixed}
+def build_runs(settings: dict, horizon: int, compare: tuple | None) -> tuple[LiveRun, ...]:
+    """One run of ``settings``, or a pair when ``compare`` = (control, right-hand value)."""
+    if compare is None:
+        return (LiveRun(settings, horizon),)
+    return side_by_side.pair(settings, compare[0], compare[1], horizon)
 
 
-def build_model(preset_name: str) -> CoalitionModel:
-    """The model a preset starts with."""
-    return CoalitionModel(**PRESETS[preset_name].model_params())
+def preset_start(name: str) -> tuple[dict, int, tuple | None]:
+    """Settings, horizon and side-by-side choice a preset opens with."""
+    preset = PRESETS[name]
+    return start_settings(preset.model_params()), max(preset.months, DEFAULT_HORIZON), preset.compare
 
 
-MAX_CANVASES = 24
-"""Figures kept for this many models at most (one per open browser tab is enough)."""
-_CANVASES: OrderedDict[int, tuple] = OrderedDict()
-"""id(model) -> (weak reference to the model, network canvas, charts canvas), oldest first.
-Bounded, so that a long classroom session with many Resets holds figures for at most
-MAX_CANVASES models (the models themselves are freed: CoalitionModel releases Mesa 3.3's
-per-model id counter, mesa#3179)."""
-_CANVAS_LOCK = threading.Lock()
-
-
-def canvases(model) -> tuple[NetworkCanvas, live_charts.ChartsCanvas]:
-    """The network and chart canvases of ``model``, built on first use (per reset)."""
-    with _CANVAS_LOCK:
-        entry = _CANVASES.get(id(model))
-        if entry is None or entry[0]() is not model:
-            entry = (
-                weakref.ref(model),
-                NetworkCanvas(model, figsize=(6.4, 4.3), dpi=live_charts.DPI),
-                live_charts.ChartsCanvas(),
-            )
-            _CANVASES[id(model)] = entry
-            while len(_CANVASES) > MAX_CANVASES:
-                _CANVASES.popitem(last=False)
-        _CANVASES.move_to_end(id(model))
-        return entry[1], entry[2]
-
-
-def svg_bytes(figure) -> bytes:
-    """The figure as SVG with its text kept as text (no glyph outlines, no raster, no PNG encoding):
-    about a third cheaper than PNG for these figures. The browser draws the text with a local font."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
-        figure.savefig(buffer, format="svg")
-    return buffer.getvalue()
-
-
-@solara.component
-def FigureSVG(figure, dependencies: list):
-    """Show a matplotlib figure as SVG, redrawn only when ``dependencies`` change
-    (the figures are reused between months, so their identity says nothing)."""
-    image = solara.use_memo(lambda: svg_bytes(figure), dependencies)
-    return rw.Image(value=image, format="svg+xml")
-
-
-def NetworkView(model):
-    """The coalition as a network (a stable layout per reset)."""
-    network, _ = canvases(model)
-    FigureSVG(network.update(model), dependencies=[model, model.steps])
-
-
-def LiveCharts(model):
-    """Members, trust, alignment and energy, impact, initiatives, dilution: month by month."""
-    _, charts = canvases(model)
-    FigureSVG(charts.update(model.datacollector.get_model_vars_dataframe()), dependencies=[model, model.steps])
-
-
-def EventFeed(model):
-    """What happened, in plain language, newest first."""
-    events = list(model.events)[-FEED_LENGTH:][::-1]
-    with solara.Card("What happened", style={"height": "100%", "overflow": "auto"}):
-        if not events:
-            solara.Text("Nothing yet: press ▶ or Step.")
-        for event in events:
-            solara.Text(f"Month {event.month}: {event.text}", style={"display": "block", "font-size": "0.85em"})
-
-
-def ReplicatesPanel(model):
-    """The "Is this typical?" button and the spread of N replicates of the current settings."""
-    return Replicates(model)
-
-
-@solara.component
-def Replicates(model: CoalitionModel):
-    """Runs replicates in a background task; draws them against the live run."""
-    update_counter.get()  # redraw with every month, as Mesa's own components do
-    result, set_result = solara.use_state(None)  # (settings key, Spread)
-    done = solara.use_reactive(0)
-    settings = tuple(sorted(model.params.items()))
-    seed = int(getattr(model, "_seed", 0) or 0)
-
-    def work(params: dict, master_seed: int, key):
-        done.set(0)
-        spread = replicates.run_replicates(params, master_seed=master_seed, on_progress=lambda d, n: done.set(d))
-        set_result((key, spread))
-
-    task = solara.lab.use_task(work, dependencies=None)
-    solara.use_effect(_warm_pool_if_serving, [])
-    fresh = result is not None and result[0] == settings
-    current = solara.use_memo(lambda: replicates.SpreadCanvas(result[1]) if fresh else None, [result, fresh])
-    with solara.Card("One run is one draw"):
-        solara.Button(
-            f"Is this typical? Run {replicates.N_REPLICATES} replicates",
-            color="primary",
-            disabled=task.pending,
-            on_click=lambda: task(dict(model.params), seed, settings),
-        )
-        if task.pending:
-            solara.Text(f"Running replicates in the background: {done.value} of {replicates.N_REPLICATES} done")
-            solara.ProgressLinear(value=100 * done.value / replicates.N_REPLICATES)
-        elif task.error:
-            solara.Error(f"The replicates failed: {task.exception}")
-        if current is not None:
-            members = model.datacollector.get_model_vars_dataframe()["members"].to_numpy()
-            FigureSVG(current.update(members), dependencies=[current, model, model.steps])
-            solara.Text(replicates.describe(result[1]))
-        elif result is not None:
-            solara.Text("The settings changed since the last replicates: press the button again.")
-
-
-COMPONENTS = [(NetworkView, 0), (LiveCharts, 0), (EventFeed, 0), (ReplicatesPanel, 0)]
-"""Everything on the page, in order (SolaraViz lays them out two per row)."""
-
-
-def _warm_pool_if_serving() -> None:
-    """Under ``coalition-sim app``, start the replicate workers while the room watches the first run."""
-    if os.environ.get("COALITION_SIM_WARM_POOL") == "1":
-        replicates.warm_up()
-
-
-@solara.component
-def StoryPicker():
-    """Preset selector and its caption."""
-    preset = PRESETS[selected_preset.value]
-    titles = {p.title: p.name for p in PRESETS.values()}
-    with solara.Card("Story"):
-        solara.Select(
-            "Preset", value=preset.title, values=list(titles), on_value=lambda title: selected_preset.set(titles[title])
-        )
-        solara.Text(preset.caption, style={"display": "block"})
-        solara.Text("Change a control below, then press Reset to rebuild the coalition.", style={"font-size": "0.8em"})
+def default_compare(settings: dict, control: str) -> tuple:
+    """(control, value) for the right side when a trainer picks ``control`` to differ."""
+    widget, _, low, high, _ = CONTROLS[control]
+    choices = rule_names() if widget == "Select" else None
+    return control, side_by_side.other_value(control, settings[control], choices, low, high)
 
 
 @solara.component
 def Page():
-    """The whole page: story picker in the sidebar, SolaraViz for the rest."""
-    name = selected_preset.value
-    model = solara.use_memo(lambda: build_model(name), [name])
-    with solara.Sidebar():
-        StoryPicker()
-    SolaraViz(
-        model,
-        components=COMPONENTS,
-        model_params=model_controls(PRESETS[name].model_params()),
-        name=TITLE,
-        play_interval=PLAY_INTERVAL_MS,
-    ).key(f"preset-{name}")
+    """The whole page: play controls, story and settings in the sidebar; the coalition(s) in the middle."""
+    first = solara.use_memo(lambda: preset_start(selected_preset.value), [])
+    settings = solara.use_reactive(first[0])
+    horizon = solara.use_reactive(first[1])
+    compare = solara.use_reactive(first[2])
+    runs = solara.use_reactive(solara.use_memo(lambda: build_runs(*first), []))
+    playing = solara.use_reactive(False)
+    tick = solara.use_reactive(0)
+    interval = solara.use_reactive(PLAY_INTERVAL_MS)
+    selected = solara.use_reactive(None)
+
+    def redraw() -> None:
+        tick.set(tick.value + 1)
+
+    def rebuild(new_settings=None, new_compare="same") -> None:
+        playing.set(False)
+        if new_settings is not None:
+            settings.set(new_settings)
+        if new_compare != "same":
+            compare.set(new_compare)
+        selected.set(None)
+        runs.set(build_runs(settings.value, horizon.value, compare.value))
+
+    def choose_preset(name: str) -> None:
+        playing.set(False)
+        selected_preset.set(name)
+        start, months, pair = preset_start(name)
+        horizon.set(months)
+        rebuild(start, pair)
+
+    def play_loop() -> None:
+        current = runs.value
+        while playing.value and runs.value is current:
+            time.sleep(interval.value / 1000)
+            if not playing.value or runs.value is not current:
+                return
+            if not side_by_side.step_together(current):
+                playing.set(False)
+            redraw()
+
+    solara.lab.use_task(play_loop, dependencies=[playing.value, runs.value], prefer_threaded=True)
+
+    def step() -> None:
+        side_by_side.step_together(runs.value)
+        redraw()
+
+    def run_to_horizon() -> None:
+        playing.set(False)
+        for run in runs.value:
+            run.run_to(horizon.value)
+        redraw()
+
+    def change(name: str, value) -> None:
+        settings.set({**settings.value, name: value})
+
+    def set_horizon(months: int) -> None:
+        horizon.set(months)
+        for run in runs.value:
+            run.horizon = months
+        redraw()
+
+    solara.Title(TITLE)
+    solara.Style(CSS)
+    with solara.AppBarTitle():
+        solara.Text(TITLE)
+    pair = len(runs.value) == 2
+    now = tick.value  # every redraw of the page passes this on, so each part redraws with the month
+    finished = all(run.finished for run in runs.value)
+    with solara.Sidebar(), solara.Column(gap="8px", classes=["sidebar"]):
+        PlayControls(playing, finished, horizon.value, on_step=step, on_reset=rebuild, on_run_to=run_to_horizon)
+        LabelledSlider("Stop at month", "horizon", horizon.value, HORIZONS, 6, set_horizon)
+        LabelledSlider("Pause between months", "speed", interval.value, (100, 2000), 50, interval.set, unit=" ms")
+        titles = {p.title: p.name for p in PRESETS.values()}
+        solara.Select(
+            "Preset",
+            value=PRESETS[selected_preset.value].title,
+            values=list(titles),
+            on_value=lambda title: choose_preset(titles[title]),
+        )
+        SideBySideControls(settings.value, compare.value, lambda c: rebuild(new_compare=c))
+        for name in CONTROLS:
+            Control(name, settings.value[name], lambda value, name=name: change(name, value))
+    preset = PRESETS[selected_preset.value]
+    start = start_settings(preset.model_params())
+    with solara.Column(gap="8px", classes=["main"]):
+        solara.Text(captions.caption(preset.caption, start, runs.value[0].params), classes=["caption"])
+        if not captions.same_settings(settings.value, runs.value[0].params):
+            solara.Text("You changed a control: press Reset to start again with it.", classes=["hint"])
+        if pair:
+            PairView(runs.value, compare.value, selected.value, now)
+        else:
+            RunView(runs.value[0], now, selected=selected.value)
+        OrgPanel(runs.value, selected.value, selected.set, now)
+        with solara.Row(gap="12px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
+            EventFeed(runs.value[0], now)
+            Downloads(runs.value, now)
+        with solara.Row(gap="12px", style={"flex-wrap": "wrap"}):
+            for side, run in zip(("left", "right") if pair else ("",), runs.value):
+                ReplicatesPanel(run, now, name=side, seed=int(run.params.get("seed", 0)))
 
 
-page = Page
+@solara.component
+def PlayControls(playing, finished: bool, horizon: int, on_step, on_reset, on_run_to):
+    """Play / pause, Step, Reset and "Run to month N"."""
+    with solara.Row(gap="6px", style={"flex-wrap": "wrap"}):
+        if playing.value:
+            solara.Button("❚❚ Pause", on_click=lambda: playing.set(False), color="warning")
+        else:
+            solara.Button("▶ Play", on_click=lambda: playing.set(True), disabled=finished, color="primary")
+        solara.Button("Step", on_click=on_step, disabled=finished or playing.value)
+        solara.Button("Reset", on_click=lambda: on_reset())
+    solara.Button(f"Run to month {horizon}", on_click=on_run_to, disabled=finished)
+
+
+@solara.component
+def LabelledSlider(text: str, name: str, value: int, bounds: tuple, step: int, on_value, unit: str = ""):
+    """An integer slider of the page itself (not a model setting), its value beside its name."""
+    solara.Text(f"{text}: {value}{unit}", classes=["control-label"])
+    solara.v.Slider(
+        v_model=value,
+        min=bounds[0],
+        max=bounds[1],
+        step=step,
+        hide_details=True,
+        class_=f"control-{name}",
+        on_v_model=lambda new: on_value(int(new)),
+    )
+
+
+@solara.component
+def SideBySideControls(settings: dict, compare: tuple | None, on_compare):
+    """Switch side by side on or off, pick the control that differs and its value on the right."""
+    on = compare is not None
+    solara.Switch(
+        label="Side by side: two settings, same organizations",
+        value=on,
+        on_value=lambda yes: on_compare(default_compare(settings, "governance") if yes else None),
+    )
+    if not on:
+        return
+    control, value = compare
+    labels = {label(n): n for n in CONTROLS if n != "seed"}
+    solara.Select(
+        "Differs on the right",
+        value=label(control),
+        values=list(labels),
+        on_value=lambda text: on_compare(default_compare(settings, labels[text])),
+    )
+    with solara.Column(gap="0px", classes=["right-value"]):
+        solara.Text("On the right:", classes=["control-label"])
+        Control(control, value, lambda new: on_compare((control, new)), suffix="-right")
+
+
+@solara.component
+def PairView(runs, compare: tuple, selected: int | None, tick: int = 0):
+    """Two coalitions side by side and the strip of their difference."""
+    left, right = runs
+    control, value = compare
+    canvas = solara.use_memo(side_by_side.DifferenceCanvas, [left, right])
+    diff = side_by_side.difference_table(left.series(), right.series())
+    svg = solara.use_memo(lambda: canvas.svg(diff), [left, right, left.month, right.month])
+    with solara.Row(gap="10px", style={"align-items": "flex-start"}):
+        for side, run in (("Left", left), ("Right", right)):
+            heading = f"{side}: {label(control)} {shown(control, run.params[control])}"
+            RunView(run, tick, selected=selected, stacked=True, heading=heading)
+    latest = diff.iloc[-1] if len(diff) else None
+    if latest is not None:
+        solara.Text(
+            f"Right minus left at month {len(diff) - 1}: members {latest['members']:+.0f}, "
+            f"impact {latest['cumulative_impact']:+.1f}, mean trust {latest['mean_trust']:+.2f}",
+            classes=["difference"],
+        )
+    InlineSVG(svg, "difference")
+
+
+@solara.component
+def Downloads(runs, tick: int = 0):
+    """The view as PNG or SVG, the monthly data as CSV."""
+    first = runs[0]
+
+    def view(fmt: str):
+        def data() -> bytes:
+            with first.reading() as model:
+                return export.view_bytes(model, first.series(), first.events(), fmt)
+
+        return data
+
+    def monthly() -> bytes:
+        names = ("left", "right") if len(runs) == 2 else ("run",)
+        return export.monthly_csv({name: run.series() for name, run in zip(names, runs)})
+
+    with solara.Card("Download", classes=["downloads"]), solara.Column(gap="6px"):
+        solara.FileDownload(view("png"), filename="coalition.png", label="The view (PNG)", mime_type="image/png")
+        solara.FileDownload(view("svg"), filename="coalition.svg", label="The view (SVG)", mime_type="image/svg+xml")
+        solara.FileDownload(monthly, filename="months.csv", label="Monthly data (CSV)", mime_type="text/csv")

@@ -1,71 +1,175 @@
-"""The live charts of one run, as one matplotlib figure (the web app and animations).
+"""The live charts of one run, as one matplotlib figure (the web app and its export).
 
-Six small panels: members with joins and exits; mean trust and trust density;
-alignment spread and energy; cumulative impact; initiatives adopted, blocked
-and succeeded per month; dilution of adopted blueprints.
+Four panels a room can read from the back: members with joins and exits; mean
+trust; cumulative impact; initiatives adopted and blocked per month. Months
+where something happened to the whole coalition are marked on every panel: the
+backbone's support changing (black dashes), a shock (orange dots) and the
+dissolution (a red line).
+
+Sizes are for a projector: the figure is drawn at its natural size on the page
+(1 inch = 96 screen pixels, 1 point = 4/3 pixels), so an 11-point label is
+about 15 pixels tall on screen.
 
 Speed: building axes, ticks and legends is most of matplotlib's cost, so a
-:class:`ChartsCanvas` builds its figure once (per model, i.e. per reset) and
-each month only replaces the lines' data and rescales. One figure with a fixed
-layout (no tight bounding box) is also far cheaper than six separate figures.
-See ``benchmarks/bench_app.py``.
+:class:`ChartsCanvas` builds its figure once (per run) and each month only
+replaces the lines' data, the event marks and the limits. See
+``benchmarks/bench_app.py``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import MaxNLocator
+
+from coalition_sim.classroom.svg_frames import LinesOverFrame
 
 PANELS = (
     ("Members", {"members": "#2c3e50", "joins": "#27ae60", "exits": "#c0392b"}),
-    ("Trust", {"mean_trust": "#8e44ad", "trust_density": "#3498db"}),
-    ("Alignment spread and energy", {"alignment_spread": "#d35400", "energy": "#16a085"}),
+    ("Mean trust", {"mean_trust": "#8e44ad"}),
     ("Cumulative impact", {"cumulative_impact": "#2c3e50"}),
-    ("Initiatives per month", {"adopted": "#2980b9", "blocked": "#c0392b", "succeeded": "#27ae60"}),
-    ("Dilution of adopted blueprints", {"dilution": "#7f8c8d"}),
+    ("Initiatives per month", {"adopted": "#2980b9", "blocked": "#c0392b"}),
 )
 """Panel title and the time-series columns it draws (see coalition_sim.model.metrics.SERIES)."""
-DPI = 80
+EVENT_MARKS = {
+    "backbone": {"color": "black", "ls": (0, (4, 3)), "lw": 1.2},
+    "shock": {"color": "#e67e22", "ls": (0, (1, 2)), "lw": 1.8},
+    "dissolved": {"color": "#c0392b", "ls": "-", "lw": 2.2},
+}
+"""How each kind of coalition-wide event is marked on the charts."""
+DPI = 96
+FONT_PT = 11
+"""Smallest text on the charts, in points (about 15 screen pixels at natural size)."""
+FIGSIZE = (4.9, 4.3)
+
+
+def legend_entries() -> list[tuple[str, str, str]]:
+    """(label, colour, line style as CSS) of every series and event mark, for a legend in the page."""
+    css = {"-": "solid", (0, (4, 3)): "dashed", (0, (1, 2)): "dotted"}
+    entries = [
+        (column.replace("_", " "), colour, "solid") for _, columns in PANELS for column, colour in columns.items()
+    ]
+    marks = [
+        ("dissolution" if kind == "dissolved" else kind, style["color"], css.get(style["ls"], "solid"))
+        for kind, style in EVENT_MARKS.items()
+    ]
+    return entries + marks
+
+
+def event_months(events, kinds=tuple(EVENT_MARKS)) -> dict[str, list[int]]:
+    """Months of each coalition-wide event kind in ``events`` (model.events)."""
+    months: dict[str, list[int]] = {kind: [] for kind in kinds}
+    for event in events:
+        if event.kind in months:
+            months[event.kind].append(int(event.month))
+    return months
 
 
 class ChartsCanvas:
-    """A six-panel figure built once and updated with each month's series.
+    """A four-panel figure built once and updated with each month's series and events.
 
     Args:
         figsize: inches.
+        figure: draw into this figure (or subfigure) instead of a new one (the export).
+        legend: draw the legend in the figure (the page shows it as text beside the figure instead).
     """
 
-    def __init__(self, figsize=(7.2, 4.6)) -> None:
-        self.figure = Figure(figsize=figsize, dpi=DPI)
-        axes = self.figure.subplots(2, 3)
-        self.figure.subplots_adjust(left=0.07, right=0.985, top=0.93, bottom=0.07, wspace=0.32, hspace=0.38)
+    def __init__(self, figsize=FIGSIZE, figure: Figure | SubFigure | None = None, legend: bool = True) -> None:
+        self.figure = Figure(figsize=figsize, dpi=DPI) if figure is None else figure
+        axes = self.figure.subplots(2, 2)
+        top = 0.83 if legend else 0.93
+        self.figure.subplots_adjust(left=0.13, right=0.97, top=top, bottom=0.07, wspace=0.4, hspace=0.45)
         self.lines: list[tuple] = []  # (axes, column, Line2D)
         for ax, (title, columns) in zip(axes.flat, PANELS):
             for column, colour in columns.items():
-                (line,) = ax.plot([], [], color=colour, lw=1.3, label=column.replace("_", " "))
+                (line,) = ax.plot([], [], color=colour, lw=1.8, label=column.replace("_", " "))
                 self.lines.append((ax, column, line))
-            ax.set_title(title, fontsize=9, y=1.0)  # a fixed title position skips a costly layout pass
-            ax.tick_params(labelsize=7)
-            ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
-            ax.yaxis.set_major_locator(MaxNLocator(4))
-            if len(columns) > 1:
-                ax.legend(loc="upper left", fontsize=6, frameon=False)
+            ax.set_title(title, fontsize=FONT_PT + 1, y=1.0)  # a fixed position skips a layout pass
+            ax.tick_params(labelsize=FONT_PT)
+            ax.xaxis.set_major_locator(MaxNLocator(3, integer=True))
+            ax.yaxis.set_major_locator(MaxNLocator(3))
+            ax.spines[["top", "right"]].set_visible(False)
         self.axes = list(axes.flat)
+        if legend:
+            self._legend()
+        self._marks: list = []
+        self._marked: dict[str, list[int]] = {}
+        self._overlay = LinesOverFrame(self.figure, [(ax, line) for ax, _, line in self.lines])
 
-    def update(self, series: pd.DataFrame) -> Figure:
-        """Show ``series`` (``model.datacollector.get_model_vars_dataframe()``); returns the figure."""
+    def _legend(self) -> None:
+        """One legend line for the whole figure: the series colours and the event marks."""
+        handles = [line for _, column, line in self.lines if column in ("joins", "exits", "adopted", "blocked")]
+        marks = [
+            self.axes[0].plot([], [], label=kind if kind != "dissolved" else "dissolution", **style)[0]
+            for kind, style in EVENT_MARKS.items()
+        ]
+        self.figure.legend(
+            handles=handles + marks,
+            loc="upper center",
+            ncol=4,
+            fontsize=FONT_PT,
+            frameon=False,
+            handlelength=1.4,
+            columnspacing=0.8,
+            bbox_to_anchor=(0.5, 1.0),
+        )
+
+    def update(self, series: pd.DataFrame, events=()) -> Figure:
+        """Show ``series`` (the run's monthly table) and mark ``events``; returns the figure."""
         months = np.arange(len(series))
         for _, column, line in self.lines:
             line.set_data(months, series[column].to_numpy(dtype=float))
+        marks = event_months(events)
+        if marks != self._marked:
+            self._mark(marks)
+        right = months_shown(len(series))
         for ax in self.axes:
-            ax.relim()
-            ax.autoscale_view()
-            ax.set_xlim(0, max(12, len(series) - 1))
+            top = max((np.nanmax(line.get_ydata(), initial=0.0) for a, _, line in self.lines if a is ax), default=0.0)
+            ax.set_ylim(0.0, nice_ceiling(top * 1.04))  # a line at the maximum stays off the frame
+            ax.set_xlim(0, right)
         return self.figure
 
+    def _mark(self, marks: dict[str, list[int]]) -> None:
+        for artist in self._marks:
+            artist.remove()
+        self._marks = []
+        for kind, when in marks.items():
+            for month in when:
+                self._marks += [ax.axvline(month, zorder=0, **EVENT_MARKS[kind]) for ax in self.axes]
+        self._marked = marks
 
-def charts_figure(series: pd.DataFrame, figsize=(7.2, 4.6)) -> Figure:
-    """A new figure with the six panels drawn from a run's monthly series."""
-    return ChartsCanvas(figsize).update(series)
+    def svg(self, series: pd.DataFrame, events=()) -> str:
+        """The figure as an inline ``<svg>`` element, text kept as text: the page's fast path.
+
+        Axes, ticks, titles and event marks are drawn by matplotlib only when they change (a
+        new limit, a new event); each month the lines are written straight into that frame as
+        SVG polylines, from the same data-to-page transforms matplotlib uses.
+        """
+        self.update(series, events)
+        key = (tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.axes), repr(self._marked))
+        return self._overlay.svg(key)
+
+
+def months_shown(n_rows: int) -> int:
+    """Right end of the month axis: whole years, so the axis moves once a year, not every month."""
+    return max(12, 12 * int(np.ceil(max(n_rows - 1, 1) / 12)))
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7.5 times a power of ten that is at least ``value`` (>= 0.1).
+
+    Limits that change by steps keep the tick labels the same for many months: steadier for the
+    room to read and cheaper to draw (matplotlib reuses the labels' layout).
+    """
+    value = max(float(value), 0.1)
+    power = 10.0 ** np.floor(np.log10(value))
+    for factor in (1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0):
+        if value <= factor * power * (1 + 1e-9):
+            return factor * power
+    return 10.0 * power  # pragma: no cover - the loop always returns
+
+
+def charts_figure(series: pd.DataFrame, events=(), figsize=FIGSIZE) -> Figure:
+    """A new figure with the four panels drawn from a run's monthly series and events."""
+    return ChartsCanvas(figsize).update(series, events)

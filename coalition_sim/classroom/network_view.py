@@ -32,6 +32,9 @@ TIES_PER_NODE = 2
 """At most this many ties per organization present are drawn (the strongest), so a
 coalition where everyone trusts everyone stays legible and fast."""
 BURNOUT_COLOUR = "#c0392b"
+TITLE_PT = 12
+LABEL_PT = 11
+"""Title and label sizes in points: at natural size on the page, at least 14 screen pixels."""
 RELAX_ITERATIONS = 40
 """Rounds of overlap removal when the layout is computed."""
 
@@ -135,30 +138,40 @@ class NetworkCanvas:
         dpi: dots per inch.
     """
 
-    def __init__(self, model, figsize=(7.5, 5.0), dpi: int = 80) -> None:
+    def __init__(self, model, figsize=(7.5, 5.0), dpi: int = 80, legend: bool = True) -> None:
         self.figure = Figure(figsize=figsize, dpi=dpi)
-        self.ax = self.figure.add_axes((0.0, 0.0, 0.74, 0.93))
-        setup_axes(self.ax, model)
+        self.ax = self.figure.add_axes((0.0, 0.0, 0.74, 0.93) if legend else (0.0, 0.0, 1.0, 0.9))
+        setup_axes(self.ax, model, legend=legend)
         self._artists: list = []
 
-    def update(self, model) -> Figure:
-        """Redraw the coalition's current state; returns the figure."""
+    def update(self, model, labels: dict[int, str] | None = None, selected: int | None = None) -> Figure:
+        """Redraw the coalition's current state; returns the figure.
+
+        Args:
+            model: the CoalitionModel.
+            labels: organization index -> text written beside its node.
+            selected: an organization to ring in black (the one whose card is open).
+        """
         for artist in self._artists:
             artist.remove()
         self._artists = draw_state(self.ax, model, title=True)
+        self._artists += draw_labels(self.ax, model, labels or {}, selected)
         return self.figure
 
 
-def setup_axes(ax: Axes, model) -> None:
+def setup_axes(ax: Axes, model, legend: bool = True) -> None:
     """The parts of the drawing that never change for a model: limits, no ticks, the legend."""
-    ax.set_xlim(-1.35, 1.35)
-    ax.set_ylim(-1.25, 1.25)
+    ax.set_xlim(-1.15, 1.15)
+    ax.set_ylim(-1.12, 1.12)
     ax.set_aspect("equal")
+    ax.set_rasterization_zorder(3.5)  # ties and nodes: one small picture inside an SVG; the text stays text
+    ax.title.set_zorder(10)
     ax.set_xticks([])
     ax.set_yticks([])
     for side in ax.spines.values():
         side.set_visible(False)
-    _legend(ax, model)
+    if legend:
+        _legend(ax, model)
 
 
 def draw_state(ax: Axes, model, title: bool = True) -> list:
@@ -202,10 +215,38 @@ def draw_state(ax: Axes, model, title: bool = True) -> list:
     ]
     artists += _draw_backbone(ax, model.backbone.strength)
     if title:
+        left = int((status == EXITED).sum())
+        heads = f"{int(core.sum())} members, {int(network.sum())} in the network, {left} left"
+        if not model.running:
+            heads = f"dissolved ({int(core.sum())} were still members)"
         ax.set_title(
-            f"Month {model.steps}: {int(core.sum())} members, {int(network.sum())} in the "
-            f"wider network, {int((status == EXITED).sum())} left",
-            fontsize=10,
+            f"Month {model.steps}: {heads}",
+            fontsize=TITLE_PT,
+        )
+    return artists
+
+
+def draw_labels(ax: Axes, model, labels: dict[int, str], selected: int | None = None) -> list:
+    """Write ``labels`` (index -> text) beside their nodes, and ring ``selected``; returns the artists."""
+    xy = layout(model)
+    artists = []
+    for i, text in labels.items():
+        x, y = xy[i]
+        artists.append(
+            ax.annotate(
+                text,
+                (x, y),
+                xytext=(6, 6),
+                textcoords="offset points",
+                fontsize=LABEL_PT,
+                zorder=6,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )
+        )
+    if selected is not None and 0 <= selected < xy.shape[0]:
+        size = node_sizes(model.capacity, xy.shape[0])[selected] * 2.2
+        artists.append(
+            ax.scatter(*xy[selected], s=size, facecolors="none", edgecolors="black", linewidths=2.5, zorder=5)
         )
     return artists
 
@@ -222,7 +263,7 @@ def _draw_backbone(ax: Axes, strength: float) -> list:
         textcoords="offset points",
         ha="center",
         va="top",
-        fontsize=8,
+        fontsize=LABEL_PT,
         zorder=5,
         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.7},
     )
@@ -243,4 +284,4 @@ def _legend(ax: Axes, model) -> None:
         Line2D([], [], color="#7f8c8d", lw=2, label=f"trust > {TIE_THRESHOLD:g}"),
         Line2D([], [], marker="D", ls="", color="black", label="backbone"),
     ]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=7, frameon=False)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=False)

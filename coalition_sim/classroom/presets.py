@@ -37,6 +37,7 @@ class Preset:
         params: model keyword arguments (validated names), including ``seed``.
         story: ``story(model) -> bool``: did the story visibly happen in this finished run?
         months: how long the story takes to show.
+        compare: (control, value) to open side by side with the right-hand run changed so, or None.
     """
 
     name: str
@@ -45,6 +46,7 @@ class Preset:
     params: dict = field(default_factory=dict)
     story: Callable[[object], bool] = lambda model: True
     months: int = 120
+    compare: tuple | None = None
 
     def model_params(self, **overrides) -> dict:
         """The model keyword arguments, with ``overrides`` (e.g. another seed) applied."""
@@ -140,6 +142,7 @@ _ALL = (
             "seed": 1,
         },
         story=backbone_loss,
+        compare=("backbone_cut_month", 0),
     ),
     Preset(
         name="gridlock",
@@ -163,6 +166,7 @@ _ALL = (
             "seed": 3,
         },
         story=gridlock,
+        compare=("governance", "opt-in"),
     ),
     Preset(
         name="crisis",

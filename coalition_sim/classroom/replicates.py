@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from coalition_sim.classroom.svg_frames import LinesOverFrame
 from coalition_sim.studies.runner import RunResult, RunSpec, run_many, spawn_seeds
 
 N_REPLICATES = 50
@@ -35,6 +36,8 @@ HORIZON = 120
 """Months each replicate runs (the model's default horizon)."""
 BAND = (10, 90)
 """Percentiles of the member band."""
+FONT_PT = 11
+"""Smallest text on the replicates' figure, in points (about 15 screen pixels at natural size)."""
 
 _POOL: cf.ProcessPoolExecutor | None = None
 _POOL_LOCK = threading.Lock()
@@ -191,18 +194,28 @@ class SpreadCanvas:
         figsize: inches.
     """
 
-    def __init__(self, spread: Spread, figsize=(8.0, 3.2), dpi: int = 80) -> None:
+    def __init__(self, spread: Spread, figsize=(8.0, 3.2), dpi: int = 96) -> None:
         self.figure = Figure(figsize=figsize, dpi=dpi)
         ax_survival, ax_members = self.figure.subplots(1, 2)
         plot_spread(ax_survival, ax_members, spread, live_members=[0])
         self.live = ax_members.get_lines()[-1]
+        for ax in (ax_survival, ax_members):
+            ax.tick_params(labelsize=FONT_PT)
+            ax.xaxis.label.set_size(FONT_PT)
+            ax.yaxis.label.set_size(FONT_PT)
         self.figure.tight_layout()
+        self._overlay = LinesOverFrame(self.figure, [(ax_members, self.live)])
 
     def update(self, live_members) -> Figure:
         """Show the live run's member counts so far; returns the figure."""
         live_members = np.asarray(live_members, dtype=float)
         self.live.set_data(np.arange(live_members.size), live_members)
         return self.figure
+
+    def svg(self, live_members) -> str:
+        """The figure as inline SVG with the live run's members so far (the frame is drawn once)."""
+        self.update(live_members)
+        return self._overlay.svg(key=0)
 
 
 def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_members=None) -> None:
@@ -218,7 +231,7 @@ def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_member
     ax_survival.set_ylim(-0.02, 1.02)
     ax_survival.set_xlabel("month")
     ax_survival.set_ylabel("share still going")
-    ax_survival.set_title(f"Survival of {spread.n_ok} coalitions", fontsize=10)
+    ax_survival.set_title(f"Survival of {spread.n_ok} coalitions", fontsize=FONT_PT + 1)
     lo, hi = BAND
     ax_members.fill_between(
         spread.months,
@@ -233,8 +246,8 @@ def plot_spread(ax_survival: Axes, ax_members: Axes, spread: Spread, live_member
         ax_members.plot(np.arange(len(live_members)), live_members, color="#c0392b", lw=2, label="this run")
     ax_members.set_xlabel("month")
     ax_members.set_ylabel("members")
-    ax_members.set_title("Members: this run against the replicates", fontsize=10)
-    ax_members.legend(fontsize=7, loc="best")
+    ax_members.set_title("Members: this run against the replicates", fontsize=FONT_PT + 1)
+    ax_members.legend(fontsize=FONT_PT, loc="best", frameon=False)
 
 
 def describe(spread: Spread) -> str:

@@ -4,11 +4,11 @@ animations are right; the app and animate commands refuse bad flags."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 
 import ipyvuetify as v
-import ipywidgets
 import numpy as np
 import pandas as pd
 import pytest
@@ -48,133 +48,292 @@ def texts(rc) -> list[str]:
     return [str(c) for w in rc.find(v.Html, tag="span").widgets for c in w.children if isinstance(c, str)]
 
 
-def step_counter(rc) -> int:
-    label = next(t for t in texts(rc) if t.startswith("Step: "))
-    return int(label.removeprefix("Step: "))
+def months(rc) -> list[int]:
+    """The month of each run on screen, from its big number ("12 of 120")."""
+    return [int(t.split(" of ")[0]) for t in texts(rc) if re.fullmatch(r"\d+ of \d+", t)]
+
+
+def month(rc) -> int:
+    (shown,) = set(months(rc))
+    return shown
 
 
 def click(rc, label: str) -> None:
     rc.find(v.Btn, children=[label]).widget.click()
 
 
-def set_control(rc, label: str, value) -> None:
-    rc.find(v.Slider, label=label).widget.v_model = value
+def button(rc, label: str):
+    return rc.find(v.Btn, children=[label]).widget
 
 
-def images(rc) -> list[bytes]:
-    return [bytes(w.value) for w in rc.find(ipywidgets.Image).widgets]
+def button_texts(rc) -> list[str]:
+    """Every button's text (a download button also holds an icon)."""
+    return [str(c) for w in rc.find(v.Btn).widgets for c in w.children if isinstance(c, str)]
+
+
+def set_control(rc, name: str, value) -> None:
+    rc.find(v.Slider, class_=f"control-{name}").widget.v_model = value
+
+
+def control(rc, name: str):
+    return rc.find(v.Slider, class_=f"control-{name}").widget.v_model
+
+
+def drawings(rc, name: str | None = None) -> list[str]:
+    """The inline SVG drawings on the page (optionally only the network, charts, ...)."""
+    wanted = "drawing" if name is None else f"drawing-{name}"
+    return [
+        w.unsafe_innerHTML
+        for w in rc.find(solara.widgets.HTML).widgets
+        if wanted in w.attributes.get("class", "").split()
+    ]
 
 
 def errors_shown(rc) -> list[str]:
-    return [str(w.children) for w in rc.find(v.Alert).widgets]
+    return [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "error"]
+
+
+def choose_preset(rc, name: str) -> None:
+    rc.find(v.Select, label="Preset").widget.v_model = PRESETS[name].title
+
+
+@pytest.fixture
+def built_runs(monkeypatch):
+    """Every LiveRun the page builds, in order."""
+    from coalition_sim.classroom.live_run import LiveRun
+
+    runs = []
+    real = LiveRun.__init__
+
+    def spy(self, *args, **kwargs):
+        real(self, *args, **kwargs)
+        runs.append(self)
+
+    monkeypatch.setattr(LiveRun, "__init__", spy)
+    return runs
+
+
+def wait_for(condition, timeout_s: float = 60.0) -> bool:
+    """Poll ``condition`` until it holds (the play loop and the replicates run in threads)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
 
 
 # ---------------------------------------------------------------- the page
 def test_app_module_imports_and_names_its_page():
     from coalition_sim.classroom import app
 
-    assert app.Page is app.page
     assert app.DEFAULT_PRESET in PRESETS
+    assert app.TITLE == "Coalition classroom"
     assert {name for name in app.CONTROLS} - {"seed"} <= set(CoalitionModel.__init__.__kwdefaults__)
 
 
-def test_page_renders_controls_story_and_drawings():
+def test_page_renders_controls_with_values_story_numbers_and_drawings():
     rc = render_page("silos")
-    for label in ("Reset", "▶", "Step", f"Is this typical? Run {replicates.N_REPLICATES} replicates"):
+    for label in (
+        "Reset",
+        "▶ Play",
+        "Step",
+        "Run to month 120",
+        f"Is this typical? Run {replicates.N_REPLICATES} replicates",
+    ):
         assert rc.find(v.Btn, children=[label]).widgets, label
-    assert PRESETS["silos"].caption in texts(rc)
-    assert len(images(rc)) == 2  # network and charts
-    assert step_counter(rc) == 0
-    assert rc.find(v.Slider, label="Organizations in the core").widget.max == 300
+    shown = texts(rc)
+    assert PRESETS["silos"].caption in shown
+    assert len(drawings(rc, "network")) == 1 and len(drawings(rc, "charts")) == 1
+    assert month(rc) == 0 and "0 of 120" in shown
+    for name in ("Members", "Mean trust", "Impact", "Adopted / blocked"):
+        assert name in shown, name
+    assert rc.find(v.Slider, class_="control-n_orgs").widget.max == 300
+    assert "Backbone strength: 0.70" in shown and "Organizations in the core: 30" in shown
+    assert "Initial trust: 0.05" in shown
 
 
-def test_step_advances_counter_charts_network_and_feed():
+def test_a_control_shows_its_new_value_and_asks_for_reset():
     rc = render_page("silos")
-    before = images(rc)
+    set_control(rc, "backbone_strength", 0.35)
+    assert "Backbone strength: 0.35" in texts(rc)
+    assert any(t.startswith("You changed a control") for t in texts(rc))
+    click(rc, "Reset")
+    assert not any(t.startswith("You changed a control") for t in texts(rc))
+
+
+def test_step_advances_month_drawings_and_feed():
+    rc = render_page("silos")
+    before = drawings(rc)
     for _ in range(3):
         click(rc, "Step")
-    assert step_counter(rc) == 3
-    after = images(rc)
+    assert month(rc) == 3
+    after = drawings(rc)
     assert after[0] != before[0] and after[1] != before[1]
-    assert any(t.startswith("Month ") for t in texts(rc)), "the event feed shows what happened"
+    assert any(t.startswith("Month ") and ":" in t for t in texts(rc)), "the event feed shows what happened"
 
 
-def test_choosing_a_preset_rebuilds_model_controls_and_caption():
+def test_drawings_are_svg_with_text_kept_as_text():
+    rc = render_page("silos")
+    click(rc, "Step")
+    for svg in drawings(rc):
+        assert svg.startswith("<svg") and "<text" in svg
+        assert "<path" in svg or "<image" in svg
+
+
+def test_choosing_a_preset_rebuilds_controls_caption_and_side_by_side():
     from coalition_sim.classroom import app
 
     rc = render_page("silos")
     click(rc, "Step")
-    select = rc.find(v.Select, label="Preset").widget
-    select.v_model = PRESETS["backbone-cut"].title
+    choose_preset(rc, "backbone-cut")
     assert app.selected_preset.value == "backbone-cut"
     assert PRESETS["backbone-cut"].caption in texts(rc)
-    assert rc.find(v.Slider, label="Backbone cut at month (0 = never)").widget.v_model == 36
-    assert rc.find(v.Slider, label="Backbone strength").widget.v_model == pytest.approx(0.9)
-    assert step_counter(rc) == 0
+    assert control(rc, "backbone_cut_month") == 36
+    assert control(rc, "backbone_strength") == pytest.approx(0.9)
+    assert months(rc) == [0, 0]  # this preset opens side by side: with and without the cut
+    assert "Left: Backbone cut at month (0 = never) 36" in texts(rc)
+    assert "Right: Backbone cut at month (0 = never) 0" in texts(rc)
 
 
-def test_the_turnover_slider_starts_at_the_default_and_reaches_the_model():
+def test_the_turnover_slider_starts_at_the_default_and_reaches_the_model(built_runs):
     rc = render_page("community_coalition")
-    assert rc.find(v.Slider, label="Staff turnover (per member per month)").widget.v_model == 0.06
-    set_control(rc, "Staff turnover (per member per month)", 0.0)
+    assert control(rc, "turnover_rate") == 0.06
+    set_control(rc, "turnover_rate", 0.0)
     click(rc, "Reset")
     click(rc, "Step")
-    from coalition_sim.classroom import app
-
-    models = [entry[0]() for entry in app._CANVASES.values()]
-    assert any(m is not None and m.turnover_rate == 0.0 and m.steps == 1 for m in models)
+    assert built_runs[-1].model.turnover_rate == 0.0 and built_runs[-1].month == 1
 
 
-def test_a_changed_control_takes_effect_on_reset():
+def test_a_changed_control_takes_effect_on_reset_and_the_caption_follows(built_runs):
     rc = render_page("silos")
-    set_control(rc, "Organizations in the core", 12)
+    set_control(rc, "n_orgs", 12)
+    rc.find(v.Select, label="Governance rule").widget.v_model = "consensus"
     click(rc, "Reset")
     click(rc, "Step")
-    title_changes = [t for t in texts(rc) if t.startswith("Step: ")]
-    assert title_changes == ["Step: 1"]
-    from coalition_sim.classroom import app
-
-    models = [entry[0]() for entry in app._CANVASES.values()]
-    assert any(m is not None and m.initial_members == 12 for m in models)
-
-
-def test_figure_cache_is_bounded_and_per_model():
-    from coalition_sim.classroom import app
-
-    models = [CoalitionModel(n_orgs=3, seed=s) for s in range(app.MAX_CANVASES + 5)]
-    first = app.canvases(models[-1])
-    assert app.canvases(models[-1]) is not None and app.canvases(models[-1])[0] is first[0]
-    for model in models:
-        app.canvases(model)
-    assert len(app._CANVASES) <= app.MAX_CANVASES
-    assert app.canvases(models[0])[0] is not app.canvases(models[1])[0]
+    assert month(rc) == 1
+    assert built_runs[-1].model.initial_members == 12
+    caption = next(t for t in texts(rc) if t.startswith("Your settings: "))
+    assert "12 organizations" in caption and "consensus" in caption and "coordinator" not in caption
 
 
 @pytest.mark.parametrize(
-    "label, value",
+    "name, value",
     [
-        ("Organizations in the core", 1),
-        ("Organizations in the core", 300),
-        ("Backbone strength", 0.0),
-        ("Backbone strength", 1.0),
-        ("Initial trust", 0.0),
-        ("Initial trust", 1.0),
-        ("Staff turnover (per member per month)", 0.3),
+        ("n_orgs", 1),
+        ("n_orgs", 300),
+        ("backbone_strength", 0.0),
+        ("backbone_strength", 1.0),
+        ("initial_trust", 0.0),
+        ("initial_trust", 1.0),
+        ("turnover_rate", 0.3),
     ],
 )
-def test_extreme_control_values_never_crash_the_page(label, value):
+def test_extreme_control_values_never_crash_the_page(name, value):
     rc = render_page("silos")
-    set_control(rc, label, value)
+    set_control(rc, name, value)
     click(rc, "Reset")
     for _ in range(3):
-        click(rc, "Step")
+        if not button(rc, "Step").disabled:
+            click(rc, "Step")
+    assert errors_shown(rc) == [] or all("Dissolved at month" in e for e in errors_shown(rc))
+    assert 1 <= month(rc) <= 3  # a one-organization coalition dissolves in month 1
+    assert len(drawings(rc)) == 2
+
+
+def test_dissolution_shows_a_banner_and_stops_the_run():
+    rc = render_page("silos")
+    set_control(rc, "n_orgs", 1)
+    click(rc, "Reset")
+    click(rc, "Step")
+    (banner,) = errors_shown(rc)
+    assert re.search(r"Dissolved at month 1: \w+", banner), banner
+    assert button(rc, "Step").disabled and button(rc, "▶ Play").disabled
+    assert "dissolved" in drawings(rc, "network")[0]
+
+
+def test_after_a_dissolution_another_preset_plays():
+    rc = render_page("silos")
+    set_control(rc, "n_orgs", 1)
+    click(rc, "Reset")
+    click(rc, "Step")
+    assert button(rc, "▶ Play").disabled
+    choose_preset(rc, "crisis")
+    assert month(rc) == 0 and not button(rc, "▶ Play").disabled and not button(rc, "Step").disabled
+    set_control(rc, "speed", 100)
+    click(rc, "▶ Play")
+    assert wait_for(lambda: month(rc) >= 2), "playing did not advance the new run"
+    click(rc, "❚❚ Pause")
     assert errors_shown(rc) == []
-    assert 1 <= step_counter(rc) <= 3  # a one-organization coalition dissolves in month 1
-    assert len(images(rc)) == 2
 
 
-def test_replicate_button_runs_in_background_and_draws_the_spread(monkeypatch):
-    finished = threading.Event()
+def test_a_coalition_dissolving_while_playing_stops_play_and_the_next_preset_plays():
+    rc = render_page("silos")
+    set_control(rc, "n_orgs", 1)
+    set_control(rc, "speed", 100)
+    click(rc, "Reset")
+    click(rc, "▶ Play")
+    assert wait_for(lambda: any("Dissolved at month 1" in e for e in errors_shown(rc)), 30)
+    assert wait_for(lambda: rc.find(v.Btn, children=["▶ Play"]).widgets and button(rc, "▶ Play").disabled, 30)
+    choose_preset(rc, "pull")  # (the play loop's last redraw may still be finishing: wait for the new run)
+    assert wait_for(lambda: month(rc) == 0 and not button(rc, "▶ Play").disabled, 30)
+    assert "Organizations in the core: 15" in texts(rc)
+    click(rc, "▶ Play")
+    assert wait_for(lambda: month(rc) >= 2), "playing did not advance the new run"
+    click(rc, "❚❚ Pause")
+
+
+def test_the_run_stops_at_the_horizon_and_runs_to_it():
+    rc = render_page("silos")
+    set_control(rc, "horizon", 24)
+    click(rc, "Run to month 24")
+    assert month(rc) == 24
+    assert "24 of 24" in texts(rc)
+    assert button(rc, "Step").disabled and button(rc, "▶ Play").disabled
+    assert any("Stopped at the horizon, month 24" in str(w.children) for w in rc.find(v.Alert).widgets)
+    set_control(rc, "horizon", 30)  # raising the horizon lets it run on
+    click(rc, "Step")
+    assert month(rc) == 25
+
+
+def test_side_by_side_steps_both_from_the_same_population_and_the_difference_grows(built_runs):
+    rc = render_page("silos")
+    rc.find(v.Switch, label="Side by side: two settings, same organizations").widget.v_model = True
+    left, right = built_runs[-2:]
+    assert left.params["governance"] == "opt-in" and right.params["governance"] != "opt-in"
+    np.testing.assert_array_equal(left.model.capacity, right.model.capacity)
+    np.testing.assert_array_equal(left.model.sector, right.model.sector)
+    assert months(rc) == [0, 0] and len(drawings(rc, "network")) == 2
+    strips = []
+    for _ in range(6):
+        click(rc, "Step")
+        strips.append(drawings(rc, "difference")[0])
+    assert months(rc) == [6, 6]
+    assert len(set(strips)) > 1, "the difference strip never changed"
+    assert any(t.startswith("Right minus left at month 6: members") for t in texts(rc))
+
+
+def test_an_organization_card_opens_and_the_drawing_labels_it():
+    rc = render_page("silos")
+    click(rc, "Step")
+    rc.find(v.Select, label="Find an organization").widget.v_model = "Org 3"
+    shown = texts(rc)
+    assert "Org 3" in shown
+    assert any(t.startswith("Sector: ") for t in shown) and any(t.startswith("Energy: ") for t in shown)
+    assert "Org 3" in drawings(rc, "network")[0]
+
+
+def test_the_feed_filters_by_kind():
+    rc = render_page("crisis")
+    click(rc, "Run to month 120")
+    lines = [t for t in texts(rc) if re.match(r"Month \d+: ", t)]
+    assert len(lines) > 12
+    rc.find(v.Select, label="Show only").widget.v_model = ["joins"]
+    lines = [t for t in texts(rc) if re.match(r"Month \d+: ", t)]
+    assert lines and all("joined" in t for t in lines)
+
+
+def _small_replicates(monkeypatch, finished: threading.Event):
     real = replicates.run_replicates
 
     def small(params, master_seed=0, on_progress=None, **_):
@@ -183,36 +342,59 @@ def test_replicate_button_runs_in_background_and_draws_the_spread(monkeypatch):
         return spread
 
     monkeypatch.setattr(replicates, "run_replicates", small)
+
+
+REPLICATES = f"Is this typical? Run {replicates.N_REPLICATES} replicates"
+
+
+def test_replicate_button_runs_in_background_and_draws_the_spread(monkeypatch):
+    finished = threading.Event()
+    _small_replicates(monkeypatch, finished)
     rc = render_page("silos")
-    assert len(images(rc)) == 2
-    click(rc, f"Is this typical? Run {replicates.N_REPLICATES} replicates")
+    click(rc, REPLICATES)
     assert finished.wait(60), "the replicates never finished"
-    button = rc.find(v.Btn, children=[f"Is this typical? Run {replicates.N_REPLICATES} replicates"]).widget
-    deadline = time.monotonic() + 30
-    while (button.disabled or len(images(rc)) < 3) and time.monotonic() < deadline:
-        time.sleep(0.05)  # the task's thread re-renders the page as it ends
-    assert len(images(rc)) == 3 and not button.disabled
+    assert wait_for(lambda: not button(rc, REPLICATES).disabled and len(drawings(rc, "replicates")) == 1, 30)
     assert any(t.startswith("6 replicates") for t in texts(rc))
-    spread_before = images(rc)[2]
+    assert "Download the replicates' table (CSV)" in button_texts(rc)
+    spread_before = drawings(rc, "replicates")[0]
     click(rc, "Step")  # the live run's line moves over the replicates' band
-    assert len(images(rc)) == 3 and images(rc)[2] != spread_before
-    set_control(rc, "Initial trust", 0.9)
+    # (the task's thread may still be finishing its own redraw, which then includes this month)
+    assert wait_for(lambda: drawings(rc, "replicates")[0] != spread_before, 30)
+    assert month(rc) == 1
+    set_control(rc, "initial_trust", 0.9)
     click(rc, "Reset")
-    assert len(images(rc)) == 2, "a spread for other settings is not shown"
+    assert drawings(rc, "replicates") == [], "a spread for other settings is not shown"
     assert not any(t.startswith("6 replicates") for t in texts(rc))
+
+
+def test_replicates_pressed_ten_times_while_playing_and_mid_reset_stay_safe(monkeypatch):
+    finished = threading.Event()
+    _small_replicates(monkeypatch, finished)
+    rc = render_page("silos")
+    set_control(rc, "speed", 100)
+    click(rc, "▶ Play")
+    for _ in range(10):
+        rc.find(v.Btn, children=[REPLICATES]).widget.click()
+    click(rc, "Reset")  # mid-run of the replicates
+    assert finished.wait(60)
+    assert wait_for(lambda: any(t.startswith("6 replicates") for t in texts(rc)), 30)
+    click(rc, "▶ Play")
+    assert wait_for(lambda: month(rc) >= 3)
+    click(rc, "❚❚ Pause")
+    assert errors_shown(rc) == []
 
 
 # ---------------------------------------------------------------- presets
 @pytest.mark.parametrize("name", list(PRESETS))
 def test_each_preset_builds_runs_50_months_and_draws(name):
-    from coalition_sim.classroom.app import canvases
+    from coalition_sim.classroom.live_charts import ChartsCanvas
+    from coalition_sim.classroom.network_view import NetworkCanvas
 
     preset = PRESETS[name]
     assert preset.caption.count(". ") + preset.caption.count("! ") == 1 and preset.caption.endswith(".")
     model = CoalitionModel(**preset.model_params()).run(50)
-    network, charts = canvases(model)
-    network.update(model)
-    charts.update(model.datacollector.get_model_vars_dataframe())
+    NetworkCanvas(model).update(model)
+    ChartsCanvas().update(model.datacollector.get_model_vars_dataframe(), model.events)
     assert model.steps >= 1
 
 
@@ -299,3 +481,60 @@ def test_app_command_serves_the_page_file_on_the_given_address():
     assert line[1:4] == ["-m", "solara", "run"] and line[4].endswith("coalition_sim/classroom/app.py")
     assert line[line.index("--host") + 1] == "127.0.0.1" and line[line.index("--port") + 1] == "9999"
     assert 0 < command.free_port("127.0.0.1") < 65536
+
+
+def test_animate_refuses_an_existing_file_before_any_work(tmp_path, capsys, monkeypatch):
+    from coalition_sim.classroom import animate as animation
+
+    out = tmp_path / "kept.gif"
+    out.write_bytes(b"slides")
+    monkeypatch.setattr(animation, "record", lambda *a, **k: pytest.fail("rendered before checking --out"))
+    assert cli(["animate", "--preset", "silos", "--out", str(out), "--months", "4"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "already exists" in err and "\n" not in err
+    assert out.read_bytes() == b"slides"
+
+
+def test_animate_refuses_a_folder_it_cannot_write(tmp_path, capsys, monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "access", lambda path, mode: False)
+    assert cli(["animate", "--preset", "silos", "--out", str(tmp_path / "x.gif"), "--months", "2"]) == 2
+    assert "is not writable" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_app_refuses_a_port_in_use_in_one_line(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert cli(["app", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"--port={port}" in err and "cannot be used" in err and "\n" not in err
+
+
+def test_app_prints_its_address_only_once_the_server_listens(monkeypatch, capsys):
+    from coalition_sim.cli.commands import app as command
+
+    class Server:
+        returncode = None
+
+        def __init__(self, *args, **kwargs):
+            self.polls = 0
+
+        def poll(self):
+            return None
+
+        def wait(self, timeout=None):
+            return 0
+
+    listening = iter([False, False, True])
+    monkeypatch.setattr(command.subprocess, "Popen", Server)
+    monkeypatch.setattr(command, "accepts_connections", lambda host, port: next(listening))
+    monkeypatch.setattr(command.time, "sleep", lambda s: print("(waiting)"))
+    assert cli(["app", "--port", "0"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[:2] == ["(waiting)", "(waiting)"] and out[2].startswith("Coalition classroom: open http://localhost:")
