@@ -24,6 +24,7 @@ from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.model.initiative import LAPSED, ROLES
 from coalition_sim.model.organization import Organization
 from coalition_sim.model.population import CORE, EXITED, NETWORK, SECTORS, Population, check_population, generate
+from coalition_sim.model.streams import spawn_streams
 from coalition_sim.model.trust import TrustMatrix
 
 MEETING_TRUST = 0.3
@@ -59,7 +60,10 @@ class CoalitionModel(mesa.Model):
     Every argument is a keyword with a default; see :mod:`coalition_sim.model.params`
     (or ``docs/ODD.md``) for ranges and reasons. ``population`` replaces the
     drawn organizations with a given :class:`~coalition_sim.model.population.Population`
-    (a strategist's scenario). ``seed`` fixes every random draw.
+    (a strategist's scenario). ``seed`` fixes every random draw: it is split into
+    population, environment and behaviour streams (:mod:`coalition_sim.model.streams`),
+    so runs under different rules with one seed face the same initiatives and shocks.
+    ``self.rng`` is the behaviour stream.
     """
 
     def __init__(
@@ -106,6 +110,8 @@ class CoalitionModel(mesa.Model):
             values.pop("governance")
         checked = params.validate(values)
         super().__init__(seed=seed)
+        self.streams = spawn_streams(seed, self.rng)
+        self.rng = self.streams.behaviour
         self.params = checked
         for name in SCALARS:
             setattr(self, name, checked[name])
@@ -116,7 +122,7 @@ class CoalitionModel(mesa.Model):
             population.copy()
             if population is not None
             else generate(
-                self.rng,
+                self.streams.population,
                 **{
                     k: checked[k]
                     for k in (
@@ -138,7 +144,13 @@ class CoalitionModel(mesa.Model):
             self, backbone_strength, backbone_cut_month, backbone_after_cut, params.parse_effects(disabled_effects)
         )
         self.environment = Environment(
-            self.rng, self.purpose, initiative_rate, initiative_size, initiative_window, initiative_spread, shock_rate
+            self.streams.environment,
+            self.purpose,
+            initiative_rate,
+            initiative_size,
+            initiative_window,
+            initiative_spread,
+            shock_rate,
         )
         self._init_books()
         self.member_ties = self.trust.ties_toward(self.core_indices())
