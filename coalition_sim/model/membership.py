@@ -3,8 +3,10 @@ network is pulled in (seed 000: boundaries and patience; seed 002: pull, not
 push; seed 003 p.5: a core plus a wider network).
 
 Each month a member's satisfaction is its benefit (share of impact, weighted
-by how close the work was to what it wants) plus a trust term, minus its costs
-(work, meetings, a standing membership cost). Its experience is a moving
+by how close the work was to what it wants) plus a trust term, plus the
+encouragement of a backbone it trusts (part of the backbone's morale function:
+recognition of members' contribution, seed 003 p.10), minus its costs (work,
+meetings, a standing membership cost). Its experience is a moving
 average of satisfaction; a month with negative experience is a poor month.
 More poor months in a row than its patience, or energy at 0, and it leaves.
 """
@@ -19,8 +21,8 @@ EXPERIENCE_MEMORY = 0.25
 """Weight of this month in the moving average of satisfaction."""
 TRUST_WEIGHT = 0.2
 """Satisfaction from trusting the other members (per unit above 1/2)."""
-BACKBONE_TRUST_WEIGHT = 0.1
-"""Satisfaction from a backbone one trusts (times backbone strength)."""
+ENCOURAGEMENT = 0.1
+"""Satisfaction from a trusted backbone's morale work (times its morale effect and the member's trust in it)."""
 MEMBERSHIP_COST = 0.02
 """Standing monthly cost of membership (value units), before transaction-cost relief."""
 PULL_WEIGHTS = (0.4, 0.3, 0.3)
@@ -30,7 +32,7 @@ PULL_WEIGHTS = (0.4, 0.3, 0.3)
 def satisfaction(model, members: np.ndarray, ties: np.ndarray) -> np.ndarray:
     """This month's benefit minus cost for each member (``ties``: trust.ties_toward(members))."""
     trust_in_others = (ties[members] - 1.0) / max(members.size - 1, 1)
-    backbone = BACKBONE_TRUST_WEIGHT * model.backbone.strength * model.backbone_trust[members]
+    backbone = ENCOURAGEMENT * model.backbone.effect("morale") * model.backbone_trust[members]
     standing = MEMBERSHIP_COST * model.cost_relief()
     return model.benefit[members] + TRUST_WEIGHT * (trust_in_others - 0.5) + backbone - model.cost[members] - standing
 
