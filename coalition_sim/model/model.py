@@ -100,7 +100,7 @@ class CoalitionModel(mesa.Model):
         entry_rate=0.085,
         boundary_alignment=0.0,
         min_members=3,
-        dormancy_limit=12,
+        dormancy_limit=9,
         impact_goal=0.0,
         population: Population | None = None,
         seed=None,
@@ -198,6 +198,7 @@ class CoalitionModel(mesa.Model):
         self.cumulative_impact = 0.0
         self.expected_rate = 0.5
         self.last_adoption = 0
+        self.idle_months = 0
         self.cause: str | None = None
         self.lifetime = 0
         self.all_dilutions: list[float] = []
@@ -275,10 +276,18 @@ class CoalitionModel(mesa.Model):
         self.deliberated = []
 
     def decide_and_execute(self) -> None:
-        """The rule decides on every pending initiative; adopted ones are carried out."""
+        """The rule decides on every pending initiative; adopted ones are carried out.
+
+        A month with work pending and nothing adopted is an idle month (see endurance).
+        """
+        had_work = bool(self.pending)
         for decision in self.rule.decide(self, list(self.pending)):
             self.apply(decision)
         self.deliberate()
+        if self.tally["adopted"]:
+            self.idle_months = 0
+        elif had_work:
+            self.idle_months += 1
 
     def run(self, months: int = 120) -> CoalitionModel:
         """Step up to ``months`` times (fewer if the coalition dissolves)."""

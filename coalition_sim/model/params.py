@@ -136,8 +136,8 @@ PARAMETERS: dict[str, Param] = {
            "Minimum alignment a newcomer must have to join (seed 000: boundaries); 0 = open door."),
         _P("min_members", 3, "int", 1, 100, "organizations",
            "Fewer core members than this and the coalition has collapsed."),
-        _P("dormancy_limit", 12, "int", 1, 240, "months",
-           "Months without an adopted initiative after which the coalition is dormant."),
+        _P("dormancy_limit", 9, "int", 1, 240, "months",
+           "Months with work pending and none adopted after which the coalition is dormant. Calibrated."),
         _P("impact_goal", 0.0, "float", 0, math.inf, "impact units",
            "Cumulative impact at which the purpose is achieved and the coalition closes; 0 = none."),
     ]
