@@ -34,7 +34,7 @@ SPILLOVER = 0.2
 LEARNING_SPILLOVER = 0.3
 """Extra spillover at full shared measurement."""
 WORK_COST = 0.1
-"""Cost (value units) of one unit of effort on an initiative."""
+"""Cost (value units) of a month of full effort with the whole budget (times effort and the share of the budget)."""
 
 
 def closeness(position: np.ndarray, tolerance: np.ndarray, blueprint: np.ndarray) -> np.ndarray:
@@ -58,8 +58,8 @@ def learn(model, decision, outcome: Outcome) -> None:
     """Apply the consequences of one executed initiative."""
     team = decision.participants
     effect = model.backbone.effect
-    model.cost[team] += WORK_COST * outcome.effort
-    morale.spend(model.energy, team, morale.WORK_ENERGY * outcome.effort)
+    model.cost[team] += WORK_COST * outcome.effort * outcome.share
+    morale.spend(model.energy, team, morale.WORK_ENERGY * outcome.effort * outcome.share)
     if outcome.success:
         model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
         morale.after_success(model.energy, team, effect("morale"))

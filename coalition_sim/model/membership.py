@@ -8,7 +8,8 @@ encouragement of a backbone it trusts (part of the backbone's morale function:
 recognition of members' contribution, seed 003 p.10), minus its costs (work,
 meetings, a standing membership cost). Its experience is a moving
 average of satisfaction; a month with negative experience is a poor month.
-More poor months in a row than its patience, or energy at 0, and it leaves.
+More poor months in a row than its patience, or energy run out during the
+month (before the month's rest), and it leaves.
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ def update_experience(model, members: np.ndarray, ties: np.ndarray) -> None:
 
 def leavers(model, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Members who leave this month: (burnt out, out of patience)."""
-    burnt = members[model.energy[members] <= 0.0]
-    impatient = members[(model.poor_months[members] > model.patience[members]) & (model.energy[members] > 0.0)]
+    exhausted = model.exhausted[members] | (model.energy[members] <= 0.0)
+    burnt = members[exhausted]
+    impatient = members[(model.poor_months[members] > model.patience[members]) & ~exhausted]
     return burnt, impatient
 
 

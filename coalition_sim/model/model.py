@@ -12,7 +12,7 @@ from collections import Counter
 import mesa
 import numpy as np
 
-from coalition_sim.model import influence, learning, membership, metrics, morale, params, turnover
+from coalition_sim.model import influence, learning, membership, metrics, morale, params, turnover, workload
 from coalition_sim.model.backbone import Backbone
 from coalition_sim.model.endurance import dissolution_cause
 from coalition_sim.model.environment import Environment
@@ -199,6 +199,9 @@ class CoalitionModel(mesa.Model):
         self.expected_rate = 0.5
         self.last_adoption = 0
         self.idle_months = 0
+        self.load = np.zeros(n)
+        self.availability = np.ones(n)
+        self.exhausted = np.zeros(n, dtype=bool)
         self.cause: str | None = None
         self.lifetime = 0
         self.all_dilutions: list[float] = []
@@ -281,9 +284,14 @@ class CoalitionModel(mesa.Model):
         A month with work pending and nothing adopted is an idle month (see endurance).
         """
         had_work = bool(self.pending)
-        for decision in self.rule.decide(self, list(self.pending)):
+        decisions = self.rule.decide(self, list(self.pending))
+        self.load = workload.load(self, decisions)
+        self.availability = workload.availability(self.load)
+        for decision in decisions:
             self.apply(decision)
         self.deliberate()
+        morale.after_overload(self.energy, workload.overload(self.load), self.backbone.effect("morale"))
+        self.exhausted = self.energy <= 0.0
         if self.tally["adopted"]:
             self.idle_months = 0
         elif had_work:

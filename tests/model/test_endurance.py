@@ -16,7 +16,9 @@ def test_months_with_nothing_pending_are_not_dormant(make_population):
 
 
 def test_dormancy_counts_the_months_with_work_pending_and_none_adopted(make_population):
-    # two partners who can never agree, one initiative a month that always waits: blocked every month
+    # two partners who can never agree on the one initiative in front of them: blocked every month
     pop = make_population([0.05, 0.95], [0.1, 0.1])
-    model = quiet(pop, initiative_rate=10.0, dormancy_limit=5, governance="consensus").run(40)
+    model = quiet(pop, initiative_rate=0.0, initiative_window=24, dormancy_limit=5, governance="consensus")
+    model.pending.append(model.environment._new(0))
+    model.run(40)
     assert model.cause == "dormancy" and model.lifetime == 5

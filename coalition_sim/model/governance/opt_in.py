@@ -8,7 +8,9 @@ organizations by skill (roles-to-strengths effect; without it, at random) and,
 through public will, some of the wider network. Each invitee opts in when the
 blueprint is within its tolerance and the value it expects beats its cost: the
 work it would really do plus a meeting, divided by its energy. The team is filled in invitation order until it has the
-capacity the initiative needs. Declining costs nothing and keeps membership.
+capacity the initiative needs. An organization whose monthly budget is already
+taken by the teams it joined this month declines further offers (see
+:mod:`coalition_sim.model.workload`). Declining costs nothing and keeps membership.
 """
 
 from __future__ import annotations
@@ -18,13 +20,12 @@ import numpy as np
 from coalition_sim.model.execution import effort
 from coalition_sim.model.goal_space import distances
 from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
+from coalition_sim.model.workload import TEAM_SLACK, asks
 
 DRAFT_NOISE = 0.15
 """Std of a stand-in's drafting error (goal-space units)."""
 STANDIN_BIAS = 0.5
 """Fraction of the way a stand-in's draft is pulled toward its own position."""
-TEAM_SLACK = 1.25
-"""The team is filled until its capacity reaches this multiple of the need."""
 MIN_TEAM = 0.5
 """The coordinator launches only with at least this fraction of the need."""
 ENERGY_FLOOR = 0.15
@@ -75,15 +76,18 @@ class OptIn(GovernanceRule):
 
     def decide(self, model, pending):
         decisions = []
+        committed = np.zeros(model.capacity.size)  # work already taken on this month
         for initiative in pending:
             blueprint = initiative.draft if initiative.drafted else draft_blueprint(model, initiative)
             invited = invitation_order(model, initiative)
-            willing = invited[opts_in(model, invited, blueprint, initiative)]
+            free = committed[invited] < model.capacity[invited]
+            willing = invited[opts_in(model, invited, blueprint, initiative) & free]
             pooled = np.cumsum(model.capacity[willing])
             size = int(np.searchsorted(pooled, TEAM_SLACK * initiative.required)) + 1
             team = willing[:size]
             if pooled.size and pooled[min(size, pooled.size) - 1] >= MIN_TEAM * initiative.required:
                 decisions.append(Decision(initiative, ADOPTED, blueprint, team, invited, 1))
+                committed[team] += asks(model.capacity, team, initiative.required)
             else:
                 decisions.append(
                     Decision(initiative, BLOCKED, blueprint, attendees=invited, rounds=1, reason=BLOCK_REASON)
