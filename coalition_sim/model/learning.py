@@ -29,6 +29,8 @@ REPUTATION_GAIN = 0.05
 """Reputation gained per unit impact (times 1 + public will), toward 1."""
 REPUTATION_LOSS = 0.03
 """Share of reputation lost per failure."""
+REPUTATION_FADE = 0.02
+"""Share of reputation that fades each month (a coalition is remembered for its recent work)."""
 SPILLOVER = 0.2
 """Share of a success's benefit that reaches members outside the team."""
 LEARNING_SPILLOVER = 0.3
@@ -73,3 +75,8 @@ def learn(model, decision, outcome: Outcome) -> None:
         model.reputation *= 1.0 - REPUTATION_LOSS
     free_riders = team[outcome.effort < UNDER_EFFORT]
     model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)
+
+
+def fade_reputation(model) -> None:
+    """Reputation fades each month unless new successes renew it (it is not pinned at 1)."""
+    model.reputation *= 1.0 - REPUTATION_FADE

@@ -401,6 +401,7 @@ class CoalitionModel(mesa.Model):
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         np.clip(self.position, 0.0, 1.0, out=self.position)
         morale.rest(self.energy, np.flatnonzero(self.status != EXITED), self.backbone.effect("morale"))
+        learning.fade_reputation(self)
         self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
 
     def membership(self) -> None:
