@@ -24,6 +24,9 @@ TRUST_WEIGHT = 0.2
 """Satisfaction from trusting the other members (per unit above 1/2)."""
 ENCOURAGEMENT = 0.1
 """Satisfaction from a trusted backbone's morale work (times its morale effect and the member's trust in it)."""
+DISSENT_COST = 0.02
+"""Cost (value units) to a member of letting a blueprint it objects to go ahead in the coalition's name
+(standing aside under consensus)."""
 MEMBERSHIP_COST = 0.02
 """Standing monthly cost of membership (value units), before transaction-cost relief."""
 PULL_WEIGHTS = (0.4, 0.3, 0.3)

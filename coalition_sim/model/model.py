@@ -84,6 +84,9 @@ class CoalitionModel(mesa.Model):
         backbone_after_cut=0.0,
         disabled_effects="",
         governance="consensus",
+        stand_aside_band=0.0,
+        trust_widening=0.0,
+        fallback_months=0,
         deliberation_rounds=3,
         initiative_rate=0.6,
         initiative_size=2.7,
@@ -326,10 +329,12 @@ class CoalitionModel(mesa.Model):
         initiative.draft, initiative.drafted = decision.blueprint, True
         self.meet(decision.attendees, decision.rounds)
         if decision.outcome != ADOPTED:
+            initiative.blocked_months += 1
             self.deliberated.append(decision.attendees)
             self.tally["blocked"] += 1
             self.events.add(self.steps, "blocked", f"Initiative {initiative.uid} blocked: {decision.reason}")
             return
+        self.cost[decision.dissenters] += membership.DISSENT_COST
         initiative.state = INITIATIVE_ADOPTED
         self.pending.remove(initiative)
         self.last_adoption = self.steps
