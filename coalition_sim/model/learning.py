@@ -45,10 +45,15 @@ def closeness(position: np.ndarray, tolerance: np.ndarray, blueprint: np.ndarray
     return np.clip(1.0 - dist / (2.0 * tolerance), 0.0, 1.0)
 
 
+def spillover_share(model) -> float:
+    """Share of a success's benefit that reaches members outside the team."""
+    return SPILLOVER + LEARNING_SPILLOVER * model.backbone.effect("measurement")
+
+
 def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> None:
     """Add this success's benefit to each core member's month ledger."""
     members = model.core_indices()
-    share = np.full(members.size, SPILLOVER + LEARNING_SPILLOVER * model.backbone.effect("measurement"))
+    share = np.full(members.size, spillover_share(model))
     in_team = np.zeros(model.status.size, dtype=bool)
     in_team[team] = True  # the team may include wider-network organizations
     share[in_team[members]] = 1.0

@@ -84,7 +84,8 @@ def joiners(model, ties: np.ndarray) -> np.ndarray:
 
 
 def admit(model, newcomers: np.ndarray) -> None:
-    """Make newcomers core members with a clean slate of experience."""
+    """Make newcomers core members with a clean slate of experience and full engagement."""
     model.set_status(newcomers, CORE)
+    model.engagement[newcomers] = 1.0
     model.poor_months[newcomers] = 0
     model.experience[newcomers] = 0.0

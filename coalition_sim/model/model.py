@@ -12,7 +12,18 @@ from collections import Counter
 import mesa
 import numpy as np
 
-from coalition_sim.model import influence, learning, membership, metrics, morale, params, turnover, workload
+from coalition_sim.model import (
+    commitment,
+    influence,
+    learning,
+    legitimacy,
+    membership,
+    metrics,
+    morale,
+    params,
+    turnover,
+    workload,
+)
 from coalition_sim.model.backbone import Backbone
 from coalition_sim.model.endurance import dissolution_cause
 from coalition_sim.model.environment import Environment
@@ -205,6 +216,7 @@ class CoalitionModel(mesa.Model):
         self.load = np.zeros(n)
         self.availability = np.ones(n)
         self.exhausted = np.zeros(n, dtype=bool)
+        self.engagement = np.ones(n)
         self.cause: str | None = None
         self.lifetime = 0
         self.all_dilutions: list[float] = []
@@ -280,6 +292,7 @@ class CoalitionModel(mesa.Model):
         self.benefit[:] = 0.0
         self.cost[:] = 0.0
         self.deliberated = []
+        self.workers: list[np.ndarray] = []
 
     def decide_and_execute(self) -> None:
         """The rule decides on every pending initiative; adopted ones are carried out.
@@ -335,6 +348,9 @@ class CoalitionModel(mesa.Model):
             self.events.add(self.steps, "blocked", f"Initiative {initiative.uid} blocked: {decision.reason}")
             return
         self.cost[decision.dissenters] += membership.DISSENT_COST
+        if decision.by_coordinator:
+            legitimacy.lose_legitimacy(self, decision.dissenters)
+        self.workers.append(decision.participants)
         initiative.state = INITIATIVE_ADOPTED
         self.pending.remove(initiative)
         self.last_adoption = self.steps
@@ -419,7 +435,8 @@ class CoalitionModel(mesa.Model):
         ties = self.trust.ties_toward(members)
         membership.update_experience(self, members, ties)
         burnt, impatient = membership.leavers(self, members)
-        for who, cause in ((burnt, "burnout"), (impatient, "impatience")):
+        drifted = self.fading_commitment(members, burnt, impatient)
+        for who, cause in ((burnt, "burnout"), (impatient, "impatience"), (drifted, "drift")):
             self.leave(who, cause)
             if who.size:
                 ties = ties - self.trust[:, who].sum(axis=1)
@@ -433,6 +450,13 @@ class CoalitionModel(mesa.Model):
             self.events.add(self.steps, "join", f"{self.names[i]} ({SECTORS[self.sector[i]]}) joined the core")
         for name in metrics.COUNTS:
             self.totals[name] += self.tally[name]
+
+    def fading_commitment(self, members: np.ndarray, *leaving: np.ndarray) -> np.ndarray:
+        """Update engagement in a month with work done; return members (not already leaving) who drift away."""
+        if self.workers:
+            commitment.update_engagement(self.engagement, members, np.concatenate(self.workers))
+        staying = members[~np.isin(members, np.concatenate(leaving))]
+        return commitment.drifters(self.engagement, staying)
 
     def leave(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` exit for ``cause``."""

@@ -39,9 +39,11 @@ class Decision:
         attendees: indices of organizations that sat in the meetings.
         rounds: meeting rounds spent this month.
         reason: plain-language reason for a block ('' when adopted).
-        dissenters: members who object to an adopted blueprint but let it go ahead in the
-            coalition's name (stand-asiders under consensus); they do not work on it and pay
-            what dissent costs them (``membership.DISSENT_COST``).
+        dissenters: members who object to an adopted blueprint carried out in the coalition's
+            name (stand-asiders under consensus, objectors under opt-in); they do not work on
+            it and pay what dissent costs them (``membership.DISSENT_COST``).
+        by_coordinator: the blueprint is the coordinator's (opt-in), so dissenters also lose
+            trust in it (:mod:`coalition_sim.model.legitimacy`).
     """
 
     initiative: Initiative
@@ -52,6 +54,7 @@ class Decision:
     rounds: int = 0
     reason: str = ""
     dissenters: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    by_coordinator: bool = False
 
 
 class GovernanceRule(ABC):
