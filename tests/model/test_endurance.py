@@ -22,3 +22,22 @@ def test_dormancy_counts_the_months_with_work_pending_and_none_adopted(make_popu
     model.pending.append(model.environment._new(0))
     model.run(40)
     assert model.cause == "dormancy" and model.lifetime == 5
+
+
+def test_collapse_when_fewer_than_min_members_remain(make_population):
+    # two members, both exhausted on the first month's overload: the coalition collapses
+    pop = make_population([[0.5, 0.5]] * 2, [0.4] * 2, capacity=[0.05, 0.05], energy=0.1)
+    model = quiet(pop, min_members=2, initiative_rate=3.0, backbone_strength=0.0).run(24)
+    assert model.cause == "collapse"
+
+
+def test_purpose_achieved_when_the_impact_goal_is_reached():
+    model = CoalitionModel(governance="opt-in", backbone_strength=0.8, impact_goal=10.0, seed=1).run(120)
+    assert model.cause == "purpose_achieved" and model.cumulative_impact >= 10.0
+
+
+def test_impatience_when_membership_keeps_costing_more_than_it_gives(make_population):
+    # no initiatives, costly meetings never held, low trust: satisfaction stays negative
+    pop = make_population([[0.5, 0.5]] * 3, [0.3] * 3, trust=0.0, patience=5.0)
+    model = quiet(pop, initiative_rate=0.0, backbone_strength=0.0).run(24)
+    assert set(model.exit_cause.values()) == {"impatience"} and max(model.exit_month.values()) <= 12
