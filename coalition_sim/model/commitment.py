@@ -22,8 +22,9 @@ DRIFT_LEVEL = 0.1
 
 def update_engagement(engagement: np.ndarray, members: np.ndarray, workers: np.ndarray) -> None:
     """Fold one active month into members' engagement (in place)."""
-    worked = np.isin(members, workers).astype(float)
-    engagement[members] += ENGAGEMENT_MEMORY * (worked - engagement[members])
+    worked = np.zeros(engagement.size)
+    worked[workers] = 1.0
+    engagement[members] += ENGAGEMENT_MEMORY * (worked[members] - engagement[members])
 
 
 def drifters(engagement: np.ndarray, members: np.ndarray) -> np.ndarray:

@@ -22,7 +22,9 @@ LEGITIMACY_LOSS = 0.1
 def objectors(model, blueprint: np.ndarray, team: np.ndarray) -> np.ndarray:
     """Core members outside the team for whom ``blueprint`` lies beyond their tolerance."""
     members = model.core_indices()
-    outside = members[~np.isin(members, team)]
+    in_team = np.zeros(model.status.size, dtype=bool)
+    in_team[team] = True
+    outside = members[~in_team[members]]
     return outside[distances(model.position[outside], blueprint) > model.tolerance[outside]]
 
 

@@ -455,8 +455,10 @@ class CoalitionModel(mesa.Model):
         """Update engagement in a month with work done; return members (not already leaving) who drift away."""
         if self.workers:
             commitment.update_engagement(self.engagement, members, np.concatenate(self.workers))
-        staying = members[~np.isin(members, np.concatenate(leaving))]
-        return commitment.drifters(self.engagement, staying)
+        gone = np.zeros(self.status.size, dtype=bool)
+        for who in leaving:
+            gone[who] = True
+        return commitment.drifters(self.engagement, members[~gone[members]])
 
     def leave(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` exit for ``cause``."""

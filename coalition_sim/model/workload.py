@@ -34,11 +34,11 @@ def monthly_demand(model, decisions) -> np.ndarray:
     demand = np.zeros(model.capacity.size)
     meeting = MEETING_TIME * model.cost_relief()
     for decision in decisions:
-        if decision.rounds and decision.attendees.size:
-            np.add.at(demand, decision.attendees, decision.rounds * meeting)
+        if decision.rounds and decision.attendees.size:  # attendees and team list each organization once
+            demand[decision.attendees] += decision.rounds * meeting
         team = decision.participants  # empty unless adopted
         if team.size:
-            np.add.at(demand, team, asks(model.capacity, team, decision.initiative.required))
+            demand[team] += asks(model.capacity, team, decision.initiative.required)
     return demand
 
 
