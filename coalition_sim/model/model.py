@@ -1,6 +1,6 @@
 """The coalition model: one coalition over a horizon of monthly steps.
 
-``CoalitionModel.step`` is the table of contents of a month (MODEL.md):
+``CoalitionModel.step`` is the table of contents of a month (docs/MODEL.md):
 environment, decide, execute, learn and feel, relationships, membership,
 endurance. Each step is a short method that calls one module.
 """
@@ -277,7 +277,7 @@ class CoalitionModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """One month, in the order of MODEL.md."""
+        """One month, in the order of docs/MODEL.md."""
         if self.cause is not None:
             return
         self.open_books()

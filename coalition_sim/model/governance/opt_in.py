@@ -90,7 +90,7 @@ def coordinator_slots(model) -> int:
 
 @register
 class OptIn(GovernanceRule):
-    """Coordinator drafts, partners opt in per initiative (MODEL.md step 2, opt-in)."""
+    """Coordinator drafts, partners opt in per initiative (docs/MODEL.md step 2, opt-in)."""
 
     name = "opt-in"
 

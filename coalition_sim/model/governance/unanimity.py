@@ -20,7 +20,7 @@ BLOCK_REASON = "no blueprint within every member's tolerance"
 
 @register
 class Unanimity(GovernanceRule):
-    """Strict unanimity with compromise drafting (MODEL.md step 2, consensus as first modelled)."""
+    """Strict unanimity with compromise drafting (docs/MODEL.md step 2, consensus as first modelled)."""
 
     name = "unanimity"
     quorum = 1.0
