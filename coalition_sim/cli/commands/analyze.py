@@ -17,8 +17,11 @@ import math
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 from coalition_sim.util.errors import InputError
 
@@ -97,6 +100,8 @@ def _check_flags(args: argparse.Namespace) -> None:
 
 def _load(path: Path):
     """The store's results, or one line saying why not."""
+    import pandas as pd
+
     from coalition_sim.studies.store import load_results
 
     try:
