@@ -35,7 +35,16 @@ from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.model.initiative import LAPSED, ROLES
 from coalition_sim.model.interventions import Schedule
 from coalition_sim.model.organization import Organization
-from coalition_sim.model.population import CORE, EXITED, NETWORK, SECTORS, Population, check_population, generate
+from coalition_sim.model.population import (
+    CORE,
+    EXITED,
+    GENERATION_PARAMS,
+    NETWORK,
+    SECTORS,
+    Population,
+    check_population,
+    generate,
+)
 from coalition_sim.model.streams import spawn_streams
 from coalition_sim.model.trust import TrustMatrix
 
@@ -137,24 +146,7 @@ class CoalitionModel(mesa.Model):
         self._init_population(
             population.copy()
             if population is not None
-            else generate(
-                self.streams.population,
-                **{
-                    k: checked[k]
-                    for k in (
-                        "n_orgs",
-                        "network_ratio",
-                        "n_sectors",
-                        "capacity_inequality",
-                        "goal_dims",
-                        "alignment_spread",
-                        "tolerance",
-                        "initial_trust",
-                        "initial_energy",
-                        "patience",
-                    )
-                },
-            )
+            else generate(self.streams.population, **{k: checked[k] for k in GENERATION_PARAMS})
         )
         self.backbone = Backbone(
             self, backbone_strength, backbone_cut_month, backbone_after_cut, params.parse_effects(disabled_effects)

@@ -131,6 +131,21 @@ def check_population(pop: Population) -> None:
         raise InputError(f"population.names has {len(pop.names)} names for {n} organizations")
 
 
+GENERATION_PARAMS = (
+    "n_orgs",
+    "network_ratio",
+    "n_sectors",
+    "capacity_inequality",
+    "goal_dims",
+    "alignment_spread",
+    "tolerance",
+    "initial_trust",
+    "initial_energy",
+    "patience",
+)
+"""The model parameters a drawn population is made from (the keyword arguments of :func:`generate`)."""
+
+
 def generate(
     rng: np.random.Generator,
     *,

@@ -19,7 +19,7 @@ from typing import Any
 
 from coalition_sim.model.initiative import ROLES
 from coalition_sim.model.params import PARAMETERS, suggest
-from coalition_sim.model.population import SECTORS
+from coalition_sim.model.population import GENERATION_PARAMS, SECTORS
 from coalition_sim.strategist.scenario import SECTION_PARAMS, Input, Organization, Scenario, TrustPair
 from coalition_sim.strategist.scenario_messages import display_path, other_format, show_value
 from coalition_sim.strategist.uncertain import DIST_KEYS, UNCERTAIN_HELP, Field, Uncertain
@@ -71,16 +71,7 @@ SECTIONS = {
 ORG_KEYS = ("name", "sector", "capacity", "alignment", "position", "tolerance", "skills", "patience", "energy", "note")
 PAIR_KEYS = ("between", "from", "to", "value")
 NOT_IN_MODEL_TABLE = (
-    "n_orgs",
-    "network_ratio",
-    "n_sectors",
-    "capacity_inequality",
-    "goal_dims",
-    "alignment_spread",
-    "tolerance",
-    "initial_trust",
-    "initial_energy",
-    "patience",
+    *GENERATION_PARAMS,
     "governance",
     *SECTION_PARAMS["backbone"].values(),
     *SECTION_PARAMS["initiatives"].values(),
