@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from coalition_sim.analysis.pairing import arm_pairs
 from coalition_sim.analysis.proportions import (
     _as_bool,
     mcnemar_exact_p,
@@ -108,30 +109,17 @@ def cause_contrasts(runs: pd.DataFrame, factor: str, strata: Sequence[str], conf
         events_reference, events_arm, difference (incidence at the horizon, arm minus reference),
         low, high, paired, p (McNemar when paired, else the cause-specific log-rank), logrank_p.
     """
-    ok = finished(runs)
-    causes = event_causes(ok)
-    levels = sorted(ok[factor].unique())
-    strata = [c for c in strata if c != factor]
-    groups = ok.groupby(strata, sort=True) if strata else [((), ok)]
-    rows = []
-    for key, stratum in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        ref = stratum[stratum[factor] == levels[0]].set_index("replication").sort_index()
-        for level in levels[1:]:
-            arm = stratum[stratum[factor] == level].set_index("replication").sort_index()
-            common = ref.index.intersection(arm.index)
-            paired = (
-                "seed" in ok and len(common) > 1 and bool((ref.loc[common, "seed"] == arm.loc[common, "seed"]).all())
-            )
-            for cause in causes:
-                rows.append(
-                    {
-                        **dict(zip(strata, key)),
-                        factor: level,
-                        "reference": levels[0],
-                        **_one_cause(ref, arm, common, cause, paired, confidence),
-                    }
-                )
+    causes = event_causes(finished(runs))
+    rows = [
+        {
+            **pair.where,
+            factor: pair.level,
+            "reference": pair.reference,
+            **_one_cause(pair.ref, pair.arm, pair.common, cause, pair.paired, confidence),
+        }
+        for pair in arm_pairs(runs, factor, strata)
+        for cause in causes
+    ]
     return pd.DataFrame(rows)
 
 

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from coalition_sim.analysis.pairing import arm_pairs
 from coalition_sim.analysis.proportions import _as_bool, _z
 from coalition_sim.analysis.survival import restricted_mean
-from coalition_sim.studies.store import finished
 
 
 def rmst_pseudo_values(lifetime: Sequence[float], censored: Sequence[bool], tau: float) -> np.ndarray:
@@ -163,23 +163,9 @@ def rmst_table(
         One row per contrast: the strata values, ``factor`` (the level), reference, and the
         fields of :class:`RmstContrast`.
     """
-    runs = finished(runs)
-    levels = sorted(runs[factor].unique())
-    strata = [c for c in strata if c != factor]
-    groups = runs.groupby(strata, sort=True) if strata else [((), runs)]
     rows = []
-    for key, stratum in groups:
-        key = key if isinstance(key, tuple) else (key,)
-        ref = stratum[stratum[factor] == levels[0]].set_index("replication").sort_index()
-        for level in levels[1:]:
-            arm = stratum[stratum[factor] == level].set_index("replication").sort_index()
-            if ref.empty or arm.empty:
-                continue
-            common = ref.index.intersection(arm.index)
-            paired = (
-                "seed" in runs and len(common) > 1 and bool((ref.loc[common, "seed"] == arm.loc[common, "seed"]).all())
-            )
-            a, b = (ref.loc[common], arm.loc[common]) if paired else (ref, arm)
-            found = rmst_contrast((a.lifetime, a.censored), (b.lifetime, b.censored), tau, paired, confidence)
-            rows.append({**dict(zip(strata, key)), factor: level, "reference": levels[0], **asdict(found)})
+    for pair in arm_pairs(runs, factor, strata):
+        a, b = (pair.ref.loc[pair.common], pair.arm.loc[pair.common]) if pair.paired else (pair.ref, pair.arm)
+        found = rmst_contrast((a.lifetime, a.censored), (b.lifetime, b.censored), tau, pair.paired, confidence)
+        rows.append({**pair.where, factor: pair.level, "reference": pair.reference, **asdict(found)})
     return pd.DataFrame(rows)
