@@ -22,7 +22,8 @@ effect                    what it does (where)                         code
                                                                        governance.opt_in
 ``transaction_costs``     cheaper meetings, more done per month        model.round_cost,
                                                                        model.meeting_rounds
-``morale``                recognition, rest, mediation                 morale
+``morale``                recognition, rest, mediation;                morale,
+                          encouragement (members' satisfaction)        membership
 ========================  ==========================================  ========================
 """
 

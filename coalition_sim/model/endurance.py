@@ -3,8 +3,9 @@
 The coalition dissolves when fewer than ``min_members`` core members remain
 (collapse), when its cumulative impact reaches ``impact_goal`` (purpose
 achieved; seed 003 p.2: the reference point is the outcome, not the
-coalition), or when no initiative has been adopted for ``dormancy_limit``
-months (dormancy).
+coalition), or when ``dormancy_limit`` months have passed with work pending
+and nothing adopted (dormancy). A month in which no initiative was pending
+is not idle: a coalition cannot be blamed for proposals nobody brought.
 """
 
 from __future__ import annotations
@@ -20,6 +21,6 @@ def dissolution_cause(model) -> str | None:
         return COLLAPSE
     if model.impact_goal > 0 and model.cumulative_impact >= model.impact_goal:
         return PURPOSE
-    if model.steps - model.last_adoption >= model.dormancy_limit:
+    if model.idle_months >= model.dormancy_limit:
         return DORMANCY
     return None

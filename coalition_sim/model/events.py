@@ -18,7 +18,7 @@ class Event:
     text: str
 
 
-EXIT_REASONS = {"burnout": "burnt out", "impatience": "out of patience"}
+EXIT_REASONS = {"burnout": "burnt out", "impatience": "out of patience", "drift": "drifted away"}
 CAUSE_TEXT = {
     "collapse": "too few members remain",
     "dormancy": "nothing adopted for too long",

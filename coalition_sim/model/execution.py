@@ -6,7 +6,9 @@ Success chance (logistic):
                  + B_SKILL * (coverage - 1/2) + B_TRUST * (trust - 1/2)
                  + B_COHERENCE * (coherence - 1/2) + B_COORD * roles
 
-where pooled = sum(capacity * effort) over participants, coverage = sum over roles
+where pooled = sum(asked * effort * availability) over participants (what the
+initiative asked of each, the effort each puts in, and the share of its monthly
+budget it still has: :mod:`coalition_sim.model.workload`), coverage = sum over roles
 of need * best participant skill, trust = mean trust among participants,
 coherence = 1 - dilution / DILUTION_SCALE, and roles is the backbone's
 roles-to-strengths effect (coordination of the work).
@@ -18,9 +20,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coalition_sim.model import workload
 from coalition_sim.model.goal_space import distances
 
-B0 = -1.0
+B0 = 0.3
 """Logit of success for a team with just the capacity needed and middling everything."""
 B_CAP = 1.5
 """Weight of ln(pooled capacity / need)."""
@@ -51,6 +54,8 @@ class Outcome:
     effort: np.ndarray
     impact: float
     dilution: float
+    share: np.ndarray | float = 1.0
+    """Share of each participant's monthly budget this initiative took (what it delivered / its capacity)."""
 
 
 def effort(energy: np.ndarray, distance: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
@@ -98,12 +103,15 @@ def execute(model, decision) -> Outcome:
     work = effort(model.energy[team], distance, model.tolerance[team])
     dilution = float(np.sqrt(((blueprint - initiative.ideal) ** 2).sum()))
     coh = coherence(dilution)
+    given = workload.asks(model.capacity, team, initiative.required) * model.availability[team]
+    delivered = given * work
     p = success_probability(
-        capacity_ratio=float(model.capacity[team] @ work) / initiative.required,
+        capacity_ratio=float(delivered.sum()) / initiative.required,
         coverage=skill_coverage(model.skills[team], initiative.needs),
         trust=mutual_trust(model.trust, team),
         coherence_=coh,
         coordination=model.backbone.effect("roles"),
     )
     success = bool(model.rng.random() < p)
-    return Outcome(success, p, work, initiative.value * coh if success else 0.0, dilution)
+    share = np.minimum(given / model.capacity[team], 1.0)
+    return Outcome(success, p, work, initiative.value * coh if success else 0.0, dilution, share)

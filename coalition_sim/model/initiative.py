@@ -32,6 +32,7 @@ class Initiative:
         value: impact if it succeeds with no dilution.
         draft: current blueprint (starts at the ideal).
         drafted: whether a rule has drafted it yet.
+        blocked_months: months in which it was decided on and blocked.
         state: pending, adopted or lapsed.
     """
 
@@ -44,6 +45,7 @@ class Initiative:
     value: float
     draft: np.ndarray = field(default=None)  # type: ignore[assignment]
     drafted: bool = False
+    blocked_months: int = 0
     state: str = PENDING
 
     def __post_init__(self) -> None:

@@ -29,12 +29,14 @@ REPUTATION_GAIN = 0.05
 """Reputation gained per unit impact (times 1 + public will), toward 1."""
 REPUTATION_LOSS = 0.03
 """Share of reputation lost per failure."""
+REPUTATION_FADE = 0.02
+"""Share of reputation that fades each month (a coalition is remembered for its recent work)."""
 SPILLOVER = 0.2
 """Share of a success's benefit that reaches members outside the team."""
 LEARNING_SPILLOVER = 0.3
 """Extra spillover at full shared measurement."""
 WORK_COST = 0.1
-"""Cost (value units) of one unit of effort on an initiative."""
+"""Cost (value units) of a month of full effort with the whole budget (times effort and the share of the budget)."""
 
 
 def closeness(position: np.ndarray, tolerance: np.ndarray, blueprint: np.ndarray) -> np.ndarray:
@@ -43,10 +45,15 @@ def closeness(position: np.ndarray, tolerance: np.ndarray, blueprint: np.ndarray
     return np.clip(1.0 - dist / (2.0 * tolerance), 0.0, 1.0)
 
 
+def spillover_share(model) -> float:
+    """Share of a success's benefit that reaches members outside the team."""
+    return SPILLOVER + LEARNING_SPILLOVER * model.backbone.effect("measurement")
+
+
 def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> None:
     """Add this success's benefit to each core member's month ledger."""
     members = model.core_indices()
-    share = np.full(members.size, SPILLOVER + LEARNING_SPILLOVER * model.backbone.effect("measurement"))
+    share = np.full(members.size, spillover_share(model))
     in_team = np.zeros(model.status.size, dtype=bool)
     in_team[team] = True  # the team may include wider-network organizations
     share[in_team[members]] = 1.0
@@ -58,8 +65,8 @@ def learn(model, decision, outcome: Outcome) -> None:
     """Apply the consequences of one executed initiative."""
     team = decision.participants
     effect = model.backbone.effect
-    model.cost[team] += WORK_COST * outcome.effort
-    morale.spend(model.energy, team, morale.WORK_ENERGY * outcome.effort)
+    model.cost[team] += WORK_COST * outcome.effort * outcome.share
+    morale.spend(model.energy, team, morale.WORK_ENERGY * outcome.effort * outcome.share)
     if outcome.success:
         model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
         morale.after_success(model.energy, team, effect("morale"))
@@ -73,3 +80,8 @@ def learn(model, decision, outcome: Outcome) -> None:
         model.reputation *= 1.0 - REPUTATION_LOSS
     free_riders = team[outcome.effort < UNDER_EFFORT]
     model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)
+
+
+def fade_reputation(model) -> None:
+    """Reputation fades each month unless new successes renew it (it is not pinned at 1)."""
+    model.reputation *= 1.0 - REPUTATION_FADE

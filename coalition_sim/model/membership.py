@@ -3,10 +3,13 @@ network is pulled in (seed 000: boundaries and patience; seed 002: pull, not
 push; seed 003 p.5: a core plus a wider network).
 
 Each month a member's satisfaction is its benefit (share of impact, weighted
-by how close the work was to what it wants) plus a trust term, minus its costs
-(work, meetings, a standing membership cost). Its experience is a moving
+by how close the work was to what it wants) plus a trust term, plus the
+encouragement of a backbone it trusts (part of the backbone's morale function:
+recognition of members' contribution, seed 003 p.10), minus its costs (work,
+meetings, a standing membership cost). Its experience is a moving
 average of satisfaction; a month with negative experience is a poor month.
-More poor months in a row than its patience, or energy at 0, and it leaves.
+More poor months in a row than its patience, or energy run out during the
+month (before the month's rest), and it leaves.
 """
 
 from __future__ import annotations
@@ -19,8 +22,11 @@ EXPERIENCE_MEMORY = 0.25
 """Weight of this month in the moving average of satisfaction."""
 TRUST_WEIGHT = 0.2
 """Satisfaction from trusting the other members (per unit above 1/2)."""
-BACKBONE_TRUST_WEIGHT = 0.1
-"""Satisfaction from a backbone one trusts (times backbone strength)."""
+ENCOURAGEMENT = 0.1
+"""Satisfaction from a trusted backbone's morale work (times its morale effect and the member's trust in it)."""
+DISSENT_COST = 0.02
+"""Cost (value units) to a member of letting a blueprint it objects to go ahead in the coalition's name
+(standing aside under consensus)."""
 MEMBERSHIP_COST = 0.02
 """Standing monthly cost of membership (value units), before transaction-cost relief."""
 PULL_WEIGHTS = (0.4, 0.3, 0.3)
@@ -30,7 +36,7 @@ PULL_WEIGHTS = (0.4, 0.3, 0.3)
 def satisfaction(model, members: np.ndarray, ties: np.ndarray) -> np.ndarray:
     """This month's benefit minus cost for each member (``ties``: trust.ties_toward(members))."""
     trust_in_others = (ties[members] - 1.0) / max(members.size - 1, 1)
-    backbone = BACKBONE_TRUST_WEIGHT * model.backbone.strength * model.backbone_trust[members]
+    backbone = ENCOURAGEMENT * model.backbone.effect("morale") * model.backbone_trust[members]
     standing = MEMBERSHIP_COST * model.cost_relief()
     return model.benefit[members] + TRUST_WEIGHT * (trust_in_others - 0.5) + backbone - model.cost[members] - standing
 
@@ -45,8 +51,9 @@ def update_experience(model, members: np.ndarray, ties: np.ndarray) -> None:
 
 def leavers(model, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Members who leave this month: (burnt out, out of patience)."""
-    burnt = members[model.energy[members] <= 0.0]
-    impatient = members[(model.poor_months[members] > model.patience[members]) & (model.energy[members] > 0.0)]
+    exhausted = model.exhausted[members] | (model.energy[members] <= 0.0)
+    burnt = members[exhausted]
+    impatient = members[(model.poor_months[members] > model.patience[members]) & ~exhausted]
     return burnt, impatient
 
 
@@ -77,7 +84,8 @@ def joiners(model, ties: np.ndarray) -> np.ndarray:
 
 
 def admit(model, newcomers: np.ndarray) -> None:
-    """Make newcomers core members with a clean slate of experience."""
+    """Make newcomers core members with a clean slate of experience and full engagement."""
     model.set_status(newcomers, CORE)
+    model.engagement[newcomers] = 1.0
     model.poor_months[newcomers] = 0
     model.experience[newcomers] = 0.0

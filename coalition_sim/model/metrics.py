@@ -25,6 +25,7 @@ COUNTS = (
     "exits",
     "exits_burnout",
     "exits_impatience",
+    "exits_drift",
     "turnover",
 )
 """Things counted each month (reset at the start of the month)."""
@@ -113,6 +114,7 @@ def summary(model) -> dict:
         "exits": totals["exits"],
         "exits_burnout": totals["exits_burnout"],
         "exits_impatience": totals["exits_impatience"],
+        "exits_drift": totals["exits_drift"],
         "turnover": totals["turnover"],
         "churn": (totals["joins"] + totals["exits"]) / max(model.initial_members, 1),
         "arrived": totals["arrived"],

@@ -12,7 +12,18 @@ from collections import Counter
 import mesa
 import numpy as np
 
-from coalition_sim.model import influence, learning, membership, metrics, morale, params, turnover
+from coalition_sim.model import (
+    commitment,
+    influence,
+    learning,
+    legitimacy,
+    membership,
+    metrics,
+    morale,
+    params,
+    turnover,
+    workload,
+)
 from coalition_sim.model.backbone import Backbone
 from coalition_sim.model.endurance import dissolution_cause
 from coalition_sim.model.environment import Environment
@@ -25,6 +36,7 @@ from coalition_sim.model.initiative import LAPSED, ROLES
 from coalition_sim.model.interventions import Schedule
 from coalition_sim.model.organization import Organization
 from coalition_sim.model.population import CORE, EXITED, NETWORK, SECTORS, Population, check_population, generate
+from coalition_sim.model.streams import spawn_streams
 from coalition_sim.model.trust import TrustMatrix
 
 MEETING_TRUST = 0.3
@@ -60,7 +72,10 @@ class CoalitionModel(mesa.Model):
     Every argument is a keyword with a default; see :mod:`coalition_sim.model.params`
     (or ``docs/ODD.md``) for ranges and reasons. ``population`` replaces the
     drawn organizations with a given :class:`~coalition_sim.model.population.Population`
-    (a strategist's scenario). ``seed`` fixes every random draw.
+    (a strategist's scenario). ``seed`` fixes every random draw: it is split into
+    population, environment and behaviour streams (:mod:`coalition_sim.model.streams`),
+    so runs under different rules with one seed face the same initiatives and shocks.
+    ``self.rng`` is the behaviour stream.
     """
 
     def __init__(
@@ -81,6 +96,9 @@ class CoalitionModel(mesa.Model):
         backbone_after_cut=0.0,
         disabled_effects="",
         governance="consensus",
+        stand_aside_band=0.0,
+        trust_widening=0.0,
+        fallback_months=0,
         deliberation_rounds=3,
         initiative_rate=0.6,
         initiative_size=2.7,
@@ -97,7 +115,7 @@ class CoalitionModel(mesa.Model):
         entry_rate=0.085,
         boundary_alignment=0.0,
         min_members=3,
-        dormancy_limit=12,
+        dormancy_limit=9,
         impact_goal=0.0,
         population: Population | None = None,
         interventions=(),
@@ -108,6 +126,8 @@ class CoalitionModel(mesa.Model):
             values.pop("governance")
         checked = params.validate(values)
         super().__init__(seed=seed)
+        self.streams = spawn_streams(seed, self.rng)
+        self.rng = self.streams.behaviour
         self.params = checked
         for name in SCALARS:
             setattr(self, name, checked[name])
@@ -118,7 +138,7 @@ class CoalitionModel(mesa.Model):
             population.copy()
             if population is not None
             else generate(
-                self.rng,
+                self.streams.population,
                 **{
                     k: checked[k]
                     for k in (
@@ -140,7 +160,13 @@ class CoalitionModel(mesa.Model):
             self, backbone_strength, backbone_cut_month, backbone_after_cut, params.parse_effects(disabled_effects)
         )
         self.environment = Environment(
-            self.rng, self.purpose, initiative_rate, initiative_size, initiative_window, initiative_spread, shock_rate
+            self.streams.environment,
+            self.purpose,
+            initiative_rate,
+            initiative_size,
+            initiative_window,
+            initiative_spread,
+            shock_rate,
         )
         self._init_books()
         self.interventions = Schedule(interventions, self.names)
@@ -190,6 +216,11 @@ class CoalitionModel(mesa.Model):
         self.cumulative_impact = 0.0
         self.expected_rate = 0.5
         self.last_adoption = 0
+        self.idle_months = 0
+        self.load = np.zeros(n)
+        self.availability = np.ones(n)
+        self.exhausted = np.zeros(n, dtype=bool)
+        self.engagement = np.ones(n)
         self.cause: str | None = None
         self.lifetime = 0
         self.all_dilutions: list[float] = []
@@ -266,12 +297,26 @@ class CoalitionModel(mesa.Model):
         self.benefit[:] = 0.0
         self.cost[:] = 0.0
         self.deliberated = []
+        self.workers: list[np.ndarray] = []
 
     def decide_and_execute(self) -> None:
-        """The rule decides on every pending initiative; adopted ones are carried out."""
-        for decision in self.rule.decide(self, list(self.pending)):
+        """The rule decides on every pending initiative; adopted ones are carried out.
+
+        A month with work pending and nothing adopted is an idle month (see endurance).
+        """
+        had_work = bool(self.pending)
+        decisions = self.rule.decide(self, list(self.pending))
+        self.load = workload.load(self, decisions)
+        self.availability = workload.availability(self.load)
+        for decision in decisions:
             self.apply(decision)
         self.deliberate()
+        morale.after_overload(self.energy, workload.overload(self.load), self.backbone.effect("morale"))
+        self.exhausted = self.energy <= 0.0
+        if self.tally["adopted"]:
+            self.idle_months = 0
+        elif had_work:
+            self.idle_months += 1
 
     def run(self, months: int = 120) -> CoalitionModel:
         """Step up to ``months`` times (fewer if the coalition dissolves)."""
@@ -302,10 +347,15 @@ class CoalitionModel(mesa.Model):
         initiative.draft, initiative.drafted = decision.blueprint, True
         self.meet(decision.attendees, decision.rounds)
         if decision.outcome != ADOPTED:
+            initiative.blocked_months += 1
             self.deliberated.append(decision.attendees)
             self.tally["blocked"] += 1
             self.events.add(self.steps, "blocked", f"Initiative {initiative.uid} blocked: {decision.reason}")
             return
+        self.cost[decision.dissenters] += membership.DISSENT_COST
+        if decision.by_coordinator:
+            legitimacy.lose_legitimacy(self, decision.dissenters)
+        self.workers.append(decision.participants)
         initiative.state = INITIATIVE_ADOPTED
         self.pending.remove(initiative)
         self.last_adoption = self.steps
@@ -377,6 +427,7 @@ class CoalitionModel(mesa.Model):
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         np.clip(self.position, 0.0, 1.0, out=self.position)
         morale.rest(self.energy, np.flatnonzero(self.status != EXITED), self.backbone.effect("morale"))
+        learning.fade_reputation(self)
         self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
 
     def membership(self) -> None:
@@ -389,7 +440,8 @@ class CoalitionModel(mesa.Model):
         ties = self.trust.ties_toward(members)
         membership.update_experience(self, members, ties)
         burnt, impatient = membership.leavers(self, members)
-        for who, cause in ((burnt, "burnout"), (impatient, "impatience")):
+        drifted = self.fading_commitment(members, burnt, impatient)
+        for who, cause in ((burnt, "burnout"), (impatient, "impatience"), (drifted, "drift")):
             self.leave(who, cause)
             if who.size:
                 ties = ties - self.trust[:, who].sum(axis=1)
@@ -403,6 +455,15 @@ class CoalitionModel(mesa.Model):
             self.events.add(self.steps, "join", f"{self.names[i]} ({SECTORS[self.sector[i]]}) joined the core")
         for name in metrics.COUNTS:
             self.totals[name] += self.tally[name]
+
+    def fading_commitment(self, members: np.ndarray, *leaving: np.ndarray) -> np.ndarray:
+        """Update engagement in a month with work done; return members (not already leaving) who drift away."""
+        if self.workers:
+            commitment.update_engagement(self.engagement, members, np.concatenate(self.workers))
+        gone = np.zeros(self.status.size, dtype=bool)
+        for who in leaving:
+            gone[who] = True
+        return commitment.drifters(self.engagement, members[~gone[members]])
 
     def leave(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` exit for ``cause``."""

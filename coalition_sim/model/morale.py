@@ -2,7 +2,10 @@
 recognition, protected by mediation after setbacks (seed 003 p.10).
 
 The backbone's morale effect m scales recognition and rest up and the sting of
-failure down. An organization whose energy reaches 0 burns out and leaves.
+failure and of overload down. Work spends energy in proportion to the share of
+the month's budget it took; overload (more asked than the budget) drains a fixed
+amount per unit over, so energy can run out. An organization whose energy
+reaches 0 during a month burns out and leaves, whatever the rest that follows.
 """
 
 from __future__ import annotations
@@ -10,7 +13,11 @@ from __future__ import annotations
 import numpy as np
 
 WORK_ENERGY = 0.08
-"""Energy spent per unit of effort on an initiative."""
+"""Energy spent by a month of full effort with the whole budget (times effort and the share of the budget)."""
+OVERLOAD_ENERGY = 0.15
+"""Energy drained per unit of overload (load - 1) with no backbone (times 1 - OVERLOAD_SHIELD * m)."""
+OVERLOAD_SHIELD = 0.8
+"""Share of the overload drain that full morale support (pacing, mediation) prevents."""
 MEETING_ENERGY = 0.01
 """Energy spent per meeting round attended (before transaction-cost relief)."""
 REST = 0.02
@@ -48,3 +55,9 @@ def after_success(energy: np.ndarray, team: np.ndarray, morale: float) -> None:
 def after_failure(energy: np.ndarray, team: np.ndarray, morale: float) -> None:
     """The sting of a setback, softened by mediation."""
     spend(energy, team, SETBACK * (1.0 - 0.5 * morale))
+
+
+def after_overload(energy: np.ndarray, over: np.ndarray, morale: float) -> None:
+    """Drain ``over`` (per organization, 0 when within budget) times OVERLOAD_ENERGY, shielded by morale."""
+    who = np.flatnonzero(over > 0)
+    spend(energy, who, OVERLOAD_ENERGY * (1.0 - OVERLOAD_SHIELD * morale) * over[who])

@@ -98,7 +98,16 @@ PARAMETERS: dict[str, Param] = {
            reason="Backbone functions switched off for experiments; empty = all six on."),
         # --- governance ---------------------------------------------------
         _P("governance", "consensus", "choice", unit="rule",
-           reason="Decision rule: consensus, opt-in, or any registered rule."),
+           reason="Decision rule: consensus, unanimity, majority, opt-in, or any registered rule."),
+        _P("stand_aside_band", 0.0, "float", 0, 3, "x acceptance",
+           "Consensus: a member stands aside (attends, does not work) up to (1 + band) x its acceptance, and "
+           "blocks beyond; 0 = no standing aside (Butler & Rothstein 1987; IETF RFC 7282)."),
+        _P("trust_widening", 0.0, "float", 0, 3, "per unit of trust",
+           "Consensus: acceptance widens by this times a member's mean trust above the baseline "
+           "(Ansell & Gash 2008); 0 = fixed tolerance."),
+        _P("fallback_months", 0, "int", 0, 24, "months",
+           "Consensus: after this many blocked months an initiative is decided by majority "
+           "(Susskind et al. 1999); 0 = no fallback."),
         _P("deliberation_rounds", 3, "int", 1, 20, "rounds per month",
            "Meeting rounds a draft gets per month before it is blocked for that month."),
         # --- initiatives and environment ----------------------------------
@@ -136,8 +145,8 @@ PARAMETERS: dict[str, Param] = {
            "Minimum alignment a newcomer must have to join (seed 000: boundaries); 0 = open door."),
         _P("min_members", 3, "int", 1, 100, "organizations",
            "Fewer core members than this and the coalition has collapsed."),
-        _P("dormancy_limit", 12, "int", 1, 240, "months",
-           "Months without an adopted initiative after which the coalition is dormant."),
+        _P("dormancy_limit", 9, "int", 1, 240, "months",
+           "Months with work pending and none adopted after which the coalition is dormant. Calibrated."),
         _P("impact_goal", 0.0, "float", 0, math.inf, "impact units",
            "Cumulative impact at which the purpose is achieved and the coalition closes; 0 = none."),
     ]

@@ -57,7 +57,7 @@ def test_same_seed_same_output(tmp_path, capsys):
     [
         (["--orgs", "0"], "n_orgs"),
         (["--backbone", "1.5"], "backbone_strength"),
-        (["--governance", "unanimity"], "governance"),
+        (["--governance", "sortition"], "governance"),
         (["--disabled-effects", "vison"], "disabled_effects"),
         (["--steps", "0"], "--steps"),
     ],

@@ -6,6 +6,7 @@ listed for it in PATHWAYS; removing the backbone (strength 0) changes them all.
 """
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from coalition_sim import BACKBONE_EFFECTS, CoalitionModel
@@ -20,8 +21,8 @@ PATHWAYS = {
     "roles": {"core_invitation_order", "success_chance", "introductions"},
     "measurement": {"blame", "spillover"},
     "public_will": {"network_invited", "reputation_gain", "entry_chance"},
-    "transaction_costs": {"meeting_rounds", "round_cost", "membership_cost"},
-    "morale": {"rest", "recognition", "setback"},
+    "transaction_costs": {"meeting_rounds", "round_cost", "membership_cost", "satisfaction"},
+    "morale": {"rest", "recognition", "setback", "satisfaction"},
 }
 
 
@@ -82,6 +83,9 @@ PROBES = {
     "rest": lambda m: round(float(probe_relationships(m).energy.sum()), 12),
     "recognition": lambda m: round(float(after_learning(m, True)[0].energy.sum()), 12),
     "setback": lambda m: round(float(after_learning(m, False)[0].energy.sum()), 12),
+    "satisfaction": lambda m: tuple(
+        np.round(membership.satisfaction(m, m.core_indices(), m.trust.ties_toward(m.core_indices())), 12)
+    ),
 }
 
 
@@ -109,6 +113,28 @@ def test_no_backbone_removes_every_pathway():
 
 def test_all_effects_off_is_the_same_as_no_backbone():
     assert signature(disabled=",".join(BACKBONE_EFFECTS)) == signature(strength=0.0)
+
+
+INPUTS = {"backbone_strength", "final_backbone_strength"}
+"""What a run reports about the backbone's own strength: an input, not an outcome."""
+
+
+def whole_run(governance, seed, **kw):
+    model = CoalitionModel(governance=governance, seed=seed, **kw).run(120)
+    series = model.datacollector.get_model_vars_dataframe().drop(columns=["backbone_strength"])
+    summary = {k: v for k, v in model.summary().items() if k not in INPUTS}
+    return summary, series
+
+
+@pytest.mark.parametrize("governance", ["consensus", "opt-in", "majority"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_all_six_functions_off_is_no_backbone_over_a_whole_run(governance, seed):
+    off_summary, off_series = whole_run(
+        governance, seed, backbone_strength=1.0, disabled_effects=",".join(BACKBONE_EFFECTS)
+    )
+    none_summary, none_series = whole_run(governance, seed, backbone_strength=0.0)
+    assert off_summary == pytest.approx(none_summary, nan_ok=True)
+    pd.testing.assert_frame_equal(off_series, none_series)
 
 
 def test_schedule_cuts_support_at_the_chosen_month():

@@ -54,8 +54,9 @@ def test_rounds_count_concessions_with_one_to_present(make_population, start, ro
 
 
 def test_a_tired_partner_declines_what_a_rested_one_accepts(make_population):
-    model = quiet(make_population([[0.5, 0.5], [0.5, 0.5]], [0.4, 0.4]), transaction_cost=0.2)
+    model = quiet(make_population([[0.5, 0.5], [0.5, 0.5]], [0.4, 0.4]), transaction_cost=0.05)
     initiative = model.environment._new(0)
+    initiative.value = 1.0  # an initiative of mean value, not whatever the stream drew
     model.energy[:] = [1.0, 0.2]
     assert opts_in(model, np.array([0, 1]), initiative.ideal, initiative).tolist() == [True, False]
 

@@ -5,7 +5,7 @@ To add a rule: subclass :class:`GovernanceRule` in a new module, decorate it wit
 building the model with ``governance="your-name"``.
 """
 
-from coalition_sim.model.governance import consensus, majority, opt_in  # noqa: F401  (registers)
+from coalition_sim.model.governance import consensus, majority, opt_in, unanimity  # noqa: F401  (registers)
 from coalition_sim.model.governance.base import (
     ADOPTED,
     BLOCKED,

@@ -39,6 +39,11 @@ class Decision:
         attendees: indices of organizations that sat in the meetings.
         rounds: meeting rounds spent this month.
         reason: plain-language reason for a block ('' when adopted).
+        dissenters: members who object to an adopted blueprint carried out in the coalition's
+            name (stand-asiders under consensus, objectors under opt-in); they do not work on
+            it and pay what dissent costs them (``membership.DISSENT_COST``).
+        by_coordinator: the blueprint is the coordinator's (opt-in), so dissenters also lose
+            trust in it (:mod:`coalition_sim.model.legitimacy`).
     """
 
     initiative: Initiative
@@ -48,6 +53,8 @@ class Decision:
     attendees: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
     rounds: int = 0
     reason: str = ""
+    dissenters: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.intp))
+    by_coordinator: bool = False
 
 
 class GovernanceRule(ABC):
@@ -87,13 +94,24 @@ def make_rule(name: str) -> GovernanceRule:
     return _REGISTRY[name]()
 
 
-def tolerance_gaps(model: CoalitionModel, members: np.ndarray, point: np.ndarray) -> np.ndarray:
-    """How far ``point`` lies outside each member's tolerance (<= 0 means acceptable)."""
-    return distances(model.position[members], point) - model.tolerance[members]
+def tolerance_gaps(
+    model: CoalitionModel, members: np.ndarray, point: np.ndarray, limits: np.ndarray | None = None
+) -> np.ndarray:
+    """How far ``point`` lies outside each member's limit (<= 0 means acceptable).
+
+    ``limits`` defaults to the members' tolerances; consensus passes block thresholds.
+    """
+    limits = model.tolerance[members] if limits is None else limits
+    return distances(model.position[members], point) - limits
 
 
 def concede(
-    model: CoalitionModel, members: np.ndarray, draft: np.ndarray, rounds: int, quorum: float = 1.0
+    model: CoalitionModel,
+    members: np.ndarray,
+    draft: np.ndarray,
+    rounds: int,
+    quorum: float = 1.0,
+    limits: np.ndarray | None = None,
 ) -> tuple[np.ndarray, int, bool]:
     """Deliberate: each round, move the draft just inside the tolerance of the
     member who objects most (a minimal concession), until at least ``quorum`` of
@@ -102,18 +120,21 @@ def concede(
     A round is one concession (the first round also presents the draft), so an
     agreement after k concessions costs max(k, 1) rounds.
 
+    ``limits`` (one per member, default their tolerances) is how far each lets a draft lie.
+
     Returns:
         (draft, rounds used, accepted)
     """
     draft = draft.copy()
+    limits = model.tolerance[members] if limits is None else limits
     for concessions in range(rounds + 1):
-        gaps = tolerance_gaps(model, members, draft)
+        gaps = tolerance_gaps(model, members, draft, limits)
         if np.mean(gaps <= 1e-9) >= quorum:
             return draft, max(concessions, 1), True
         if concessions == rounds:
             break
-        worst = members[int(np.argmax(gaps))]
-        toward = model.position[worst] - draft
+        worst = int(np.argmax(gaps))
+        toward = model.position[members[worst]] - draft
         dist = float(np.sqrt(toward @ toward))
-        draft = draft + toward * (1.0 - model.tolerance[worst] / dist)
+        draft = draft + toward * (1.0 - limits[worst] / dist)
     return draft, rounds, False

@@ -1,37 +1,72 @@
-"""Consensus: every member must accept the blueprint; everyone takes part.
+"""Consensus as coalitions practise it: stand aside, block only on principle, fall back if stuck.
 
-Each month the draft gets ``rounds`` meeting rounds. In each round the member
-who objects most is accommodated by the smallest move that brings the draft
-within its tolerance (see :func:`base.concede`). The draft's distance from the
-initiative's ideal is its dilution. If no draft is acceptable to all at the end
-of the month, the initiative is blocked and tried again next month (its draft
-carried over) until its window lapses. All members attend and all take part.
+A member can live with a draft it would not work on: between its tolerance and
+its block threshold it *stands aside* (Butler & Rothstein 1987; consent in
+Endenburg 1998; rough consensus, IETF RFC 7282). Stand-asiders attend, do not
+work on the initiative, and pay what dissent costs them. Only a draft beyond a
+member's block threshold is blocked. Deliberation widens acceptance as partners
+come to trust each other (Ansell & Gash 2008):
+
+    accept_i = tolerance_i * max(0, 1 + trust_widening * (T_i - trust_baseline))
+    block_i  = accept_i * (1 + stand_aside_band)
+
+with T_i member i's mean trust in the other members. Drafting is the minimal
+concession of :func:`base.concede`, made to the member whose *block threshold*
+the draft exceeds most. An adopted draft is carried out by the members within
+their acceptance; if none is, the initiative waits. Many charters add a
+fallback after repeated failure (Susskind, McKearnan & Thomas-Larmer 1999):
+with ``fallback_months`` = k > 0, an initiative blocked in k earlier months is
+decided by majority (more than half within their block thresholds).
+
+With ``stand_aside_band`` = 0, ``trust_widening`` = 0 and no fallback this is
+:mod:`unanimity <coalition_sim.model.governance.unanimity>`, run for run.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from coalition_sim.model.goal_space import distances
 from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, concede, register
 
-BLOCK_REASON = "no blueprint within every member's tolerance"
+BLOCK_REASON = "a member objects on principle: the draft lies beyond its block threshold"
+IDLE_REASON = "everyone stands aside: nobody will do the work"
+MAJORITY = 0.5 + 1e-9
+"""Quorum of the fallback vote: strictly more than half."""
+
+
+def acceptance(model, members: np.ndarray) -> np.ndarray:
+    """How far a draft may lie from each member for it to work on it: tolerance widened by trust."""
+    widening = model.params["trust_widening"]
+    tolerance = model.tolerance[members]
+    if widening == 0 or members.size < 2:
+        return tolerance
+    mean_trust = (model.trust.ties_toward(members)[members] - 1.0) / (members.size - 1)
+    return tolerance * np.maximum(1.0 + widening * (mean_trust - model.trust_baseline), 0.0)
 
 
 @register
 class Consensus(GovernanceRule):
-    """Unanimity with compromise drafting (MODEL.md step 2, consensus)."""
+    """Consensus with stand-aside, principled blocks and an optional fallback."""
 
     name = "consensus"
-    quorum = 1.0
 
     def decide(self, model, pending):
         members = model.core_indices()
         rounds = model.meeting_rounds()
+        accept = acceptance(model, members)
+        block = accept * (1.0 + model.params["stand_aside_band"])
+        fallback = model.params["fallback_months"]
         decisions = []
         for initiative in pending:
-            draft, used, accepted = concede(model, members, initiative.draft, rounds, self.quorum)
-            if accepted:
-                decisions.append(Decision(initiative, ADOPTED, draft, members, members, used))
-            else:
+            quorum = MAJORITY if fallback and initiative.blocked_months >= fallback else 1.0
+            draft, used, agreed = concede(model, members, initiative.draft, rounds, quorum, block)
+            within = distances(model.position[members], draft) <= accept + 1e-9
+            if agreed and within.any():
                 decisions.append(
-                    Decision(initiative, BLOCKED, draft, attendees=members, rounds=used, reason=BLOCK_REASON)
+                    Decision(initiative, ADOPTED, draft, members[within], members, used, dissenters=members[~within])
                 )
+            else:
+                reason = BLOCK_REASON if not agreed else IDLE_REASON
+                decisions.append(Decision(initiative, BLOCKED, draft, attendees=members, rounds=used, reason=reason))
         return decisions

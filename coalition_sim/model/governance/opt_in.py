@@ -8,7 +8,15 @@ organizations by skill (roles-to-strengths effect; without it, at random) and,
 through public will, some of the wider network. Each invitee opts in when the
 blueprint is within its tolerance and the value it expects beats its cost: the
 work it would really do plus a meeting, divided by its energy. The team is filled in invitation order until it has the
-capacity the initiative needs. Declining costs nothing and keeps membership.
+capacity the initiative needs, counting only what joining adds to what it
+gets anyway: members outside the team receive a spillover of every success's
+benefit, so the larger the spillover the more an invitee free rides (Olson
+1965). Its trust in the coordinator weighs the offer too (legitimacy, Provan
+& Kenis 2008). The coordinator has finite capacity (Milward & Provan 2006): it
+can handle 1 + COORDINATOR_SLOTS * b_tc initiatives a month, oldest first; the
+rest wait (and lapse when their window passes). An organization whose monthly budget is already
+taken by the teams it joined this month declines further offers (see
+:mod:`coalition_sim.model.workload`). Declining costs nothing and keeps membership.
 """
 
 from __future__ import annotations
@@ -18,18 +26,24 @@ import numpy as np
 from coalition_sim.model.execution import effort
 from coalition_sim.model.goal_space import distances
 from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
+from coalition_sim.model.learning import spillover_share
+from coalition_sim.model.legitimacy import objectors
+from coalition_sim.model.workload import TEAM_SLACK, asks
 
 DRAFT_NOISE = 0.15
 """Std of a stand-in's drafting error (goal-space units)."""
 STANDIN_BIAS = 0.5
 """Fraction of the way a stand-in's draft is pulled toward its own position."""
-TEAM_SLACK = 1.25
-"""The team is filled until its capacity reaches this multiple of the need."""
 MIN_TEAM = 0.5
 """The coordinator launches only with at least this fraction of the need."""
 ENERGY_FLOOR = 0.15
 """Organizations more tired than this decline whatever the offer."""
 BLOCK_REASON = "too few partners opted in"
+WAIT_REASON = "the coordinator had no time for it this month"
+COORDINATOR_SLOTS = 4
+"""Extra initiatives a month a coordinator handles at full transaction-cost support (beyond one)."""
+LEGITIMACY_WEIGHT = 1.0
+"""How much distrust of the coordinator discounts an offer: value * (1 - w * b_vis * (1 - trust in it))."""
 
 
 def draft_blueprint(model, initiative) -> np.ndarray:
@@ -60,11 +74,18 @@ def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np
     tol = model.tolerance[invited]
     fit = np.clip(1.0 - dist / tol, 0.0, 1.0)
     energy = model.energy[invited]
-    expected = initiative.value * model.expected_success() * (0.5 + 0.5 * fit)
+    own_share = 1.0 - spillover_share(model)  # what joining adds to what it gets anyway (free riding)
+    legitimacy = 1.0 - LEGITIMACY_WEIGHT * model.backbone.effect("vision") * (1.0 - model.backbone_trust[invited])
+    expected = initiative.value * model.expected_success() * (0.5 + 0.5 * fit) * own_share * legitimacy
     burden = model.work_cost_per_unit() * effort(energy, dist, tol) + model.round_cost()
     with np.errstate(divide="ignore"):
         cost = burden / energy  # the same work weighs more on a tired organization
     return (dist <= tol) & (energy > ENERGY_FLOOR) & (expected >= cost)
+
+
+def coordinator_slots(model) -> int:
+    """Initiatives the coordinator can draft and run this month (one with no backbone)."""
+    return 1 + int(round(COORDINATOR_SLOTS * model.backbone.effect("transaction_costs")))
 
 
 @register
@@ -75,15 +96,25 @@ class OptIn(GovernanceRule):
 
     def decide(self, model, pending):
         decisions = []
-        for initiative in pending:
+        committed = np.zeros(model.capacity.size)  # work already taken on this month
+        slots = coordinator_slots(model)
+        for handled, initiative in enumerate(pending):
+            if handled >= slots:
+                decisions.append(Decision(initiative, BLOCKED, initiative.draft.copy(), reason=WAIT_REASON))
+                continue
             blueprint = initiative.draft if initiative.drafted else draft_blueprint(model, initiative)
             invited = invitation_order(model, initiative)
-            willing = invited[opts_in(model, invited, blueprint, initiative)]
+            free = committed[invited] < model.capacity[invited]
+            willing = invited[opts_in(model, invited, blueprint, initiative) & free]
             pooled = np.cumsum(model.capacity[willing])
             size = int(np.searchsorted(pooled, TEAM_SLACK * initiative.required)) + 1
             team = willing[:size]
             if pooled.size and pooled[min(size, pooled.size) - 1] >= MIN_TEAM * initiative.required:
-                decisions.append(Decision(initiative, ADOPTED, blueprint, team, invited, 1))
+                against = objectors(model, blueprint, team)
+                decisions.append(
+                    Decision(initiative, ADOPTED, blueprint, team, invited, 1, dissenters=against, by_coordinator=True)
+                )
+                committed[team] += asks(model.capacity, team, initiative.required)
             else:
                 decisions.append(
                     Decision(initiative, BLOCKED, blueprint, attendees=invited, rounds=1, reason=BLOCK_REASON)
