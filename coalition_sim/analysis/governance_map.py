@@ -222,7 +222,8 @@ def best_rule(cells: pd.DataFrame, differences: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         The cell's columns, ``best``, ``runner_up``, ``rmst_best``, ``rmst_runner_up``,
-        ``difference``, ``low``, ``high`` (best minus runner-up, paired) and ``clear``.
+        ``difference``, ``low``, ``high`` (best minus runner-up, paired), ``clear`` and ``tie``
+        (best and runner-up have the same RMST and endurance, e.g. every run endured under both).
     """
     columns = [c for c in cell_columns(cells) if c in cells]
     rmst = differences[differences.measure == "rmst"]
@@ -250,6 +251,7 @@ def best_rule(cells: pd.DataFrame, differences: pd.DataFrame) -> pd.DataFrame:
                 "low": low + 0.0,
                 "high": high + 0.0,
                 "clear": bool(low > 0),
+                "tie": bool(best.rmst == second.rmst and best.endurance == second.endurance),
             }
         )
     return pd.DataFrame(rows)

@@ -186,7 +186,9 @@ def map_figures(tables: dict[str, pd.DataFrame], runs: pd.DataFrame, horizon: fl
         for measure in ("endurance", "rmst"):
             stem = f"map_{_stem(arm)}_minus_{_stem(reference)}_{measure}"
             figures[stem] = difference_heatmap(differences, reference, arm, measure, horizon)
-    for trust in _levels(finished(runs), TRUST):
+    ok = finished(runs)
+    trusts = _levels(ok, TRUST) if TRUST in ok and ok[TRUST].nunique() > 1 else [None]
+    for trust in trusts:
         stem = "map_corner_survival" + (f"_trust_{_tick(trust)}" if trust is not None else "")
         figures[stem] = corner_survival(runs, horizon, trust)
     return figures
