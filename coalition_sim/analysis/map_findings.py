@@ -45,13 +45,64 @@ def replace_block(readme: str, block: str) -> str | None:
 def map_markdown(tables: dict[str, pd.DataFrame]) -> str:
     """The map's findings as markdown (see the module docstring)."""
     cells, rules = tables["map_cells"], tables["map_rule_differences"]
-    lines = _precision(cells, rules)
+    order = ordered_rules(cells[RULE].unique())
+    lines = _answer(rules, order)
     if "map_backbone_differences" in tables and len(tables["map_backbone_differences"]):
         lines += _backbone(tables["map_backbone_differences"])
     lines += _best(tables["map_best_rule"])
-    lines += _pairs(rules, ordered_rules(cells[RULE].unique()))
+    lines += _pairs(rules, order)
     lines += _cannot_say(rules)
+    lines += _precision(cells, rules)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def main_pair(rules: pd.DataFrame, order: list[str]) -> tuple[str, str] | None:
+    """(reference, arm) of the headline pair: opt-in against consensus when both are there."""
+    wanted = ("consensus", "opt-in") if {"consensus", "opt-in"} <= set(order) else tuple(order[:2])
+    pair = rules[rules.reference.isin(wanted) & rules.arm.isin(wanted)]
+    return (pair.reference.iloc[0], pair.arm.iloc[0]) if len(pair) else None
+
+
+def boundary_axis(part: pd.DataFrame, arm: str, reference: str) -> tuple[str, pd.DataFrame] | None:
+    """The coalition factor along which the clear wins change most, with wins per level."""
+    best = None
+    for axis in (c for c in COALITION if c in part and part[c].nunique() > 1):
+        by_level = part.groupby(axis, sort=True).agg(
+            cells=("clear", "size"),
+            arm_wins=("winner", lambda w: int((w == arm).sum())),
+            reference_wins=("winner", lambda w: int((w == reference).sum())),
+        )
+        net = (by_level.arm_wins - by_level.reference_wins) / by_level.cells
+        swing = float(net.max() - net.min())
+        if best is None or swing > best[0]:
+            best = (swing, axis, by_level)
+    return (best[1], best[2]) if best else None
+
+
+def _answer(rules: pd.DataFrame, order: list[str]) -> list[str]:
+    found = main_pair(rules, order)
+    if found is None:
+        return []
+    reference, arm = found
+    part = rules[(rules.reference == reference) & (rules.arm == arm) & (rules.measure == "rmst")]
+    lines = [
+        "### The answer in brief",
+        "",
+        f"Of {len(part)} cells (coalition type x backbone strength), {arm} keeps the coalition alive clearly "
+        f"longer than {reference} in {int((part.winner == arm).sum())}, {reference} clearly longer than {arm} in "
+        f"{int((part.winner == reference).sum())}, and in {int((~part.clear.astype(bool)).sum())} neither is "
+        f"clearly ahead (restricted mean lifetime to the horizon, paired on seeds).",
+    ]
+    axis = boundary_axis(part, arm, reference)
+    if axis is not None:
+        name, by_level = axis
+        steps = "; ".join(
+            f"at {value:g}, {arm} clearly ahead in {int(r.arm_wins)} of {int(r.cells)} cells and {reference} in "
+            f"{int(r.reference_wins)}"
+            for value, r in by_level.iterrows()
+        )
+        lines.append(f"Which of the two lasts longer depends most on {AXIS_NAMES.get(name, name)}: {steps}.")
+    return lines + [""]
 
 
 # --------------------------------------------------------------------------- sections
