@@ -31,6 +31,7 @@ MEASURE_NAMES = {
     "impact": "mean impact",
 }
 UNANIMITY_COLOUR = "#6a4c93"
+LINE_STYLES = ("-", "--", "-.", ":")
 
 
 def _levels(table: pd.DataFrame, column: str) -> list:
@@ -150,7 +151,8 @@ def corner_survival(runs: pd.DataFrame, horizon: float, trust=None) -> Figure:
                     continue
                 t, s, _, _ = kaplan_meier(arm.lifetime, arm.censored).steps(horizon)
                 colour = UNANIMITY_COLOUR if rule == "unanimity" else rule_colour(rule, k)
-                ax.step(t, s, where="post", color=colour, lw=1.6, label=rule)
+                style = LINE_STYLES[k % len(LINE_STYLES)]  # overlapping curves stay visible
+                ax.step(t, s, where="post", color=colour, lw=2.6 - 0.5 * k, linestyle=style, label=rule)
             where = ", ".join(f"{_short(c)} {_tick(v)}" for c, v in place.items())
             ax.set_title(f"{where}, backbone {_tick(backbone)}", fontsize=8)
             ax.set(xlim=(0, horizon), ylim=(0, 1.02))
