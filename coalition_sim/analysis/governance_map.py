@@ -223,7 +223,8 @@ def best_rule(cells: pd.DataFrame, differences: pd.DataFrame) -> pd.DataFrame:
     Returns:
         The cell's columns, ``best``, ``runner_up``, ``rmst_best``, ``rmst_runner_up``,
         ``difference``, ``low``, ``high`` (best minus runner-up, paired), ``clear`` and ``tie``
-        (best and runner-up have the same RMST and endurance, e.g. every run endured under both).
+        (best and runner-up have the same RMST and endurance, e.g. every run endured under both) and
+        ``leaders`` (every rule level with the best, ``opt-in = majority``; the best alone when no tie).
     """
     columns = [c for c in cell_columns(cells) if c in cells]
     rmst = differences[differences.measure == "rmst"]
@@ -252,6 +253,9 @@ def best_rule(cells: pd.DataFrame, differences: pd.DataFrame) -> pd.DataFrame:
                 "high": high + 0.0,
                 "clear": bool(low > 0),
                 "tie": bool(best.rmst == second.rmst and best.endurance == second.endurance),
+                "leaders": " = ".join(
+                    ordered_rules(ranked[(ranked.rmst == best.rmst) & (ranked.endurance == best.endurance)][RULE])
+                ),
             }
         )
     return pd.DataFrame(rows)

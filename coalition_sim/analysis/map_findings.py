@@ -180,13 +180,16 @@ def _best(best: pd.DataFrame) -> list[str]:
             f"- {rule} has the longest restricted mean lifetime in {len(rows)} of {total} cells, clearly ahead of "
             f"the runner-up in {clear} of them."
         )
+    tied = best[tie]
+    if "leaders" in tied:
+        for leaders, rows in sorted(tied.groupby("leaders"), key=lambda kv: (-len(kv[1]), kv[0])):
+            rules = leaders.split(" = ")
+            lines.append(
+                f"- {', '.join(rules[:-1])} and {rules[-1]} tie at the top (the same lifetimes: every run endured "
+                f"under each, or ended at the same month) in {len(rows)} of {total} cells."
+            )
     unclear = int((~ranked.clear.astype(bool)).sum())
-    lines += [
-        "",
-        f"In {int(tie.sum())} of {total} cells the two best rules tie exactly (every run endured under both, "
-        f"or their lifetimes are the same); in {unclear} more the best rule is not clearly ahead of the runner-up.",
-        "",
-    ]
+    lines += ["", f"In {unclear} of the {len(ranked)} cells without a tie the best rule is not clearly ahead.", ""]
     return lines
 
 
@@ -244,4 +247,5 @@ def _cannot_say(rules: pd.DataFrame) -> list[str]:
         "- Sizes, spreads and trust levels are the model's units. The model is calibrated to four published "
         "patterns of one kind of coalition (Feinberg et al. 2008, NORC 2012, Kale et al. 2002, a falling "
         "hazard); the map says how the rules compare inside the model, not what a given coalition will do.",
+        "",
     ]

@@ -131,7 +131,9 @@ def test_win_regions_and_best_rule_on_a_known_map():
     best = tables["map_best_rule"]
     diverse = best[best.alignment_spread == 0.25]
     assert (diverse.best == "opt-in").all() and diverse.clear.all() and not diverse.tie.any()
-    assert best[best.alignment_spread == 0.06].tie.all()
+    homogeneous = best[best.alignment_spread == 0.06]
+    assert homogeneous.tie.all() and (homogeneous.leaders == "consensus = opt-in").all()
+    assert (diverse.leaders == "opt-in").all()
     backbone = tables["map_backbone_differences"]
     assert set(backbone.reference) == {0.0} and set(backbone.arm) == {0.75} and not backbone.clear.any()
 
@@ -153,6 +155,10 @@ def test_findings_count_what_the_tables_say():
     assert "by diversity (alignment spread), opt-in wins / consensus wins / not clear: 0.06: 0/0/4; 0.25: 4/0/0" in text
     assert "A strong backbone never clearly shortens" in text
     assert "12 paired replications per cell" in text
+    assert "consensus and opt-in tie at the top" in text and "in 4 of 8 cells." in text
+    assert "opt-in has the longest restricted mean lifetime in 4 of 8 cells, clearly ahead of the runner-up in 4" in (
+        text
+    )
 
 
 def test_replace_block_keeps_the_rest_of_the_readme():
