@@ -6,6 +6,8 @@ Prints a plain-language table per arm and writes, all or nothing, into ``--out``
 ``cause_incidence.csv``, ``cause_contrasts.csv``, ``trend.csv``, ``primary_family.csv``,
 ``sensitivity_<outcome>.csv``, ``sobol_convergence_<outcome>.csv``, ``morris_<outcome>.csv``,
 ``prim_*.csv`` (whichever apply to the design), the figures (PNG and SVG) and ``findings.md``;
+for a study that varies the rule over coalition types, the governance map (``map_*.csv``,
+``map_*`` figures, ``map_findings.md``, :func:`write_governance_map`);
 and refreshes the findings block of the folder's ``README.md`` when it has the markers.
 An unfinished store is analysed as it is, with one line on stderr and a line in findings.md.
 """
@@ -253,7 +255,10 @@ def write_outputs(found, results, out: Path) -> list[Path]:
             updated = findings.replace_headline(readme.read_text(), findings.headline_markdown(found))
             if updated is not None:
                 (tmp / "README.md").write_text(updated)
+        map_lines = write_governance_map(found, results, tmp, out)
         written = [out / p.name for p in tmp.iterdir()]
+    for line in map_lines:
+        print(line)
     return written
 
 
@@ -296,3 +301,33 @@ def _method_figures(found, runs) -> dict:
         elif name.startswith("sobol_convergence_"):
             figures[name] = method_plots.convergence_figure(table, name.removeprefix("sobol_convergence_"))
     return figures
+
+
+# --------------------------------------------------------------------------- the governance map
+def write_governance_map(found, results, tmp: Path, out: Path) -> list[str]:
+    """When the study varies the rule and a coalition type: the map's tables, figures and findings.
+
+    Writes ``map_*.csv``, ``map_*.png``/``.svg`` and ``map_findings.md`` into ``tmp``, and refreshes
+    the block between the map markers of ``out/README.md``; returns the lines to print (none when
+    the study is not a map).
+    """
+    from coalition_sim.analysis import governance_map, map_findings, map_plots, plots
+
+    if not governance_map.applies(results.study, results.runs):
+        return []
+    try:
+        tables = governance_map.governance_map(results.runs, found.horizon, found.confidence)
+    except ValueError as exc:
+        return [f"\nGovernance map: not drawn ({exc})."]
+    for name, table in tables.items():
+        table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
+    for stem, fig in map_plots.map_figures(tables, results.runs, found.horizon).items():
+        plots.save(fig, tmp, stem)
+    block = map_findings.map_markdown(map_findings.load_map_tables(tmp))  # from the tables as written
+    (tmp / "map_findings.md").write_text(f"# Governance map: {found.name}\n\n{block}")
+    readme = tmp / "README.md" if (tmp / "README.md").exists() else out / "README.md"
+    if readme.exists():
+        updated = map_findings.replace_block(readme.read_text(), block)
+        if updated is not None:
+            (tmp / "README.md").write_text(updated)
+    return ["", "Governance map (map_findings.md):", *[f"  {line}" for line in block.splitlines() if line]]
