@@ -5,13 +5,15 @@ Success chance (logistic):
     logit p = B0 + B_CAP * ln(min(pooled / required, CAP_CEILING))
                  + B_SKILL * (coverage - 1/2) + B_TRUST * (trust - 1/2)
                  + B_COHERENCE * (coherence - 1/2) + B_COORD * roles
+                 + B_KNOW_HOW * know_how
 
 where pooled = sum(asked * effort * availability) over participants (what the
 initiative asked of each, the effort each puts in, and the share of its monthly
 budget it still has: :mod:`coalition_sim.model.workload`), coverage = sum over roles
 of need * best participant skill, trust = mean trust among participants,
 coherence = 1 - dilution / DILUTION_SCALE, and roles is the backbone's
-roles-to-strengths effect (coordination of the work).
+roles-to-strengths effect (coordination of the work), and know_how is what
+shared measurement has taught the coalition (:mod:`coalition_sim.model.learning`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ B_COHERENCE = 1.5
 """Weight of coherence, 1 - dilution / DILUTION_SCALE (centred at 1/2)."""
 B_COORD = 1.0
 """Weight of the backbone's roles-to-strengths coordination."""
+B_KNOW_HOW = 1.0
+"""Weight of the coalition's know-how (0..1) from shared measurement."""
 CAP_CEILING = 3.0
 """Pooled capacity beyond this multiple of the need adds nothing."""
 DILUTION_SCALE = 0.5
@@ -81,7 +85,12 @@ def coherence(dilution: float) -> float:
 
 
 def success_probability(
-    capacity_ratio: float, coverage: float, trust: float, coherence_: float, coordination: float
+    capacity_ratio: float,
+    coverage: float,
+    trust: float,
+    coherence_: float,
+    coordination: float,
+    know_how: float = 0.0,
 ) -> float:
     """The logistic success chance above."""
     ratio = min(max(capacity_ratio, 1e-6), CAP_CEILING)
@@ -92,6 +101,7 @@ def success_probability(
         + B_TRUST * (trust - 0.5)
         + B_COHERENCE * (coherence_ - 0.5)
         + B_COORD * coordination
+        + B_KNOW_HOW * know_how
     )
     return float(1.0 / (1.0 + np.exp(-logit)))
 
@@ -111,6 +121,7 @@ def execute(model, decision) -> Outcome:
         trust=mutual_trust(model.trust, team),
         coherence_=coh,
         coordination=model.backbone.effect("roles"),
+        know_how=model.know_how,
     )
     success = bool(model.rng.random() < p)
     share = np.minimum(given / model.capacity[team], 1.0)

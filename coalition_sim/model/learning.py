@@ -9,6 +9,20 @@ Working together closes trust_gain of the gap to full trust (SUCCESS_TRUST
 more after a success). A setback costs energy and, unless shared measurement turns it into
 information, breeds blame (seed 000: setbacks as information). Free riders
 lose their teammates' trust either way.
+
+Shared measurement also builds *know-how* K in [0, 1]: common indicators let the
+coalition learn what works from every initiative it carries out, succeeded or
+failed (continuous improvement: Kania & Kramer 2011; Turner et al. 2012), and the
+lesson raises later initiatives' success chance (:mod:`execution`):
+
+    K <- K + KNOW_HOW_RATE * m * (1 - K)   per initiative carried out,
+    K <- K * (1 - KNOW_HOW_FADE)           each month,
+
+with m the measurement effect. Without measurement nothing is learned, and what
+was learned fades when the backbone is cut (lessons live in the indicators and the
+staff who keep them). A shock (a shift in the skills initiatives need) devalues
+what was learned: K <- K * (1 - SHOCK_UNLEARNING), since lessons about what works
+depreciate when the environment changes (Argote 1999, knowledge depreciation).
 """
 
 from __future__ import annotations
@@ -35,6 +49,12 @@ SPILLOVER = 0.2
 """Share of a success's benefit that reaches members outside the team."""
 LEARNING_SPILLOVER = 0.3
 """Extra spillover at full shared measurement."""
+KNOW_HOW_RATE = 0.1
+"""Share of the gap to full know-how closed per initiative carried out, at full shared measurement."""
+KNOW_HOW_FADE = 0.02
+"""Share of know-how forgotten each month."""
+SHOCK_UNLEARNING = 0.5
+"""Share of know-how a shock makes obsolete."""
 WORK_COST = 0.1
 """Cost (value units) of a month of full effort with the whole budget (times effort and the share of the budget)."""
 
@@ -78,6 +98,7 @@ def learn(model, decision, outcome: Outcome) -> None:
         model.trust.strengthen(team, model.trust_gain)
         morale.after_failure(model.energy, team, effect("morale"))
         model.reputation *= 1.0 - REPUTATION_LOSS
+    model.know_how += KNOW_HOW_RATE * effect("measurement") * (1.0 - model.know_how)
     free_riders = team[outcome.effort < UNDER_EFFORT]
     model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)
 
@@ -85,3 +106,13 @@ def learn(model, decision, outcome: Outcome) -> None:
 def fade_reputation(model) -> None:
     """Reputation fades each month unless new successes renew it (it is not pinned at 1)."""
     model.reputation *= 1.0 - REPUTATION_FADE
+
+
+def unlearn(model) -> None:
+    """A shock makes part of the coalition's know-how obsolete."""
+    model.know_how *= 1.0 - SHOCK_UNLEARNING
+
+
+def fade_know_how(model) -> None:
+    """Know-how fades each month unless shared measurement renews it."""
+    model.know_how *= 1.0 - KNOW_HOW_FADE

@@ -205,6 +205,7 @@ class CoalitionModel(mesa.Model):
         self.pending: list = []
         self.events = EventLog()
         self.reputation = 0.0
+        self.know_how = 0.0
         self.cumulative_impact = 0.0
         self.expected_rate = 0.5
         self.last_adoption = 0
@@ -328,6 +329,7 @@ class CoalitionModel(mesa.Model):
             )
         role = self.environment.shock()
         if role is not None:
+            learning.unlearn(self)
             self.events.add(self.steps, "shock", f"Shock: {ROLES[role]} skills now needed")
         arrivals = self.environment.arrivals(self.steps)
         self.tally["arrived"] = len(arrivals)
@@ -420,6 +422,7 @@ class CoalitionModel(mesa.Model):
         np.clip(self.position, 0.0, 1.0, out=self.position)
         morale.rest(self.energy, np.flatnonzero(self.status != EXITED), self.backbone.effect("morale"))
         learning.fade_reputation(self)
+        learning.fade_know_how(self)
         self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
 
     def membership(self) -> None:
