@@ -79,10 +79,16 @@ def control(rc, name: str):
     return rc.find(v.Slider, class_=f"control-{name}").widget.v_model
 
 
+def network_widgets(rc) -> list:
+    """The network drawings (a Vue template each: the SVG and the organizations' hit areas)."""
+    return [w for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "nodes") and hasattr(w, "svg")]
+
+
 def drawings(rc, name: str | None = None) -> list[str]:
-    """The inline SVG drawings on the page (optionally only the network, charts, ...)."""
+    """The inline SVG drawings on the page (optionally only the network, charts, ...), network first."""
     wanted = "drawing" if name is None else f"drawing-{name}"
-    return [
+    networks = [w.svg for w in network_widgets(rc)] if name in (None, "network") else []
+    return networks + [
         w.unsafe_innerHTML
         for w in rc.find(solara.widgets.HTML).widgets
         if wanted in w.attributes.get("class", "").split()
