@@ -9,8 +9,9 @@ settings), ``feed`` (the event feed), ``org_card`` (an organization's card),
 ``style``. The drawings are ``network_view``, ``live_charts`` and ``monitors`` (with
 matplotlib: downloads, animations); on the page, ``network_svg`` and ``svg_chart`` write
 the network and the charts as SVG text each month, ``network.vue`` makes each
-organization clickable, and ``svg_frames`` sends the replicates' figure cheaply. ``presets`` are the stories, ``replicates``
-the "Is this typical?" runs, ``animate`` a GIF of a preset.
+organization clickable, and ``svg_frames`` sends the replicates' figure cheaply.
+``presets`` are the stories, ``replicates`` the "Is this typical?" runs, ``animate`` a
+GIF of a preset.
 
 Depends on ``coalition_sim.studies`` (for replicates) and below.
 """

@@ -329,6 +329,28 @@ def test_an_organization_card_opens_and_the_drawing_labels_it():
     assert "Org 3" in drawings(rc, "network")[0]
 
 
+def test_clicking_an_organization_in_the_drawing_opens_its_card():
+    rc = render_page("silos")
+    click(rc, "Step")
+    (network,) = network_widgets(rc)
+    assert [n["name"] for n in network.nodes][:3] == ["Org 0", "Org 1", "Org 2"]
+    assert not any(t.startswith("Sector: ") for t in texts(rc))
+    network.vue_select(7)  # what the browser sends when a node's hit area is clicked
+    shown = texts(rc)
+    assert "Org 7" in shown and any(t.startswith("Energy: ") for t in shown)
+    assert rc.find(v.Select, label="Find an organization").widget.v_model == "Org 7"
+    assert 'class="selected"' in network_widgets(rc)[0].svg
+
+
+def test_side_by_side_a_click_on_either_drawing_opens_the_card_for_both():
+    rc = render_page("backbone-cut")
+    left, right = network_widgets(rc)
+    right.vue_select(4)
+    shown = texts(rc)
+    assert "Left: Org 4" in shown and "Right: Org 4" in shown
+    assert all('class="selected"' in w.svg for w in network_widgets(rc))
+
+
 def test_the_feed_filters_by_kind():
     rc = render_page("crisis")
     click(rc, "Run to month 120")
