@@ -1,7 +1,8 @@
 """The coalition's network for the page, written directly as SVG text.
 
 The same picture as :mod:`coalition_sim.classroom.network_view` (same layout,
-colours, node sizes, status marks and ties) without matplotlib: a month's
+stretched to fill the drawing, same colours, node sizes, status marks and ties)
+without matplotlib: a month's
 drawing is a few hundred short SVG elements built with string formatting, about
 a millisecond at 100 organizations and under 60 KB at 300, where matplotlib
 took tens of milliseconds and needed a raster to stay small. The text (title,
@@ -54,6 +55,8 @@ class NetworkSVG:
     def __init__(self, model, width: float, height: float) -> None:
         self.width, self.height = float(width), float(height)
         xy = layout(model)
+        reach = float(np.sqrt((xy**2).sum(axis=1)).max()) if xy.size else 1.0
+        xy = xy / max(reach, 0.3)  # spread the organizations over the whole disc: easier to tell apart and click
         plot_h = self.height * PLOT_SHARE
         scale = min(self.width / (XLIM[1] - XLIM[0]), plot_h / (YLIM[1] - YLIM[0]))
         centre_x, centre_y = self.width / 2, self.height - plot_h / 2
