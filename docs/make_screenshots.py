@@ -85,11 +85,9 @@ def click_when_still(locator, still_s: float = 0.5) -> None:
 
 
 def month(page) -> int:
-    for text in page.locator(".monitor-value").all_inner_texts():
-        found = MONTH.match(text.strip())
-        if found:
-            return int(found.group(1))
-    return -1
+    """The furthest month on screen (side by side, one coalition may have stopped earlier)."""
+    found = [MONTH.match(text.strip()) for text in page.locator(".monitor-value").all_inner_texts()]
+    return max((int(m.group(1)) for m in found if m), default=-1)
 
 
 def button(page, name: str):
