@@ -12,9 +12,10 @@ difference between them drawn as it grows.
 Built from Solara components directly (not Mesa's generic SolaraViz layout) so
 that the page reads from the back of a room, plays at a steady pace and stops
 at the horizon; the model is still driven through Mesa's model API
-(``step``, ``running``, ``datacollector``). Everything is drawn with matplotlib
-and sent as inline SVG: the page works with no internet connection
-(``solara-assets`` serves Solara's own scripts).
+(``step``, ``running``, ``datacollector``). The network and the charts are written
+as inline SVG text each month (the downloads are drawn with matplotlib), and a
+click on an organization's dot opens its card: the page works with no internet
+connection (``solara-assets`` serves Solara's own scripts).
 
 Controls take effect when Reset is pressed (or a preset is chosen); the caption
 says so when they differ from the run on screen.
