@@ -122,6 +122,18 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
     }
 
 
+def page_step(repeats: int, n_orgs: int) -> float:
+    """Median seconds of a Step press on the page at ``n_orgs`` organizations (no replicate plot)."""
+    import ipyvuetify as v
+
+    rc = render_page(n_orgs)
+    step = rc.find(v.Btn, children=["Step"]).widget
+    step.click()
+    seconds = median_seconds(step.click, repeats)
+    assert _month(rc) == repeats + 1, _month(rc)
+    return seconds
+
+
 def image_sizes(n_orgs: int = 300) -> dict:
     """Bytes of the network and charts drawings at ``n_orgs`` organizations, month 24."""
     from coalition_sim.classroom import feed, live_charts
@@ -191,6 +203,7 @@ def main() -> None:
     for part, name in (("network", "network drawing"), ("charts", "four charts")):
         print(f"    {name:20} {ms[part]:7.1f} ms   (SVG text; matplotlib: {ms[part + '_matplotlib']:.0f} ms)")
     print(f"  yardstick: one Mesa-style chart {ms['yardstick']:.0f} ms")
+    print(f"  page (Step press) at 300 organizations {1000 * page_step(repeats, 300):.0f} ms")
     sizes = image_sizes(300)
     print("Drawings at 300 organizations (month 24):")
     print(f"  network {sizes['network'] / 1000:6.0f} KB   target <= 150 KB   ({1000 * sizes['network_s']:.1f} ms)")
