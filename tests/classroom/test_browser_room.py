@@ -164,7 +164,9 @@ def test_is_this_typical_on_both_sides_pressed_while_playing_five_times_each(vis
         wait_until(lambda: len(visit.drawings("replicates")) == 2, 30, "both replicates' plots")
         visit.button("❚❚ Pause").click()
         months = visit.months()
-        assert len(months) == 2 and months[0] == months[1] and months[0] >= 3
+        assert len(months) == 2 and max(months) >= 3
+        if months[0] != months[1]:  # stepped together: a side falls behind only by dissolving
+            visit.page.get_by_text(re.compile(rf"^Dissolved at month {min(months)}: ")).wait_for(timeout=10_000)
         assert visit.page.locator(".v-alert.error").count() == 0
         assert visit.page.get_by_text("Traceback").count() == 0
         assert visit.no_errors() == []
