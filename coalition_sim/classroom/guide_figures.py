@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coalition_sim.classroom import replicates
-from coalition_sim.classroom.controls import label, shown
+from coalition_sim.classroom.controls import CONTROLS, label, shown
 from coalition_sim.classroom.live_run import LiveRun
 from coalition_sim.model.events import EXIT_REASONS
 from coalition_sim.util.safe_write import atomic_file
@@ -127,6 +127,22 @@ def summary_lines(sides: list[SideFigures], n: int) -> list[str]:
     return out
 
 
+def settings_line(name: str) -> str:
+    """The preset's own settings in words (the page's labels for its controls), seed last."""
+    from coalition_sim.classroom.presets import PRESETS
+
+    params = PRESETS[name].model_params()
+    words = "; ".join(_setting(key, value) for key, value in params.items() if key != "seed")
+    return f"*The preset's settings:* {words} (the rest at the model's defaults); seed {params.get('seed', 0)}."
+
+
+def _setting(key: str, value) -> str:
+    """'initial trust 0.05': a control by its label and shown value, another parameter by its name."""
+    if key in CONTROLS:
+        return f"{label(key).lower()} {shown(key, value)}"
+    return f"{key.replace('_', ' ')} {value:g}" if isinstance(value, float) else f"{key.replace('_', ' ')} {value}"
+
+
 def preset_block(name: str, shot_month: int | None, n: int = replicates.N_REPLICATES) -> str:
     """The generated Markdown for preset ``name``: the table and the summary lines."""
     runs, headings = page_runs(name)
@@ -138,7 +154,7 @@ def preset_block(name: str, shot_month: int | None, n: int = replicates.N_REPLIC
         + (f"; the screenshot stops at month {shot_month}" if shot_month else "")
         + ":*"
     )
-    return "\n".join([intro, "", table(sides, months, n), "", *summary_lines(sides, n)])
+    return "\n".join([settings_line(name), "", intro, "", table(sides, months, n), "", *summary_lines(sides, n)])
 
 
 def replace_block(text: str, name: str, body: str) -> str:

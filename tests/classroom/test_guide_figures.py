@@ -89,3 +89,19 @@ def test_a_preset_block_comes_from_the_page_run_and_its_replicates(monkeypatch):
     members_12 = int(left.series()["members"].iloc[12])
     assert f"| Left: members (this run) | {int(settings['n_orgs'])} | {members_12} |" in block
     assert "month 40" in block and f"seed {settings['seed']}" in block
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_the_settings_line_names_every_setting_of_the_preset(name):
+    from coalition_sim.classroom.controls import CONTROLS, label, shown
+
+    line = guide_figures.settings_line(name)
+    params = PRESETS[name].model_params()
+    for key, value in params.items():
+        if key == "seed":
+            assert line.endswith(f"seed {value}.")
+        elif key in CONTROLS:
+            assert f"{label(key).lower()} {shown(key, value)}" in line
+        else:
+            assert key.replace("_", " ") in line
+    assert line.count("; ") == len(params) - 1
