@@ -150,8 +150,14 @@ def _index(group: np.ndarray) -> np.ndarray:
     return np.flatnonzero(group) if group.dtype == bool else group.astype(np.intp)
 
 
+_KERNELS = None
+
+
 def _kernels():
     """The compiled trust kernels (imports Numba on first call)."""
-    from coalition_sim.model import trust_kernels
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import trust_kernels
 
-    return trust_kernels
+        _KERNELS = trust_kernels
+    return _KERNELS
