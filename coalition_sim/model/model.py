@@ -84,7 +84,9 @@ class CoalitionModel(mesa.Model):
     (a strategist's scenario). ``seed`` fixes every random draw: it is split into
     population, environment and behaviour streams (:mod:`coalition_sim.model.streams`),
     so runs under different rules with one seed face the same initiatives and shocks.
-    ``self.rng`` is the behaviour stream.
+    ``self.rng`` is the behaviour stream. ``monthly_series=False`` skips the monthly
+    figures (``datacollector`` stays empty, ``stats`` is worked out when the summary
+    is asked for): a study that keeps only summaries gets the same summaries, sooner.
     """
 
     def __init__(
@@ -129,6 +131,7 @@ class CoalitionModel(mesa.Model):
         population: Population | None = None,
         interventions=(),
         seed=None,
+        monthly_series: bool = True,
     ):
         values = {k: v for k, v in locals().items() if k in params.PARAMETERS}
         if isinstance(governance, GovernanceRule):
@@ -165,8 +168,9 @@ class CoalitionModel(mesa.Model):
         self.interventions.hold_back(self)
         self.member_ties = self.trust.ties_toward(self.core_indices())
         self.datacollector = metrics.ScalarCollector(model_reporters=metrics.reporters())
-        self.stats = metrics.snapshot(self)
-        self.datacollector.collect(self)
+        self.monthly_series = bool(monthly_series)
+        self.stats: dict | None = None
+        self.record_month()
         self._release_mesa_id_counter()
 
     # ------------------------------------------------------------------ setup
@@ -282,8 +286,15 @@ class CoalitionModel(mesa.Model):
         self.relationships()  # 5. relationships
         self.membership()  # 6. membership
         self.endurance()  # 7. endurance
-        self.stats = metrics.snapshot(self)
-        self.datacollector.collect(self)
+        self.record_month()
+
+    def record_month(self) -> None:
+        """The month's figures and their row in the time series (unless ``monthly_series`` is off)."""
+        if self.monthly_series:
+            self.stats = metrics.snapshot(self)
+            self.datacollector.collect(self)
+        else:
+            self.stats = None
 
     def open_books(self) -> None:
         """Start the month's ledger: counts, each organization's benefit and cost."""
@@ -488,6 +499,8 @@ class CoalitionModel(mesa.Model):
     # ------------------------------------------------------------------ results
     def summary(self, series: bool = False) -> dict:
         """End-of-run figures; with ``series=True`` also the monthly time series."""
+        if self.stats is None:
+            self.stats = metrics.snapshot(self)
         result = metrics.summary(self)
         if series:
             result["series"] = self.datacollector.get_model_vars_dataframe().to_dict("list")

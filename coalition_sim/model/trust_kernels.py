@@ -79,17 +79,3 @@ def penalize(dev, observers, targets, baseline: float, scale: float, keep: float
             row[j] = ((baseline + scale * row[j]) * keep - baseline) / scale
     for j in targets:
         dev[j, j] = diagonal
-
-
-@njit(cache=True, nogil=True)
-def column_sums(dev: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """For every row i, the sum of D[i, j] over j in ``cols``."""
-    n = dev.shape[0]
-    out = np.zeros(n)
-    for i in range(n):
-        row = dev[i]
-        total = 0.0
-        for j in cols:
-            total += row[j]
-        out[i] = total
-    return out

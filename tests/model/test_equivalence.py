@@ -62,3 +62,16 @@ def test_a_changed_run_is_noticed():
     changed = equivalence.fingerprint(equivalence.build({**kwargs, "trust_gain": kwargs["trust_gain"] * 1.001}))
     with pytest.raises(AssertionError):
         assert_same(case, changed, STORED[case])
+
+
+@pytest.mark.parametrize("case", list(QUICK)[::3])
+def test_same_summary_without_monthly_series(case):
+    kwargs = {**QUICK[case], "monthly_series": False}
+    model = equivalence.build(kwargs)
+    assert model.datacollector.model_vars["members"] == []
+    summary = {k: equivalence._clean(v) for k, v in model.summary().items()}
+    for key, value in STORED[case]["summary"].items():
+        if isinstance(value, float):
+            assert summary[key] == pytest.approx(value, rel=1e-9, abs=1e-12), f"{case}: summary {key}"
+        else:
+            assert summary[key] == value, f"{case}: summary {key}"
