@@ -29,7 +29,7 @@ from coalition_sim.model.endurance import dissolution_cause
 from coalition_sim.model.environment import Environment
 from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, EventLog, Later
 from coalition_sim.model.execution import execute
-from coalition_sim.model.goal_space import distances, farthest_distance
+from coalition_sim.model.goal_space import clip, distances, farthest_distance
 from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.model.initiative import LAPSED, ROLES
@@ -433,7 +433,7 @@ class CoalitionModel(mesa.Model):
         self.tally["turnover"] = int(turnover.turnover(self).size)
         members = self.core_indices()
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
-        np.clip(self.position, 0.0, 1.0, out=self.position)
+        clip(self.position, out=self.position)
         morale.rest(self.energy, (self.status != EXITED).nonzero()[0], self.backbone.effect("morale"))
         learning.fade_reputation(self)
         self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
