@@ -66,9 +66,12 @@ def render_page(n_orgs: int):
 
 
 def _drawings(rc) -> list[str]:
+    """The page's drawings: the network (a Vue template with hit areas) first, then the inline SVGs."""
+    import ipyvuetify as v
     import solara
 
-    return [
+    networks = [w.svg for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "nodes") and hasattr(w, "svg")]
+    return networks + [
         w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if "drawing" in w.attributes.get("class", "")
     ]
 
@@ -86,8 +89,9 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
 
     from coalition_sim.classroom import live_charts
     from coalition_sim.classroom.live_run import LiveRun
+    from coalition_sim.classroom.network_svg import NetworkSVG
     from coalition_sim.classroom.network_view import NetworkCanvas
-    from coalition_sim.classroom.run_view import NETWORK_SIZE, svg_text
+    from coalition_sim.classroom.run_view import NETWORK_SIZE, PX_PER_INCH, svg_text
     from coalition_sim.model.model import CoalitionModel
 
     rc = render_page(n_orgs)
@@ -103,32 +107,47 @@ def bench_step(repeats: int, n_orgs: int = 100) -> dict:
     run = LiveRun({"n_orgs": n_orgs, "governance": "opt-in", "seed": 3})
     run.run_to(24)
     series, events = run.series(), run.events()
-    network_canvas = NetworkCanvas(run.model, figsize=NETWORK_SIZE, dpi=96, legend=False)
+    network = NetworkSVG(run.model, *(PX_PER_INCH * inches for inches in NETWORK_SIZE))
+    matplotlib_network = NetworkCanvas(run.model, figsize=NETWORK_SIZE, dpi=96, legend=False)
     charts_canvas = live_charts.ChartsCanvas(legend=False)
     return {
         "page": page,
         "page_with_spread": with_spread,
         "model_step": median_seconds(lambda: CoalitionModel(n_orgs=n_orgs, seed=1).step(), repeats),
-        "network": median_seconds(lambda: svg_text(network_canvas.update(run.model)), repeats),
+        "network": median_seconds(lambda: network.svg(run.model), repeats),
+        "network_matplotlib": median_seconds(lambda: svg_text(matplotlib_network.update(run.model)), repeats),
         "charts": median_seconds(lambda: charts_canvas.svg(series, events), repeats),
-        "charts_frame": median_seconds(lambda: svg_text(charts_canvas.update(series, events)), repeats),
+        "charts_matplotlib": median_seconds(lambda: svg_text(charts_canvas.update(series, events)), repeats),
         "yardstick": median_seconds(lambda: yardstick_chart(series), repeats),
     }
 
 
+def page_step(repeats: int, n_orgs: int) -> float:
+    """Median seconds of a Step press on the page at ``n_orgs`` organizations (no replicate plot)."""
+    import ipyvuetify as v
+
+    rc = render_page(n_orgs)
+    step = rc.find(v.Btn, children=["Step"]).widget
+    step.click()
+    seconds = median_seconds(step.click, repeats)
+    assert _month(rc) == repeats + 1, _month(rc)
+    return seconds
+
+
 def image_sizes(n_orgs: int = 300) -> dict:
     """Bytes of the network and charts drawings at ``n_orgs`` organizations, month 24."""
-    from coalition_sim.classroom import live_charts
+    from coalition_sim.classroom import feed, live_charts
     from coalition_sim.classroom.live_run import LiveRun
-    from coalition_sim.classroom.network_view import NetworkCanvas
-    from coalition_sim.classroom.run_view import NETWORK_SIZE, svg_text
+    from coalition_sim.classroom.network_svg import NetworkSVG
+    from coalition_sim.classroom.run_view import NETWORK_SIZE, PX_PER_INCH
 
     run = LiveRun({"n_orgs": n_orgs, "governance": "opt-in", "seed": 3})
     run.run_to(24)
-    network = NetworkCanvas(run.model, figsize=NETWORK_SIZE, dpi=96, legend=False)
+    network = NetworkSVG(run.model, *(PX_PER_INCH * inches for inches in NETWORK_SIZE))
     charts = live_charts.ChartsCanvas(legend=False)
+    labels = feed.organizations_named(run.events(), run.model.names, n=4)
     start = time.perf_counter()
-    network_svg = svg_text(network.update(run.model))
+    network_svg = network.svg(run.model, labels=labels, selected=0)
     network_s = time.perf_counter() - start
     return {
         "network": len(network_svg.encode()),
@@ -181,13 +200,13 @@ def main() -> None:
     )
     print(f"  page with the replicate plot showing {ms['page_with_spread']:.0f} ms")
     print(f"    of which model step  {ms['model_step']:7.1f} ms")
-    print(f"    network drawing      {ms['network']:7.0f} ms")
-    print(f"    four charts          {ms['charts']:7.0f} ms   (lines written over a kept frame)")
-    print(f"    charts' frame redraw {ms['charts_frame']:7.0f} ms   (when a limit or an event mark changes)")
+    for part, name in (("network", "network drawing"), ("charts", "four charts")):
+        print(f"    {name:20} {ms[part]:7.1f} ms   (SVG text; matplotlib: {ms[part + '_matplotlib']:.0f} ms)")
     print(f"  yardstick: one Mesa-style chart {ms['yardstick']:.0f} ms")
+    print(f"  page (Step press) at 300 organizations {1000 * page_step(repeats, 300):.0f} ms")
     sizes = image_sizes(300)
     print("Drawings at 300 organizations (month 24):")
-    print(f"  network {sizes['network'] / 1000:6.0f} KB   target <= 150 KB   ({1000 * sizes['network_s']:.0f} ms)")
+    print(f"  network {sizes['network'] / 1000:6.0f} KB   target <= 150 KB   ({1000 * sizes['network_s']:.1f} ms)")
     print(f"  charts  {sizes['charts'] / 1000:6.0f} KB")
     rep = bench_replicates()
     print("Is this typical? 50 replicates of the 'silos' preset (120 months each), 2 worker processes:")

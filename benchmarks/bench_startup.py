@@ -32,7 +32,7 @@ CASES = {
     "study missing.toml (refused)": ["study", "missing.toml"],
     "export missing.sqlite (refused)": ["export", "missing.sqlite"],
 }
-HEAVY = ("mesa", "pandas", "scipy", "matplotlib", "solara")
+HEAVY = ("mesa", "pandas", "scipy", "matplotlib", "solara", "numba")
 
 
 def wall(cmd: list[str]) -> float:

@@ -1,18 +1,28 @@
-"""Take the trainer's guide screenshots: the real page at projector size, in headless Chromium.
+"""Regenerate the trainer's guide: its screenshots and every figure it quotes.
 
-    python docs/make_screenshots.py                 # every preset, then side by side
-    python docs/make_screenshots.py silos gridlock  # only these presets
+    python docs/make_screenshots.py                  # every preset, side by side, and the figures
+    python docs/make_screenshots.py silos gridlock   # only these presets (screenshots and figures)
+    python docs/make_screenshots.py --figures-only   # only the figures (no browser; about a minute)
+    python docs/make_screenshots.py --no-figures     # only the screenshots
 
-Starts ``coalition-sim app`` on a free port, chooses each preset in the page,
-plays it to the month its story needs (or until the coalition dissolves),
-presses "Is this typical?", waits for the replicates, and saves the whole page
-(1280 pixels wide, as a projector shows it) as docs/img/preset-<name>.png. Then
-the same for side-by-side mode (docs/img/side-by-side.png). Needs Debian's
-chromium at /usr/bin/chromium and Playwright (no download).
+Screenshots: starts ``coalition-sim app`` on a free port, chooses each preset in
+the page, plays it (at the fastest pace) to the month its story needs or until
+the coalition dissolves, presses "Is this typical?" (on both sides when the preset
+opens side by side), waits for the replicates, and saves the whole page (1280
+pixels wide, as a projector shows it) as docs/img/preset-<name>.png. Then the
+default preset side by side (docs/img/side-by-side.png). Needs Debian's chromium
+at /usr/bin/chromium and Playwright (no download).
+
+Figures: runs each preset as the page opens it, and its replicates as the button
+runs them, and rewrites the tables between ``<!-- figures:NAME -->`` and
+``<!-- /figures:NAME -->`` in docs/trainers.md
+(:mod:`coalition_sim.classroom.guide_figures`). Rerun the script whenever the
+model's defaults or a preset change.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import socket
 import subprocess
@@ -24,8 +34,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from coalition_sim import PRESETS
+from coalition_sim.classroom import guide_figures
 
 OUT = Path(__file__).resolve().parent / "img"
+GUIDE = Path(__file__).resolve().parent / "trainers.md"
 LOG = None
 MONTHS = {"silos": 60, "backbone-cut": 72, "gridlock": 40, "crisis": 60, "pull": 60, "community_coalition": 72}
 """Month to stop at (a dissolving coalition stops earlier); other presets stop at 60."""
@@ -40,6 +52,7 @@ ARGS = [
     "--disable-sync",
 ]
 MONTH = re.compile(r"^(\d+) of \d+$")
+SIDE_BY_SIDE_MONTH = 48
 VIEWPORT = {"width": 1280, "height": 720}
 
 
@@ -72,11 +85,9 @@ def click_when_still(locator, still_s: float = 0.5) -> None:
 
 
 def month(page) -> int:
-    for text in page.locator(".monitor-value").all_inner_texts():
-        found = MONTH.match(text.strip())
-        if found:
-            return int(found.group(1))
-    return -1
+    """The furthest month on screen (side by side, one coalition may have stopped earlier)."""
+    found = [MONTH.match(text.strip()) for text in page.locator(".monitor-value").all_inner_texts()]
+    return max((int(m.group(1)) for m in found if m), default=-1)
 
 
 def button(page, name: str):
@@ -88,6 +99,14 @@ def open_page(browser, url: str):
     page.goto(url)
     page.locator(".drawing-network svg").first.wait_for(timeout=90_000)
     return page
+
+
+def fastest_pace(page) -> None:
+    """Set "Pause between months" to its minimum (the screenshot does not need the room's pace)."""
+    thumb = page.locator(".control-speed .v-slider__thumb-container").first
+    thumb.focus()
+    page.keyboard.press("Home")
+    page.get_by_text(re.compile(r"^Pause between months: 100 ms")).wait_for(timeout=30_000)
 
 
 def play_to(page, months: int) -> None:
@@ -133,11 +152,11 @@ def shoot(browser, url: str, name: str) -> Path:
     page.locator(".v-select").filter(has_text="Preset").first.click()
     page.get_by_role("option", name=PRESETS[name].title).click()
     page.get_by_text(PRESETS[name].caption).wait_for(timeout=30_000)
+    fastest_pace(page)
     play_to(page, MONTHS.get(name, 60))
     replicates(page)
-    if name == "silos":  # one organization's card, as a trainer would open it
-        page.locator(".v-select").filter(has_text="Find an organization").first.click()
-        page.get_by_role("option", name="Org 3", exact=True).click()
+    if name == "silos":  # one organization's card, opened as a trainer would: a click on its dot
+        page.locator('.drawing-network .network-hit[data-org="3"]').first.click()
         page.get_by_text("Trust in the members:").first.wait_for(timeout=30_000)
     path = save(page, OUT / f"preset-{name}.png")
     page.close()
@@ -149,14 +168,28 @@ def shoot_side_by_side(browser, url: str) -> Path:
     page = open_page(browser, url)
     page.get_by_text("Side by side: two settings, same organizations").click()
     page.locator(".drawing-difference").wait_for(timeout=30_000)
-    play_to(page, 48)
+    fastest_pace(page)
+    play_to(page, SIDE_BY_SIDE_MONTH)
     replicates(page)
     path = save(page, OUT / "side-by-side.png")
     page.close()
     return path
 
 
-def main() -> None:
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("presets", nargs="*", help=f"presets to redo (default: all of {', '.join(PRESETS)})")
+    parser.add_argument("--figures-only", action="store_true", help="only rewrite the figures in docs/trainers.md")
+    parser.add_argument("--no-figures", action="store_true", help="only take the screenshots")
+    args = parser.parse_args()
+    unknown = [name for name in args.presets if name not in PRESETS]
+    if unknown:
+        parser.exit(2, f"unknown preset {unknown[0]!r}: choose from {', '.join(PRESETS)}\n")
+    return args
+
+
+def screenshots(names: list[str], side_by_side: bool) -> None:
+    """Start the page's server, take the screenshots, stop the server."""
     global LOG
     OUT.mkdir(parents=True, exist_ok=True)
     LOG = open(Path(tempfile.gettempdir()) / "coalition-screenshots-server.log", "w")  # noqa: SIM115  (for when a shot fails; open for the whole run)
@@ -171,14 +204,24 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
             url = f"http://127.0.0.1:{port}/"
-            for name in sys.argv[1:] or list(PRESETS):
+            for name in names:
                 print("wrote", shoot(browser, url, name), flush=True)
-            if not sys.argv[1:]:
+            if side_by_side:
                 print("wrote", shoot_side_by_side(browser, url), flush=True)
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def main() -> None:
+    args = parse_args()
+    names = args.presets or list(PRESETS)
+    if not args.figures_only:
+        screenshots(names, side_by_side=not args.presets)
+    if not args.no_figures:
+        guide_figures.update_guide(GUIDE, MONTHS, names)
+        print(f"wrote the figures of {', '.join(names)} into {GUIDE}", flush=True)
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ difference between them drawn as it grows.
 Built from Solara components directly (not Mesa's generic SolaraViz layout) so
 that the page reads from the back of a room, plays at a steady pace and stops
 at the horizon; the model is still driven through Mesa's model API
-(``step``, ``running``, ``datacollector``). Everything is drawn with matplotlib
-and sent as inline SVG: the page works with no internet connection
-(``solara-assets`` serves Solara's own scripts).
+(``step``, ``running``, ``datacollector``). The network and the charts are written
+as inline SVG text each month (the downloads are drawn with matplotlib), and a
+click on an organization's dot opens its card: the page works with no internet
+connection (``solara-assets`` serves Solara's own scripts).
 
 Controls take effect when Reset is pressed (or a preset is chosen); the caption
 says so when they differ from the run on screen.
@@ -167,9 +168,9 @@ def Page():
         if not captions.same_settings(settings.value, runs.value[0].params):
             solara.Text("You changed a control: press Reset to start again with it.", classes=["hint"])
         if pair:
-            PairView(runs.value, compare.value, selected.value, now)
+            PairView(runs.value, compare.value, selected.value, now, on_select=selected.set)
         else:
-            RunView(runs.value[0], now, selected=selected.value)
+            RunView(runs.value[0], now, selected=selected.value, on_select=selected.set)
         OrgPanel(runs.value, selected.value, selected.set, now)
         with solara.Row(gap="12px", style={"align-items": "flex-start", "flex-wrap": "wrap"}):
             EventFeed(runs.value[0], now)
@@ -232,7 +233,7 @@ def SideBySideControls(settings: dict, compare: tuple | None, on_compare):
 
 
 @solara.component
-def PairView(runs, compare: tuple, selected: int | None, tick: int = 0):
+def PairView(runs, compare: tuple, selected: int | None, tick: int = 0, on_select=None):
     """Two coalitions side by side and the strip of their difference."""
     left, right = runs
     control, value = compare
@@ -242,7 +243,7 @@ def PairView(runs, compare: tuple, selected: int | None, tick: int = 0):
     with solara.Row(gap="10px", style={"align-items": "flex-start"}):
         for side, run in (("Left", left), ("Right", right)):
             heading = f"{side}: {label(control)} {shown(control, run.params[control])}"
-            RunView(run, tick, selected=selected, stacked=True, heading=heading)
+            RunView(run, tick, selected=selected, stacked=True, heading=heading, on_select=on_select)
     latest = diff.iloc[-1] if len(diff) else None
     if latest is not None:
         solara.Text(

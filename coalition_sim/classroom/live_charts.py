@@ -10,10 +10,10 @@ Sizes are for a projector: the figure is drawn at its natural size on the page
 (1 inch = 96 screen pixels, 1 point = 4/3 pixels), so an 11-point label is
 about 15 pixels tall on screen.
 
-Speed: building axes, ticks and legends is most of matplotlib's cost, so a
-:class:`ChartsCanvas` builds its figure once (per run) and each month only
-replaces the lines' data, the event marks and the limits. See
-``benchmarks/bench_app.py``.
+Speed: the page's charts are written as SVG text each month
+(:mod:`coalition_sim.classroom.svg_chart`, about a millisecond), with the same
+panels, limits, ticks and marks as the matplotlib figure, which is drawn only
+for the downloads and animations. See ``benchmarks/bench_app.py``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.ticker import MaxNLocator
 
-from coalition_sim.classroom.svg_frames import LinesOverFrame
+from coalition_sim.classroom.svg_chart import Panel, Series, figure_svg, grid_boxes
 
 PANELS = (
     ("Members", {"members": "#2c3e50", "joins": "#27ae60", "exits": "#c0392b"}),
@@ -42,6 +42,10 @@ DPI = 96
 FONT_PT = 11
 """Smallest text on the charts, in points (about 15 screen pixels at natural size)."""
 FIGSIZE = (4.9, 4.3)
+MARGINS = {"left": 0.13, "right": 0.97, "bottom": 0.07, "wspace": 0.4, "hspace": 0.45}
+"""Where the panels sit in the figure (matplotlib's ``subplots_adjust``; the top depends on the legend)."""
+SVG_STYLES = {"-": "-", (0, (4, 3)): "dashed", (0, (1, 2)): "dotted"}
+"""The event marks' line styles as :mod:`svg_chart` names them."""
 
 
 def legend_entries() -> list[tuple[str, str, str]]:
@@ -78,8 +82,8 @@ class ChartsCanvas:
     def __init__(self, figsize=FIGSIZE, figure: Figure | SubFigure | None = None, legend: bool = True) -> None:
         self.figure = Figure(figsize=figsize, dpi=DPI) if figure is None else figure
         axes = self.figure.subplots(2, 2)
-        top = 0.83 if legend else 0.93
-        self.figure.subplots_adjust(left=0.13, right=0.97, top=top, bottom=0.07, wspace=0.4, hspace=0.45)
+        self.margins = {**MARGINS, "top": 0.83 if legend else 0.93}
+        self.figure.subplots_adjust(**self.margins)
         self.lines: list[tuple] = []  # (axes, column, Line2D)
         for ax, (title, columns) in zip(axes.flat, PANELS):
             for column, colour in columns.items():
@@ -95,7 +99,6 @@ class ChartsCanvas:
             self._legend()
         self._marks: list = []
         self._marked: dict[str, list[int]] = {}
-        self._overlay = LinesOverFrame(self.figure, [(ax, line) for ax, _, line in self.lines])
 
     def _legend(self) -> None:
         """One legend line for the whole figure: the series colours and the event marks."""
@@ -124,9 +127,8 @@ class ChartsCanvas:
         if marks != self._marked:
             self._mark(marks)
         right = months_shown(len(series))
-        for ax in self.axes:
-            top = max((np.nanmax(line.get_ydata(), initial=0.0) for a, _, line in self.lines if a is ax), default=0.0)
-            ax.set_ylim(0.0, nice_ceiling(top * 1.04))  # a line at the maximum stays off the frame
+        for ax, top in zip(self.axes, value_limits(series)):
+            ax.set_ylim(0.0, top)
             ax.set_xlim(0, right)
         return self.figure
 
@@ -140,15 +142,43 @@ class ChartsCanvas:
         self._marked = marks
 
     def svg(self, series: pd.DataFrame, events=()) -> str:
-        """The figure as an inline ``<svg>`` element, text kept as text: the page's fast path.
+        """The four panels as an inline ``<svg>`` element, written as text: the page's fast path.
 
-        Axes, ticks, titles and event marks are drawn by matplotlib only when they change (a
-        new limit, a new event); each month the lines are written straight into that frame as
-        SVG polylines, from the same data-to-page transforms matplotlib uses.
+        The same panels, limits and event marks as :meth:`update` draws with matplotlib.
         """
-        self.update(series, events)
-        key = (tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.axes), repr(self._marked))
-        return self._overlay.svg(key)
+        width, height = (self.figure.get_figwidth() * DPI, self.figure.get_figheight() * DPI)
+        boxes = grid_boxes(width, height, 2, 2, self.margins)
+        return figure_svg(width, height, chart_panels(series, events), boxes, name="live")
+
+
+def value_limits(series: pd.DataFrame) -> list[float]:
+    """Top of each panel's value axis: a step above the highest value (a line at the maximum stays off the frame)."""
+    tops = []
+    for _, columns in PANELS:
+        values = series[list(columns)].to_numpy(dtype=float) if len(series) else np.zeros(0)
+        tops.append(nice_ceiling(np.nanmax(values, initial=0.0) * 1.04))
+    return tops
+
+
+def chart_panels(series: pd.DataFrame, events=()) -> list[Panel]:
+    """The four panels of a run's series with its coalition-wide events marked (for :mod:`svg_chart`)."""
+    months = np.arange(len(series))
+    right = months_shown(len(series))
+    marks = [
+        (month, EVENT_MARKS[kind]["color"], EVENT_MARKS[kind]["lw"], SVG_STYLES[EVENT_MARKS[kind]["ls"]])
+        for kind, when in event_months(events).items()
+        for month in when
+    ]
+    return [
+        Panel(
+            title=title,
+            xlim=(0, right),
+            ylim=(0.0, top),
+            lines=[Series(months, series[c].to_numpy(dtype=float), colour) for c, colour in columns.items()],
+            marks=marks,
+        )
+        for (title, columns), top in zip(PANELS, value_limits(series))
+    ]
 
 
 def months_shown(n_rows: int) -> int:

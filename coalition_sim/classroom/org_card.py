@@ -1,7 +1,7 @@
 """An organization's card: who it is and how it is doing, for the room.
 
-The page opens a card when a trainer picks an organization (by name, or from
-the ones the feed mentions): name, sector, capacity, energy, how much it trusts
+The page opens a card when a trainer picks an organization (by name, or by
+clicking its dot in the drawing): name, sector, capacity, energy, how much it trusts
 the current members, its status, and why it left if it did.
 """
 
@@ -78,7 +78,7 @@ def OrgPanel(runs, selected: int | None, on_select, tick: int = 0):
             on_value=lambda name: on_select(None if name is None else names.index(name)),
         )
         if selected is None:
-            solara.Text("Pick one to see its card; the drawing labels the organizations the feed just named.")
+            solara.Text("Pick one by name, or click its dot in the drawing, to see its card.")
             return
         with solara.Row(gap="24px"):
             for side, run in zip(("Left: ", "Right: ") if len(runs) == 2 else ("",), runs):

@@ -1,8 +1,11 @@
 """One coalition on the page: big numbers, the dissolution banner, the network and the charts.
 
-The drawings are matplotlib figures sent as inline SVG with their text kept as
-text, drawn at natural size: the browser draws the letters with a local font
-(no internet needed), a room can read them, and their size can be measured.
+The drawings are inline SVG with their text kept as text, drawn at natural
+size: the browser draws the letters with a local font (no internet needed), a
+room can read them, and their size can be measured. The network is written as
+SVG text (:mod:`coalition_sim.classroom.network_svg`) inside a small Vue
+component (``network.vue``) that lays an invisible hit area over each
+organization: hovering shows its name, a click opens its card.
 Every read of the run happens under the run's lock (``LiveRun.reading``), so a
 render from the play loop and one from the replicates' task never see a
 half-written month.
@@ -10,11 +13,14 @@ half-written month.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import solara
 
 from coalition_sim.classroom import feed, live_charts, monitors
 from coalition_sim.classroom.live_run import LiveRun
-from coalition_sim.classroom.network_view import BURNOUT_COLOUR, SECTOR_COLOURS, NetworkCanvas
+from coalition_sim.classroom.network_svg import NetworkSVG
+from coalition_sim.classroom.network_view import BURNOUT_COLOUR, SECTOR_COLOURS
 from coalition_sim.classroom.svg_frames import frame_svg
 from coalition_sim.model.population import SECTORS
 
@@ -22,6 +28,7 @@ NETWORK_SIZE = (4.5, 4.3)
 """Inches of the network drawing (1 inch = 96 pixels on screen)."""
 STACKED_SIZES = {"network": (4.6, 3.6), "charts": (4.6, 4.1)}
 """Inches of the drawings side by side, where each coalition has half the width."""
+PX_PER_INCH = 96
 
 
 def svg_text(figure) -> str:
@@ -33,6 +40,11 @@ def svg_text(figure) -> str:
 def InlineSVG(svg: str, name: str):
     """An SVG drawing in the page (``name`` is its CSS class, for styling and tests)."""
     solara.HTML(tag="div", unsafe_innerHTML=svg, classes=["drawing", f"drawing-{name}"])
+
+
+@solara.component_vue("network.vue")
+def NetworkDrawing(svg: str, nodes: list, width: float, height: float, side: str, event_select: Callable[[int], None]):
+    """The network's SVG with a hit area over each organization (hover: its name; click: ``event_select(i)``)."""
 
 
 @solara.component
@@ -71,11 +83,19 @@ def ChartsLegend():
 
 
 @solara.component
-def RunView(run: LiveRun, tick: int = 0, selected: int | None = None, stacked: bool = False, heading: str = ""):
-    """Everything about one run: numbers, banner, network (with labels) and charts."""
-    network_size = STACKED_SIZES["network"] if stacked else NETWORK_SIZE
+def RunView(
+    run: LiveRun,
+    tick: int = 0,
+    selected: int | None = None,
+    stacked: bool = False,
+    heading: str = "",
+    on_select: Callable[[int], None] | None = None,
+):
+    """Everything about one run: numbers, banner, network (with labels, clickable) and charts."""
+    width, height = (PX_PER_INCH * inches for inches in (STACKED_SIZES["network"] if stacked else NETWORK_SIZE))
     charts_size = STACKED_SIZES["charts"] if stacked else live_charts.FIGSIZE
-    network = solara.use_memo(lambda: NetworkCanvas(run.model, figsize=network_size, dpi=96, legend=False), [run])
+    network = solara.use_memo(lambda: NetworkSVG(run.model, width, height), [run])
+    nodes = solara.use_memo(lambda: network.hit_areas(run.model), [network])
     charts = solara.use_memo(lambda: live_charts.ChartsCanvas(figsize=charts_size, legend=False), [run])
     series = run.series()
     events = run.events()
@@ -85,7 +105,7 @@ def RunView(run: LiveRun, tick: int = 0, selected: int | None = None, stacked: b
             labels = feed.organizations_named(events, model.names, n=4)
             if selected is not None:
                 labels[selected] = model.names[selected]
-            return svg_text(network.update(model, labels=labels, selected=selected))
+            return network.svg(model, labels=labels, selected=selected)
 
     network_svg = solara.use_memo(draw_network, [run, run.month, selected])
     charts_svg = solara.use_memo(lambda: charts.svg(series, events), [run, run.month])
@@ -100,7 +120,14 @@ def RunView(run: LiveRun, tick: int = 0, selected: int | None = None, stacked: b
             solara.Info(f"Stopped at the horizon, month {run.horizon}: raise it to run on.")
         with (solara.Column if stacked else solara.Row)(gap="8px", style={"align-items": "flex-start"}):
             with solara.Column(gap="0px"):
-                InlineSVG(network_svg, "network")
+                NetworkDrawing(
+                    svg=network_svg,
+                    nodes=nodes,
+                    width=width,
+                    height=height,
+                    side=heading.split(":")[0].lower() if heading else "single",
+                    event_select=lambda i: on_select(int(i)) if on_select else None,
+                )
                 NetworkLegend(sorted(set(int(s) for s in run.model.sector)))
             with solara.Column(gap="0px"):
                 InlineSVG(charts_svg, "charts")

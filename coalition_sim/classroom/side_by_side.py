@@ -16,13 +16,15 @@ from matplotlib.ticker import MaxNLocator
 
 from coalition_sim.classroom.live_charts import months_shown, nice_ceiling
 from coalition_sim.classroom.live_run import LiveRun
-from coalition_sim.classroom.svg_frames import LinesOverFrame
+from coalition_sim.classroom.svg_chart import Panel, Series, figure_svg, grid_boxes
 
 STRIP = (("members", "members"), ("cumulative_impact", "impact"), ("mean_trust", "mean trust"))
 """Columns of the difference strip and their titles."""
 FIGSIZE = (9.5, 2.3)
 DPI = 96
 FONT_PT = 11
+MARGINS = {"left": 0.06, "right": 0.99, "top": 0.82, "bottom": 0.14, "wspace": 0.25, "hspace": 0.0}
+LINE_COLOUR = "#8e44ad"
 
 
 def other_value(control: str, value, choices: list | None = None, low=None, high=None):
@@ -59,24 +61,37 @@ class DifferenceCanvas:
     def __init__(self, figsize=FIGSIZE) -> None:
         self.figure = Figure(figsize=figsize, dpi=DPI)
         axes = self.figure.subplots(1, len(STRIP))
-        self.figure.subplots_adjust(left=0.06, right=0.99, top=0.82, bottom=0.14, wspace=0.25)
+        self.figure.subplots_adjust(**{k: v for k, v in MARGINS.items() if k != "hspace"})
         self.lines = []
         for ax, (_, title) in zip(axes, STRIP):
             ax.axhline(0, color="grey", lw=1)
-            (line,) = ax.plot([], [], color="#8e44ad", lw=2)
+            (line,) = ax.plot([], [], color=LINE_COLOUR, lw=2)
             self.lines.append((ax, line))
             ax.set_title(f"{title}: right minus left", fontsize=FONT_PT + 1)
             ax.tick_params(labelsize=FONT_PT)
             ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
             ax.yaxis.set_major_locator(MaxNLocator(3))
             ax.spines[["top", "right"]].set_visible(False)
-        self._overlay = LinesOverFrame(self.figure, self.lines)
 
     def svg(self, diff: pd.DataFrame) -> str:
-        """The strip as inline SVG (its frame is redrawn only when a limit changes)."""
-        self.update(diff)
-        key = tuple((ax.get_xlim(), ax.get_ylim()) for ax, _ in self.lines)
-        return self._overlay.svg(key)
+        """The strip as inline SVG, written as text (the same limits as :meth:`update`)."""
+        width, height = self.figure.get_figwidth() * DPI, self.figure.get_figheight() * DPI
+        months = np.arange(len(diff))
+        panels = []
+        for column, title in STRIP:
+            values = diff[column].to_numpy(dtype=float)
+            reach = _reach(values)
+            panels.append(
+                Panel(
+                    title=f"{title}: right minus left",
+                    xlim=(0, months_shown(len(diff))),
+                    ylim=(-reach, reach),
+                    lines=[Series(months, values, LINE_COLOUR, width=2.0)],
+                    zero_line=True,
+                    x_ticks=4,
+                )
+            )
+        return figure_svg(width, height, panels, grid_boxes(width, height, 1, len(STRIP), MARGINS), name="difference")
 
     def update(self, diff: pd.DataFrame) -> Figure:
         """Show ``diff`` (:func:`difference_table`); returns the figure."""
@@ -84,7 +99,12 @@ class DifferenceCanvas:
         for (ax, line), (column, _) in zip(self.lines, STRIP):
             values = diff[column].to_numpy(dtype=float)
             line.set_data(months, values)
-            reach = nice_ceiling(1.04 * np.nanmax(np.abs(values), initial=0.0)) if values.size else 0.1
+            reach = _reach(values)
             ax.set_ylim(-reach, reach)  # symmetric and stepwise: zero stays in the middle
             ax.set_xlim(0, months_shown(len(diff)))
         return self.figure
+
+
+def _reach(values: np.ndarray) -> float:
+    """Half the height of a strip panel: symmetric and stepwise, so zero stays in the middle."""
+    return nice_ceiling(1.04 * np.nanmax(np.abs(values), initial=0.0)) if values.size else 0.1

@@ -31,6 +31,9 @@ CSS = """
 .v-application .feed-lines span { display: block; }
 .v-application .feed-dissolved { color: #c0392b; font-weight: 700; }
 .v-application .feed-backbone, .v-application .feed-shock { font-weight: 600; }
+.v-application .network-hover { background: white; border: 1px solid #555; border-radius: 4px;
+  padding: 1px 8px; font-size: 16px !important; font-weight: 600; pointer-events: none; white-space: nowrap;
+  z-index: 5; }
 .v-application .legend span { font-size: 16px !important; }
 .v-application .main { overflow-x: auto; }
 .v-navigation-drawer.solara-content-main { min-width: 310px !important; max-width: 310px !important; }

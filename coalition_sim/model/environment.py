@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model.goal_space import clip
 from coalition_sim.model.initiative import ROLES, Initiative
 
 DOMINANT_WEIGHT = 0.5
@@ -55,7 +56,7 @@ class Environment:
 
     def _new(self, now: int) -> Initiative:
         dims = self.purpose.size
-        ideal = np.clip(self.purpose + self.rng.normal(0.0, self.spread, dims), 0.0, 1.0)
+        ideal = clip(self.purpose + self.rng.normal(0.0, self.spread, dims))
         keys = self.rng.random(len(ROLES)) ** (1.0 / self.needs)  # weighted draw without replacement
         roles = np.argpartition(-keys, 2)[:2]
         needs = np.zeros(len(ROLES))

@@ -1,21 +1,57 @@
 """A plain-language feed of what happened, for people (the web app, reports).
 
 Events are small records; ``text`` is a sentence a trainer can read aloud:
-"Org 12 (business) left: burnt out".
+"Org 12 (business) left: burnt out". A run records many events nobody reads (a
+study keeps only summaries), so the sentence is written when it is first read:
+an event keeps its template and the values to fill in.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 
-@dataclass(frozen=True)
 class Event:
-    """Something that happened in a month."""
+    """Something that happened in a month: ``month``, ``kind`` and ``text``.
 
-    month: int
-    kind: str
-    text: str
+    ``Event(month, kind, "Org {} left", name)`` fills the template with the values
+    when ``text`` is first read; without values the text is taken as written.
+    """
+
+    __slots__ = ("_args", "_text", "kind", "month")
+
+    def __init__(self, month: int, kind: str, text: str, *args) -> None:
+        self.month, self.kind, self._text, self._args = month, kind, text, args
+
+    @property
+    def text(self) -> str:
+        """The sentence."""
+        if self._args:
+            self._text, self._args = self._text.format(*self._args), ()
+        return self._text
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Event):
+            return NotImplemented
+        return (self.month, self.kind, self.text) == (other.month, other.kind, other.text)
+
+    def __hash__(self) -> int:
+        return hash((self.month, self.kind, self.text))
+
+    def __repr__(self) -> str:
+        return f"Event(month={self.month!r}, kind={self.kind!r}, text={self.text!r})"
+
+
+class Later:
+    """A value for an event's template that is worked out only when the sentence is written."""
+
+    __slots__ = ("_make",)
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+
+    def __format__(self, spec: str) -> str:
+        return format(self._make(), spec)
 
 
 EXIT_REASONS = {"burnout": "burnt out", "impatience": "out of patience", "drift": "drifted away"}
@@ -29,9 +65,9 @@ CAUSE_TEXT = {
 class EventLog(list):
     """A list of :class:`Event` with helpers that write the sentences."""
 
-    def add(self, month: int, kind: str, text: str) -> None:
-        """Record one event."""
-        self.append(Event(month, kind, text))
+    def add(self, month: int, kind: str, text: str, *args) -> None:
+        """Record one event (``text`` a template when ``args`` are given; see :class:`Event`)."""
+        self.append(Event(month, kind, text, *args))
 
     def since(self, month: int) -> list[Event]:
         """Events from ``month`` on."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coalition_sim.model import workload
-from coalition_sim.model.goal_space import distances
+from coalition_sim.model.goal_space import clip, distances
 
 B0 = 0.3
 """Logit of success for a team with just the capacity needed and middling everything."""
@@ -64,7 +64,7 @@ class Outcome:
 
 def effort(energy: np.ndarray, distance: np.ndarray, tolerance: np.ndarray) -> np.ndarray:
     """Share of capacity a participant really puts in: tired or unconvinced means less."""
-    return energy * np.clip(1.0 - 0.5 * distance / tolerance, MIN_EFFORT, 1.0)
+    return energy * clip(1.0 - 0.5 * distance / tolerance, MIN_EFFORT, 1.0)
 
 
 def skill_coverage(team_skills: np.ndarray, needs: np.ndarray) -> float:
@@ -81,7 +81,7 @@ def mutual_trust(trust, team: np.ndarray) -> float:
 
 def coherence(dilution: float) -> float:
     """1 for a blueprint at the ideal, 0 at DILUTION_SCALE or beyond."""
-    return float(np.clip(1.0 - dilution / DILUTION_SCALE, 0.0, 1.0))
+    return min(max(float(1.0 - dilution / DILUTION_SCALE), 0.0), 1.0)
 
 
 def success_probability(

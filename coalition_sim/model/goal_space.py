@@ -14,6 +14,11 @@ def distances(positions: np.ndarray, point: np.ndarray) -> np.ndarray:
     return np.sqrt(((positions - point) ** 2).sum(axis=1))
 
 
+def clip(values: np.ndarray, low: float = 0.0, high: float = 1.0, out: np.ndarray | None = None) -> np.ndarray:
+    """``np.clip(values, low, high)`` for values without NaN: the same numbers, a fraction of its call overhead."""
+    return np.minimum(np.maximum(values, low, out=out), high, out=out)
+
+
 def farthest_distance(purpose: np.ndarray) -> float:
     """Distance from ``purpose`` to the point of the unit box farthest from it."""
     return float(np.sqrt((np.maximum(purpose, 1.0 - purpose) ** 2).sum()))

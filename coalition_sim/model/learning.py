@@ -31,7 +31,7 @@ import numpy as np
 
 from coalition_sim.model import morale
 from coalition_sim.model.execution import UNDER_EFFORT, Outcome
-from coalition_sim.model.goal_space import distances
+from coalition_sim.model.goal_space import clip, distances
 
 SUCCESS_TRUST = 0.05
 """Extra share of the gap to full trust closed in a successful team."""
@@ -62,7 +62,7 @@ WORK_COST = 0.1
 def closeness(position: np.ndarray, tolerance: np.ndarray, blueprint: np.ndarray) -> np.ndarray:
     """How much each organization wants what was done: 1 at its position, 0 at twice its tolerance."""
     dist = distances(position, blueprint)
-    return np.clip(1.0 - dist / (2.0 * tolerance), 0.0, 1.0)
+    return clip(1.0 - dist / (2.0 * tolerance))
 
 
 def spillover_share(model) -> float:

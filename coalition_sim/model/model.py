@@ -27,9 +27,9 @@ from coalition_sim.model import (
 from coalition_sim.model.backbone import Backbone
 from coalition_sim.model.endurance import dissolution_cause
 from coalition_sim.model.environment import Environment
-from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, EventLog
+from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, EventLog, Later
 from coalition_sim.model.execution import execute
-from coalition_sim.model.goal_space import distances, farthest_distance
+from coalition_sim.model.goal_space import clip, distances, farthest_distance
 from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.model.initiative import LAPSED, ROLES
@@ -84,7 +84,9 @@ class CoalitionModel(mesa.Model):
     (a strategist's scenario). ``seed`` fixes every random draw: it is split into
     population, environment and behaviour streams (:mod:`coalition_sim.model.streams`),
     so runs under different rules with one seed face the same initiatives and shocks.
-    ``self.rng`` is the behaviour stream.
+    ``self.rng`` is the behaviour stream. ``monthly_series=False`` skips the monthly
+    figures (``datacollector`` stays empty, ``stats`` is worked out when the summary
+    is asked for): a study that keeps only summaries gets the same summaries, sooner.
     """
 
     def __init__(
@@ -129,6 +131,7 @@ class CoalitionModel(mesa.Model):
         population: Population | None = None,
         interventions=(),
         seed=None,
+        monthly_series: bool = True,
     ):
         values = {k: v for k, v in locals().items() if k in params.PARAMETERS}
         if isinstance(governance, GovernanceRule):
@@ -165,8 +168,9 @@ class CoalitionModel(mesa.Model):
         self.interventions.hold_back(self)
         self.member_ties = self.trust.ties_toward(self.core_indices())
         self.datacollector = metrics.ScalarCollector(model_reporters=metrics.reporters())
-        self.stats = metrics.snapshot(self)
-        self.datacollector.collect(self)
+        self.monthly_series = bool(monthly_series)
+        self.stats: dict | None = None
+        self.record_month()
         self._release_mesa_id_counter()
 
     # ------------------------------------------------------------------ setup
@@ -229,17 +233,19 @@ class CoalitionModel(mesa.Model):
     def core_indices(self) -> np.ndarray:
         """Indices of current core members (cached until a status changes)."""
         if self._core is None:
-            self._core = np.flatnonzero(self.status == CORE)
+            self._core = (self.status == CORE).nonzero()[0]
         return self._core
 
     def network_indices(self) -> np.ndarray:
         """Indices of wider-network organizations (cached until a status changes)."""
         if self._network is None:
-            self._network = np.flatnonzero(self.status == NETWORK)
+            self._network = (self.status == NETWORK).nonzero()[0]
         return self._network
 
     def set_status(self, idx: np.ndarray, status: int) -> None:
         """Change organizations' status (the only place status is written)."""
+        if isinstance(idx, np.ndarray) and idx.size == 0:
+            return
         self.status[idx] = status
         self._core = self._network = None
 
@@ -281,8 +287,15 @@ class CoalitionModel(mesa.Model):
         self.relationships()  # 5. relationships
         self.membership()  # 6. membership
         self.endurance()  # 7. endurance
-        self.stats = metrics.snapshot(self)
-        self.datacollector.collect(self)
+        self.record_month()
+
+    def record_month(self) -> None:
+        """The month's figures and their row in the time series (unless ``monthly_series`` is off)."""
+        if self.monthly_series:
+            self.stats = metrics.snapshot(self)
+            self.datacollector.collect(self)
+        else:
+            self.stats = None
 
     def open_books(self) -> None:
         """Start the month's ledger: counts, each organization's benefit and cost."""
@@ -325,12 +338,12 @@ class CoalitionModel(mesa.Model):
         self.backbone.update(self.steps)
         if self.backbone.strength != before:
             self.events.add(
-                self.steps, "backbone", f"Backbone support changes: {before:.2f} -> {self.backbone.strength:.2f}"
+                self.steps, "backbone", "Backbone support changes: {:.2f} -> {:.2f}", before, self.backbone.strength
             )
         role = self.environment.shock()
         if role is not None:
             learning.unlearn(self)
-            self.events.add(self.steps, "shock", f"Shock: {ROLES[role]} skills now needed")
+            self.events.add(self.steps, "shock", "Shock: {} skills now needed", ROLES[role])
         arrivals = self.environment.arrivals(self.steps)
         self.tally["arrived"] = len(arrivals)
         self.pending.extend(arrivals)
@@ -344,7 +357,7 @@ class CoalitionModel(mesa.Model):
             initiative.blocked_months += 1
             self.deliberated.append(decision.attendees)
             self.tally["blocked"] += 1
-            self.events.add(self.steps, "blocked", f"Initiative {initiative.uid} blocked: {decision.reason}")
+            self.events.add(self.steps, "blocked", "Initiative {} blocked: {}", initiative.uid, decision.reason)
             return
         self.cost[decision.dissenters] += membership.DISSENT_COST
         if decision.by_coordinator:
@@ -397,12 +410,15 @@ class CoalitionModel(mesa.Model):
             self.events.add(
                 self.steps,
                 "succeeded",
-                f"Initiative {initiative.uid} ({initiative.theory_of_change()}) succeeded: impact {outcome.impact:.2f}",
+                "Initiative {} ({}) succeeded: impact {:.2f}",
+                initiative.uid,
+                Later(initiative.theory_of_change),
+                outcome.impact,
             )
         else:
             self.tally["failed"] += 1
             self.events.add(
-                self.steps, "failed", f"Initiative {initiative.uid} failed (chance was {outcome.probability:.0%})"
+                self.steps, "failed", "Initiative {} failed (chance was {:.0%})", initiative.uid, outcome.probability
             )
 
     def lapse(self) -> None:
@@ -411,7 +427,7 @@ class CoalitionModel(mesa.Model):
             initiative.state = LAPSED
             self.pending.remove(initiative)
             self.tally["lapsed"] += 1
-            self.events.add(self.steps, "lapsed", f"Initiative {initiative.uid} lapsed undecided")
+            self.events.add(self.steps, "lapsed", "Initiative {} lapsed undecided", initiative.uid)
 
     def relationships(self) -> None:
         """Unused trust decays; representatives change; vision pulls members toward the purpose; members rest."""
@@ -419,8 +435,8 @@ class CoalitionModel(mesa.Model):
         self.tally["turnover"] = int(turnover.turnover(self).size)
         members = self.core_indices()
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
-        np.clip(self.position, 0.0, 1.0, out=self.position)
-        morale.rest(self.energy, np.flatnonzero(self.status != EXITED), self.backbone.effect("morale"))
+        clip(self.position, out=self.position)
+        morale.rest(self.energy, (self.status != EXITED).nonzero()[0], self.backbone.effect("morale"))
         learning.fade_reputation(self)
         learning.fade_know_how(self)
         self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
@@ -447,7 +463,7 @@ class CoalitionModel(mesa.Model):
         self.member_ties = ties
         self.tally["joins"] = int(newcomers.size)
         for i in newcomers:
-            self.events.add(self.steps, "join", f"{self.names[i]} ({SECTORS[self.sector[i]]}) joined the core")
+            self.events.add(self.steps, "join", "{} ({}) joined the core", self.names[i], SECTORS[self.sector[i]])
         for name in metrics.COUNTS:
             self.totals[name] += self.tally[name]
 
@@ -462,6 +478,8 @@ class CoalitionModel(mesa.Model):
 
     def leave(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` exit for ``cause``."""
+        if not who.size:
+            return
         self.set_status(who, EXITED)
         self.tally["exits"] += int(who.size)
         self.tally[f"exits_{cause}"] += int(who.size)
@@ -469,7 +487,7 @@ class CoalitionModel(mesa.Model):
             self.exit_cause[int(i)] = cause
             self.exit_month[int(i)] = self.steps
             self.events.add(
-                self.steps, "exit", f"{self.names[i]} ({SECTORS[self.sector[i]]}) left: {EXIT_REASONS[cause]}"
+                self.steps, "exit", "{} ({}) left: {}", self.names[i], SECTORS[self.sector[i]], EXIT_REASONS[cause]
             )
 
     def endurance(self) -> None:
@@ -479,11 +497,13 @@ class CoalitionModel(mesa.Model):
         if cause is not None:
             self.cause = cause
             self.running = False
-            self.events.add(self.steps, "dissolved", f"The coalition dissolves: {CAUSE_TEXT[cause]}")
+            self.events.add(self.steps, "dissolved", "The coalition dissolves: {}", CAUSE_TEXT[cause])
 
     # ------------------------------------------------------------------ results
     def summary(self, series: bool = False) -> dict:
         """End-of-run figures; with ``series=True`` also the monthly time series."""
+        if self.stats is None:
+            self.stats = metrics.snapshot(self)
         result = metrics.summary(self)
         if series:
             result["series"] = self.datacollector.get_model_vars_dataframe().to_dict("list")

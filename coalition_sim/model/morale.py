@@ -59,5 +59,5 @@ def after_failure(energy: np.ndarray, team: np.ndarray, morale: float) -> None:
 
 def after_overload(energy: np.ndarray, over: np.ndarray, morale: float) -> None:
     """Drain ``over`` (per organization, 0 when within budget) times OVERLOAD_ENERGY, shielded by morale."""
-    who = np.flatnonzero(over > 0)
+    who = (over > 0).nonzero()[0]
     spend(energy, who, OVERLOAD_ENERGY * (1.0 - OVERLOAD_SHIELD * morale) * over[who])

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from coalition_sim.model.goal_space import clip
 from coalition_sim.model.initiative import ROLES
 from coalition_sim.util.errors import InputError
 
@@ -189,4 +190,4 @@ def initial_trust_matrix(rng: np.random.Generator, n: int, n_core: int, level: f
     trust[n_core:, :] *= NETWORK_TRUST_FACTOR
     trust[:, n_core:] *= NETWORK_TRUST_FACTOR
     np.fill_diagonal(trust, 1.0)
-    return np.clip(trust, 0.0, 1.0)
+    return clip(trust, out=trust)

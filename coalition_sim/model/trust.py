@@ -9,6 +9,9 @@ a pass over millions of numbers. Because it is linear toward the baseline b,
 the matrix is stored as ``T = b + scale * D``: one month of decay at rate r is
 ``scale *= 1 - r`` (exact, O(1)), and every read or write converts. The diagonal
 (self-trust) is always 1.
+
+The loops behind strengthen, weaken, fade, penalize and density are compiled
+(:mod:`coalition_sim.model.trust_kernels`, loaded on first use).
 """
 
 from __future__ import annotations
@@ -58,7 +61,11 @@ class TrustMatrix:
         self._fix_diagonal()
 
     def _fix_diagonal(self) -> None:
-        self.dev[self._diag, self._diag] = (1.0 - self.baseline) / self.scale
+        _kernels().set_diagonal(self.dev, self._diagonal())
+
+    def _diagonal(self) -> float:
+        """Stored value of self-trust (T = 1)."""
+        return (1.0 - self.baseline) / self.scale
 
     # ------------------------------------------------------------ dynamics
     def decay(self, rate: float) -> None:
@@ -81,18 +88,7 @@ class TrustMatrix:
 
     def _affine_within(self, group: np.ndarray, factor: float, offset: float) -> None:
         """D = D * factor + offset on the block group x group (an affine map of T)."""
-        n = self.dev.shape[0]
-        if 5 * group.size < n:  # small block: gather, update, scatter the block
-            idx = (group[:, None], group)
-            self.dev[idx] = self.dev[idx] * factor + offset
-        else:  # large block: whole rows (fast copies) with per-column factor and offset
-            in_group = np.zeros(n, dtype=bool)
-            in_group[group] = True
-            rows = self.dev[group]
-            rows *= np.where(in_group, factor, 1.0)
-            rows += np.where(in_group, offset, 0.0)
-            self.dev[group] = rows
-        self._fix_diagonal()
+        _kernels().affine_within(self.dev, _index(group), factor, offset, self._diagonal())
 
     def fade(self, who: np.ndarray, keep: float) -> None:
         """Ties from and to ``who`` keep ``keep`` of their height above the baseline: T = b + keep (T - b).
@@ -101,16 +97,15 @@ class TrustMatrix:
         """
         if who.size == 0 or keep == 1.0:
             return
-        self.dev[who, :] *= keep
-        self.dev[:, who] *= keep
-        self._fix_diagonal()
+        _kernels().fade(self.dev, _index(who), keep, self._diagonal())
 
     def penalize(self, observers: np.ndarray, targets: np.ndarray, fraction: float) -> None:
         """Observers' trust in ``targets`` (free riders) loses ``fraction``."""
         if targets.size == 0 or observers.size == 0:
             return
-        idx = (observers[:, None], targets)
-        self[idx] = self[idx] * (1.0 - fraction)
+        _kernels().penalize(
+            self.dev, _index(observers), _index(targets), self.baseline, self.scale, 1.0 - fraction, self._diagonal()
+        )
 
     # ------------------------------------------------------------ summaries
     def ties_toward(self, group: np.ndarray) -> np.ndarray:
@@ -144,8 +139,25 @@ class TrustMatrix:
         if k < 2:
             return 0.0
         threshold = (DENSE_TIE - self.baseline) / self.scale
-        in_group = np.zeros(self.dev.shape[0], dtype=bool)
-        in_group[group] = True
-        strong = self.dev >= threshold  # compare first: gathering booleans is cheaper than floats
-        dense = np.count_nonzero(strong[group] & in_group) - k
+        dense = _kernels().count_at_least(self.dev, _index(group), threshold) - k
         return float(dense / (k * (k - 1)))
+
+
+def _index(group: np.ndarray) -> np.ndarray:
+    """``group`` (indices or a mask) as the integer array the kernels take."""
+    if group.dtype == np.intp:
+        return group
+    return np.flatnonzero(group) if group.dtype == bool else group.astype(np.intp)
+
+
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled trust kernels (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import trust_kernels
+
+        _KERNELS = trust_kernels
+    return _KERNELS

@@ -103,7 +103,9 @@ def run_one(spec: RunSpec, keep_series: bool | Sequence[str] = True) -> RunResul
 
     start = time.perf_counter()
     try:
-        model = CoalitionModel(**spec.params, population=spec.population, seed=spec.seed)
+        model = CoalitionModel(
+            **spec.params, population=spec.population, seed=spec.seed, monthly_series=bool(keep_series)
+        )
         model.run(spec.steps)
         summary = model.summary()
         series = _series(model, keep_series)

@@ -79,10 +79,16 @@ def control(rc, name: str):
     return rc.find(v.Slider, class_=f"control-{name}").widget.v_model
 
 
+def network_widgets(rc) -> list:
+    """The network drawings (a Vue template each: the SVG and the organizations' hit areas)."""
+    return [w for w in rc.find(v.VuetifyTemplate).widgets if hasattr(w, "nodes") and hasattr(w, "svg")]
+
+
 def drawings(rc, name: str | None = None) -> list[str]:
-    """The inline SVG drawings on the page (optionally only the network, charts, ...)."""
+    """The inline SVG drawings on the page (optionally only the network, charts, ...), network first."""
     wanted = "drawing" if name is None else f"drawing-{name}"
-    return [
+    networks = [w.svg for w in network_widgets(rc)] if name in (None, "network") else []
+    return networks + [
         w.unsafe_innerHTML
         for w in rc.find(solara.widgets.HTML).widgets
         if wanted in w.attributes.get("class", "").split()
@@ -321,6 +327,28 @@ def test_an_organization_card_opens_and_the_drawing_labels_it():
     assert "Org 3" in shown
     assert any(t.startswith("Sector: ") for t in shown) and any(t.startswith("Energy: ") for t in shown)
     assert "Org 3" in drawings(rc, "network")[0]
+
+
+def test_clicking_an_organization_in_the_drawing_opens_its_card():
+    rc = render_page("silos")
+    click(rc, "Step")
+    (network,) = network_widgets(rc)
+    assert [n["name"] for n in network.nodes][:3] == ["Org 0", "Org 1", "Org 2"]
+    assert not any(t.startswith("Sector: ") for t in texts(rc))
+    network.vue_select(7)  # what the browser sends when a node's hit area is clicked
+    shown = texts(rc)
+    assert "Org 7" in shown and any(t.startswith("Energy: ") for t in shown)
+    assert rc.find(v.Select, label="Find an organization").widget.v_model == "Org 7"
+    assert 'class="selected"' in network_widgets(rc)[0].svg
+
+
+def test_side_by_side_a_click_on_either_drawing_opens_the_card_for_both():
+    rc = render_page("backbone-cut")
+    left, right = network_widgets(rc)
+    right.vue_select(4)
+    shown = texts(rc)
+    assert "Left: Org 4" in shown and "Right: Org 4" in shown
+    assert all('class="selected"' in w.svg for w in network_widgets(rc))
 
 
 def test_the_feed_filters_by_kind():

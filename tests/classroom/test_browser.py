@@ -365,7 +365,8 @@ def test_after_a_dissolution_another_preset_plays(visit, tmp_path_factory):
         visit.button("Reset").click()
         visit.click_when_still(visit.button("Step"))
         visit.page.get_by_text(re.compile(r"^Dissolved at month 1: ")).wait_for(timeout=30_000)
-        assert visit.button("▶ Play").is_disabled()
+        # the banner and the button are separate widgets, updated by separate messages
+        wait_until(lambda: visit.button("▶ Play").is_disabled(), 10, "play greyed out after the dissolution")
         visit.choose_preset(PRESETS["crisis"].title)
         visit.page.get_by_text(PRESETS["crisis"].caption).wait_for(timeout=30_000)
         wait_until(lambda: visit.button("▶ Play").is_enabled(), 30, "play enabled again")

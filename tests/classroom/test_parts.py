@@ -276,3 +276,112 @@ def test_lines_are_written_where_matplotlib_would_draw_them():
     second = overlay.svg(key=1)
     assert second.count("<polyline") == 1 and "0.0,72.0 144.0,0.0" in second
     assert second.split("<polyline")[0] == first.split("<polyline")[0], "the frame was kept"
+
+
+# ---------------------------------------------------------------- the page's network, as SVG text
+def _network(n_orgs: int = 40, months: int = 30, seed: int = 3, params: dict | None = None):
+    from coalition_sim.classroom.network_svg import NetworkSVG
+
+    run = LiveRun(params or {"n_orgs": n_orgs, "governance": "opt-in", "seed": seed})
+    run.run_to(months)
+    return run.model, NetworkSVG(run.model, 432, 413)
+
+
+def test_the_network_draws_each_organization_once_in_its_status():
+    import re
+
+    from coalition_sim.model.population import CORE, EXITED, NETWORK
+
+    model, drawing = _network(months=72, params=PRESETS["backbone-cut"].model_params())  # members leave
+    svg = drawing.svg(model)
+    burnt = sum(cause == "burnout" for cause in model.exit_cause.values())
+    exited = int((model.status == EXITED).sum())
+    nodes = svg.split('<g class="nodes"')[1].split("</g>")[0]
+    circles = re.findall(r"<circle ", nodes)
+    crosses = re.findall(r'<path d="M[^"]*M[^"]*"', nodes)
+    assert len(circles) == int((model.status == CORE).sum()) + int((model.status == NETWORK).sum()) + burnt
+    assert len(crosses) == exited - burnt and exited > 0
+    assert nodes.count('stroke="white"') == int((model.status == CORE).sum())  # filled = core member
+    assert f"Month {model.steps}: " in svg and svg.startswith("<svg") and svg.endswith("</svg>")
+
+
+def test_hit_areas_sit_on_the_drawn_nodes_and_name_them():
+    import re
+
+    from coalition_sim.model.population import CORE
+
+    model, drawing = _network()
+    areas = drawing.hit_areas(model)
+    assert [a["i"] for a in areas] == list(range(len(model.names)))
+    assert [a["name"] for a in areas] == list(model.names)
+    core = next(a for a in areas if model.status[a["i"]] == CORE)
+    drawn = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="([\d.]+)" fill="#', drawing.svg(model))
+    assert (f"{core['x']:.1f}", f"{core['y']:.1f}") in {(x, y) for x, y, _ in drawn}
+    assert all(a["r"] >= 8.0 for a in areas)  # small organizations stay clickable
+    assert all(0 <= a["x"] <= 432 and 0 <= a["y"] <= 413 for a in areas)
+
+
+def test_the_selected_organization_is_ringed_and_labels_are_text():
+    model, drawing = _network()
+    svg = drawing.svg(model, labels={5: "Org 5 <&>"}, selected=5)
+    assert 'class="selected"' in svg and "Org 5 &lt;&amp;&gt;" in svg
+    assert 'class="selected"' not in drawing.svg(model)
+
+
+def test_the_page_network_at_300_organizations_is_small_and_its_text_legible():
+    import re
+
+    model, drawing = _network(n_orgs=300, months=24)
+    svg = drawing.svg(model, labels={0: model.names[0]}, selected=0)
+    assert len(svg.encode()) <= 150_000
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+    assert sizes and min(sizes) >= 14
+
+
+# ---------------------------------------------------------------- the page's charts, as SVG text
+def test_chart_panels_sit_where_matplotlib_puts_the_axes_with_its_limits_and_ticks():
+    from coalition_sim.classroom import svg_chart
+
+    run = LiveRun(PRESETS["backbone-cut"].model_params())
+    run.run_to(40)
+    series, events = run.series(), run.events()
+    canvas = live_charts.ChartsCanvas(legend=False)
+    canvas.update(series, events)
+    width, height = (inches * 96 for inches in canvas.figure.get_size_inches())
+    boxes = svg_chart.grid_boxes(width, height, 2, 2, canvas.margins)
+    panels = live_charts.chart_panels(series, events)
+    for ax, box, panel in zip(canvas.axes, boxes, panels):
+        x0, y0, w, h = ax.get_position().bounds
+        assert box == pytest.approx((x0 * width, (1 - y0 - h) * height, w * width, h * height))
+        assert panel.ylim == pytest.approx(ax.get_ylim()) and panel.xlim == pytest.approx(ax.get_xlim())
+        shown = [t for t in ax.get_yticks() if panel.ylim[0] - 1e-9 <= t <= panel.ylim[1] + 1e-9]
+        assert list(svg_chart.ticks(*panel.ylim, panel.y_ticks)) == pytest.approx(shown)
+    marked = sorted(m[0] for m in panels[0].marks)
+    assert 36 in marked and marked == sorted(e.month for e in events if e.kind in live_charts.EVENT_MARKS)
+
+
+def test_chart_lines_are_written_where_matplotlib_would_draw_them():
+    import re
+
+    from coalition_sim.classroom import svg_chart
+
+    panel = svg_chart.Panel("t", (0, 10), (0, 4), [svg_chart.Series(np.array([0, 5, 10]), np.array([0, 2, 4]), "#f00")])
+    svg = svg_chart.panel_svg(panel, (50.0, 20.0, 100.0, 80.0))
+    points = re.search(r'<polyline points="([^"]+)"', svg).group(1)
+    assert points == "50.0,100.0 100.0,60.0 150.0,20.0"  # the box's corners; SVG's y axis points down
+    assert [svg_chart.tick_label(v, 0.1) for v in (0.0, 0.2, -0.25)] == ["0", "0.2", "\u22120.2"]
+    assert [svg_chart.tick_label(v, 500) for v in (0.0, 1500.0)] == ["0", "1500"]
+
+
+def test_the_difference_strip_and_charts_are_svg_text_with_legible_sizes():
+    import re
+
+    left, right = side_by_side.pair({"n_orgs": 20, "seed": 1}, "governance", "opt-in", 120)
+    for _ in range(15):
+        side_by_side.step_together((left, right))
+    strip = side_by_side.DifferenceCanvas().svg(side_by_side.difference_table(left.series(), right.series()))
+    charts = live_charts.ChartsCanvas(legend=False).svg(left.series(), left.events())
+    for svg in (strip, charts):
+        sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+        assert svg.startswith("<svg") and "<polyline" in svg and min(sizes) >= 14
+    assert strip.count("<polyline") == 3 and "right minus left" in strip

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from coalition_sim.model.execution import effort
-from coalition_sim.model.goal_space import distances
+from coalition_sim.model.goal_space import clip, distances
 from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
 from coalition_sim.model.learning import spillover_share
 from coalition_sim.model.legitimacy import objectors
@@ -53,7 +53,7 @@ def draft_blueprint(model, initiative) -> np.ndarray:
     lead = members[int(np.argmax(model.capacity[members]))]
     bias = STANDIN_BIAS * (model.position[lead] - initiative.ideal)
     noise = model.rng.normal(0.0, DRAFT_NOISE, size=initiative.ideal.shape)
-    return np.clip(initiative.ideal + (1.0 - quality) * (bias + noise), 0.0, 1.0)
+    return clip(initiative.ideal + (1.0 - quality) * (bias + noise))
 
 
 def invitation_order(model, initiative) -> np.ndarray:
@@ -72,7 +72,7 @@ def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np
     """Boolean mask: which invitees choose to join this blueprint."""
     dist = distances(model.position[invited], blueprint)
     tol = model.tolerance[invited]
-    fit = np.clip(1.0 - dist / tol, 0.0, 1.0)
+    fit = clip(1.0 - dist / tol)
     energy = model.energy[invited]
     own_share = 1.0 - spillover_share(model)  # what joining adds to what it gets anyway (free riding)
     legitimacy = 1.0 - LEGITIMACY_WEIGHT * model.backbone.effect("vision") * (1.0 - model.backbone_trust[invited])
