@@ -65,3 +65,45 @@ def test_morale_binds_in_a_small_busy_coalition(liveness):
     rows = liveness.effect_rows(spec, "opt-in", liveness.spawn_seeds(liveness.MASTER_SEED, 16))
     impact = next(r for r in rows if r["outcome"] == "total_impact")
     assert impact["binds"] and impact["effect"] > 0
+
+
+@pytest.fixture(scope="module")
+def regimes(liveness):
+    return pd.read_csv(liveness.REGIMES_CSV)
+
+
+def test_every_factor_that_binds_nowhere_at_the_defaults_binds_in_its_stated_regime(liveness, effects, regimes):
+    idle = liveness.not_binding(effects)
+    assert set(idle) <= set(liveness.REGIMES), "a factor binds nowhere and has no regime: give it one or remove it"
+    assert sorted(set(regimes["factor"])) == sorted(idle)
+    binds = regimes.groupby("factor")["binds"].any()
+    assert binds.all(), f"no outcome moves beyond 2 SE in the stated regime: {list(binds[~binds].index)}"
+
+
+def test_the_odd_regimes_table_is_the_one_the_committed_csv_gives(liveness, regimes):
+    text = liveness.ODD.read_text()
+    pattern = re.escape(liveness.REGIME_BEGIN) + r"\n(.*?)\n" + re.escape(liveness.REGIME_END)
+    found = re.search(pattern, text, re.S)
+    assert found, "docs/ODD.md has lost the regimes table markers"
+    assert found.group(1) == liveness.regime_markdown(regimes)
+
+
+@pytest.mark.parametrize("factor", ["initial_energy", "min_members"])
+def test_a_recomputed_regime_row_matches_the_csv(liveness, regimes, factor):
+    if factor not in set(regimes["factor"]):
+        pytest.skip(f"{factor} binds at the defaults, so it has no regime row")
+    seeds = liveness.spawn_seeds(liveness.MASTER_SEED, liveness.SEEDS)
+    for rule in liveness.RULES:
+        fresh = pd.DataFrame(liveness.effect_rows(liveness.regime_factor(factor), rule, seeds))
+        stored = regimes[(regimes["factor"] == factor) & (regimes["rule"] == rule)]
+        assert fresh["effect"].tolist() == pytest.approx(stored["effect"].tolist(), abs=1e-4)
+        assert fresh["binds"].tolist() == stored["binds"].tolist()
+
+
+def test_a_regime_keeps_the_factors_own_comparison_and_adds_only_its_settings(liveness):
+    spec = liveness.regime_factor("initial_energy")
+    settings = liveness.REGIMES["initial_energy"]["settings"]
+    assert spec["low"] == {**settings, "initial_energy": 0.4} and spec["high"] == {**settings, "initial_energy": 1.0}
+    window = liveness.regime_factor("initiative_window")
+    assert window["low"]["initiative_window"] == 1 and window["high"]["initiative_window"] == 6
+    assert window["range"] == "1 vs 6"
