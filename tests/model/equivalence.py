@@ -1,7 +1,8 @@
 """Fingerprints of many runs, to show that a faster model gives the same answers.
 
-Each case is a full parameter set (defaults written out, so a later change of
-defaults does not move it), a rule and a seed. Its fingerprint holds the run's
+Each case is a full parameter set, a rule and a seed. The parameter defaults the
+fingerprints were made with are stored beside them and every case is rebuilt from
+those, so a later change of the model's defaults does not move the cases. Its fingerprint holds the run's
 summary, its events (count per kind and a digest of every month, kind and
 sentence), the integer columns of the monthly series exactly (as digests), who left when and why, and for each float
 column its length, NaN count, sum, index-weighted sum and sum of squares: a change
@@ -82,12 +83,18 @@ def scenario_population() -> Population:
     return pop
 
 
-def cases(full: bool = True):
-    """Yield (case id, keyword arguments) for every case (``full=False``: the first 8 seeds, 1 large)."""
+def cases(full: bool = True, defaults: dict | None = None):
+    """Yield (case id, keyword arguments) for every case (``full=False``: the first 8 seeds, 1 large).
+
+    ``defaults``: the parameter values every case starts from (default: those stored with
+    the fingerprints, else the model's current defaults).
+    """
+    if defaults is None:
+        defaults = recorded_defaults() if STORED.exists() else params.defaults()
     for set_name, (overrides, seeds) in PARAMETER_SETS.items():
         for rule in RULES:
             for seed in range(seeds if full else min(seeds, 8 if set_name != "large" else 1)):
-                kwargs = {**params.defaults(), **overrides, "governance": rule, "seed": seed}
+                kwargs = {**defaults, **overrides, "governance": rule, "seed": seed}
                 yield f"{set_name}/{rule}/{seed}", kwargs
 
 
@@ -144,15 +151,25 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def stored() -> dict:
-    """The stored fingerprints, by case id."""
+def _load() -> dict:
     with gzip.open(STORED, "rt") as handle:
         return json.load(handle)
 
 
+def stored() -> dict:
+    """The stored fingerprints, by case id."""
+    return _load()["runs"]
+
+
+def recorded_defaults() -> dict:
+    """The parameter defaults the stored fingerprints were made with."""
+    return _load()["defaults"]
+
+
 if __name__ == "__main__":
     if "--update" in sys.argv:
-        data = {case: fingerprint(build(kwargs)) for case, kwargs in cases()}
+        defaults = params.defaults()
+        data = {case: fingerprint(build(kwargs)) for case, kwargs in cases(defaults=defaults)}
         with gzip.open(STORED, "wt") as handle:
-            json.dump(data, handle, separators=(",", ":"))
+            json.dump({"defaults": defaults, "runs": data}, handle, separators=(",", ":"))
         print(f"wrote {len(data)} runs to {STORED}")
