@@ -99,6 +99,16 @@ REGIMES: dict[str, dict] = {
         "low": 2, "high": 6,
         "why": "a small coalition that loses members and has no network to replace them",
     },
+    "influence_rate": {
+        "settings": {"influence_threshold": 0.5},
+        "low": 0.05, "high": 0.5,
+        "why": "co-workers close enough to hear each other: faster convergence lets more drafts pass",
+    },
+    "turnover_rate": {
+        "settings": {"backbone_strength": 0.0},
+        "low": 0.0, "high": 0.15,
+        "why": "no backbone to brief and introduce new representatives: each newcomer erodes the common ground",
+    },
     "fallback_months": {
         "settings": {"stand_aside_band": 0.0, "trust_widening": 0.0, "alignment_spread": 0.2, "initiative_window": 6},
         "low": 0, "high": 2,
@@ -123,11 +133,7 @@ def regime_factor(name: str) -> dict:
 
 def compute_regimes(names: list[str], n_seeds: int = SEEDS, workers: int = 2) -> pd.DataFrame:
     """The effect table for ``names``, each inside its regime."""
-    seeds = spawn_seeds(MASTER_SEED, n_seeds)
-    tasks = [(regime_factor(n), rule, seeds) for n in names for rule in RULES]
-    with ProcessPoolExecutor(workers) as pool:
-        rows = [row for chunk in pool.map(_task, tasks) for row in chunk]
-    return pd.DataFrame(rows)
+    return effect_table([regime_factor(n) for n in names], n_seeds, workers)
 
 
 def not_binding(effects: pd.DataFrame) -> list[str]:
@@ -181,13 +187,18 @@ def _task(args):
     return effect_rows(factor, rule, seeds)
 
 
-def compute(n_seeds: int = SEEDS, workers: int = 2) -> pd.DataFrame:
-    """The whole effect table."""
+def effect_table(specs: list[dict], n_seeds: int = SEEDS, workers: int = 2) -> pd.DataFrame:
+    """Effect rows of every factor spec under every rule, on the same paired seeds."""
     seeds = spawn_seeds(MASTER_SEED, n_seeds)
-    tasks = [(f, rule, seeds) for f in factors() for rule in RULES]
+    tasks = [(f, rule, seeds) for f in specs for rule in RULES]
     with ProcessPoolExecutor(workers) as pool:
         rows = [row for chunk in pool.map(_task, tasks) for row in chunk]
     return pd.DataFrame(rows)
+
+
+def compute(n_seeds: int = SEEDS, workers: int = 2) -> pd.DataFrame:
+    """The whole effect table."""
+    return effect_table(factors(), n_seeds, workers)
 
 
 def strongest(effects: pd.DataFrame) -> pd.DataFrame:

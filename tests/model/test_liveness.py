@@ -51,9 +51,10 @@ def test_a_recomputed_row_matches_the_csv(liveness, effects, factor, rule):
     assert fresh["binds"].tolist() == stored["binds"].tolist()
 
 
-def test_four_backbone_functions_bind_at_the_defaults(effects):
+def test_all_six_backbone_functions_bind_at_the_defaults(effects, liveness):
+    # before know-how, shared measurement and morale bound only in a regime; on the revised model all six bind
     binding = set(effects[(effects["kind"] == "function") & effects["binds"]]["factor"])
-    assert binding == {"vision", "roles", "public_will", "transaction_costs"}
+    assert binding == set(liveness.params.BACKBONE_EFFECTS)
 
 
 def test_morale_binds_in_a_small_busy_coalition(liveness):
@@ -88,10 +89,8 @@ def test_the_odd_regimes_table_is_the_one_the_committed_csv_gives(liveness, regi
     assert found.group(1) == liveness.regime_markdown(regimes)
 
 
-@pytest.mark.parametrize("factor", ["initial_energy", "min_members"])
+@pytest.mark.parametrize("factor", ["initial_trust", "min_members"])
 def test_a_recomputed_regime_row_matches_the_csv(liveness, regimes, factor):
-    if factor not in set(regimes["factor"]):
-        pytest.skip(f"{factor} binds at the defaults, so it has no regime row")
     seeds = liveness.spawn_seeds(liveness.MASTER_SEED, liveness.SEEDS)
     for rule in liveness.RULES:
         fresh = pd.DataFrame(liveness.effect_rows(liveness.regime_factor(factor), rule, seeds))
