@@ -34,6 +34,7 @@ from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.model.initiative import LAPSED, ROLES
 from coalition_sim.model.interventions import Schedule
+from coalition_sim.model.mesa_ids import release_mesa_id_counter
 from coalition_sim.model.organization import Organization
 from coalition_sim.model.population import (
     CORE,
@@ -52,22 +53,6 @@ MEETING_TRUST = 0.3
 """Trust gain from a month of meetings that ended in a block, relative to a month of working together."""
 COST_RELIEF = 0.6
 """Share of meeting cost the transaction-cost effect removes at full strength."""
-SCALARS = (
-    "deliberation_rounds",
-    "transaction_cost",
-    "trust_gain",
-    "trust_decay",
-    "trust_baseline",
-    "influence_threshold",
-    "influence_rate",
-    "turnover_rate",
-    "entry_rate",
-    "boundary_alignment",
-    "min_members",
-    "dormancy_limit",
-    "impact_goal",
-)
-"""Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
 BACKBONE_TRUST_RATE = 0.1
 """Monthly share of the gap between trust in the backbone and its strength that closes
 (organizations come to trust a backbone as much as it delivers; not one of the six effects)."""
@@ -141,7 +126,7 @@ class CoalitionModel(mesa.Model):
         self.streams = spawn_streams(seed, self.rng)
         self.rng = self.streams.behaviour
         self.params = checked
-        for name in SCALARS:
+        for name in params.LOOP_SCALARS:
             setattr(self, name, checked[name])
         self.rule = governance if isinstance(governance, GovernanceRule) else make_rule(governance)
         if population is not None:
@@ -171,20 +156,9 @@ class CoalitionModel(mesa.Model):
         self.monthly_series = bool(monthly_series)
         self.stats: dict | None = None
         self.record_month()
-        self._release_mesa_id_counter()
+        release_mesa_id_counter(self)
 
     # ------------------------------------------------------------------ setup
-    def _release_mesa_id_counter(self) -> None:
-        """Every agent exists now: drop Mesa 3.3's per-model id counter.
-
-        ``mesa.Agent._ids`` is a class-level dict keyed by model, so without this every
-        model ever built stays alive (mesa#3179, fixed after 3.3.1): a study worker, a
-        notebook loop or the web app's Reset would grow by 0.1-1 MB per model.
-        """
-        ids = getattr(mesa.Agent, "_ids", None)
-        if isinstance(ids, dict):
-            ids.pop(self, None)
-
     def _init_population(self, pop: Population) -> None:
         self.sector, self.capacity, self.position = pop.sector, pop.capacity, pop.position
         self.home = pop.position.copy()

@@ -154,6 +154,24 @@ PARAMETERS: dict[str, Param] = {
 # fmt: on
 
 
+LOOP_SCALARS = (
+    "deliberation_rounds",
+    "transaction_cost",
+    "trust_gain",
+    "trust_decay",
+    "trust_baseline",
+    "influence_threshold",
+    "influence_rate",
+    "turnover_rate",
+    "entry_rate",
+    "boundary_alignment",
+    "min_members",
+    "dormancy_limit",
+    "impact_goal",
+)
+"""Parameters the monthly loop reads as attributes (the rest live in ``model.params``)."""
+
+
 def defaults() -> dict[str, Any]:
     """All parameters at their defaults."""
     return {name: p.default for name, p in PARAMETERS.items()}
