@@ -18,18 +18,20 @@ MAX_ORGS = 300
 CONTROLS = {
     # name: (widget, label, min, max, step)
     "governance": ("Select", "Governance rule", None, None, None),
-    "backbone_strength": ("SliderFloat", "Backbone strength", 0.0, 1.0, 0.05),
+    "backbone_strength": ("SliderFloat", "Backbone strength", 0.0, 1.0, 0.01),
     "backbone_cut_month": ("SliderInt", "Backbone cut at month (0 = never)", 0, 120, 1),
     "n_orgs": ("SliderInt", "Organizations in the core", 1, MAX_ORGS, 1),
-    "initial_trust": ("SliderFloat", "Initial trust", 0.0, 1.0, 0.05),
+    "initial_trust": ("SliderFloat", "Initial trust", 0.0, 1.0, 0.01),
     "alignment_spread": ("SliderFloat", "Alignment spread", 0.0, 0.5, 0.005),
     "capacity_inequality": ("SliderFloat", "Capacity inequality", 0.0, 2.5, 0.1),
     "transaction_cost": ("SliderFloat", "Transaction cost", 0.0, 1.0, 0.005),
     "shock_rate": ("SliderFloat", "Shock rate (per month)", 0.0, 0.5, 0.005),
-    "turnover_rate": ("SliderFloat", "Staff turnover (per member per month)", 0.0, 0.3, 0.01),
+    "turnover_rate": ("SliderFloat", "Staff turnover (per member per month)", 0.0, 0.3, 0.005),
     "seed": ("SliderInt", "Seed", 0, 999, 1),
 }
-"""The page's controls; the rest of a preset's parameters are passed through fixed."""
+"""The page's controls; the rest of a preset's parameters are passed through fixed. Every
+default and preset value must lie on its control's step: a browser slider snaps to the step,
+so an off-step value would change the settings at the next Reset."""
 
 
 def start_settings(preset_params: dict) -> dict:

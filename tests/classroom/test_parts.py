@@ -385,3 +385,16 @@ def test_the_difference_strip_and_charts_are_svg_text_with_legible_sizes():
         sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
         assert svg.startswith("<svg") and "<polyline" in svg and min(sizes) >= 14
     assert strip.count("<polyline") == 3 and "right minus left" in strip
+
+
+def test_every_default_and_preset_value_lies_on_its_controls_step():
+    # a browser slider snaps to its step: an off-step start value changes the settings at Reset
+    from coalition_sim.classroom.controls import CONTROLS, start_settings
+
+    for preset in PRESETS.values():
+        settings = start_settings(preset.model_params())
+        for name, (_widget, _label, low, _high, step) in CONTROLS.items():
+            if step is None:
+                continue
+            steps = (settings[name] - low) / step
+            assert abs(steps - round(steps)) < 1e-6, f"{preset.name}: {name}={settings[name]} is off the step {step}"
