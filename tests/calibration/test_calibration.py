@@ -206,7 +206,8 @@ def test_every_point_runs_under_each_setting_with_shared_seeds(tmp_path):
 def test_round_files_are_valid_calibrations():
     for name in sorted(p.name for p in (ROOT / "experiments" / "calibration").glob("round*.toml")):
         spec = cal.load_calibration(ROOT / "experiments" / "calibration" / name)
-        assert spec.design == "lhs" and spec.n_runs <= 12_000  # the largest round runs in about 3 min on 2 cores
+        # the largest round (15, 19,200 runs) screened in 7.5 min on 2 cores
+        assert spec.design == "lhs" and spec.n_runs <= 20_000
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import pytest
 import solara
 from PIL import Image
 
-from coalition_sim import PRESETS, CoalitionModel
+from coalition_sim import PARAMETERS, PRESETS, CoalitionModel
 from coalition_sim.classroom import replicates
 from coalition_sim.cli.main import main as cli
 from coalition_sim.studies.runner import RunResult
@@ -204,7 +204,7 @@ def test_choosing_a_preset_rebuilds_controls_caption_and_side_by_side():
 
 def test_the_turnover_slider_starts_at_the_default_and_reaches_the_model(built_runs):
     rc = render_page("community_coalition")
-    assert control(rc, "turnover_rate") == 0.06
+    assert control(rc, "turnover_rate") == PARAMETERS["turnover_rate"].default
     set_control(rc, "turnover_rate", 0.0)
     click(rc, "Reset")
     click(rc, "Step")
