@@ -54,7 +54,12 @@ class Later:
         return format(self._make(), spec)
 
 
-EXIT_REASONS = {"burnout": "burnt out", "impatience": "out of patience", "drift": "drifted away"}
+EXIT_REASONS = {
+    "burnout": "burnt out",
+    "impatience": "out of patience",
+    "drift": "drifted away",
+    "lost_interest": "lost interest (wider network)",
+}
 CAUSE_TEXT = {
     "collapse": "too few members remain",
     "dormancy": "nothing adopted for too long",

@@ -10,13 +10,17 @@ meetings, a standing membership cost). Its experience is a moving
 average of satisfaction; a month with negative experience is a poor month.
 More poor months in a row than its patience, or energy run out during the
 month (before the month's rest), and it leaves.
+
+The wider network is not a reservoir that only drains into the core: a network
+organization the coalition barely pulls loses interest and leaves its orbit
+(legitimacy must be built to keep a network's participants, Human & Provan 2000).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.model.population import CORE
+from coalition_sim.model.population import CORE, EXITED
 
 EXPERIENCE_MEMORY = 0.25
 """Weight of this month in the moving average of satisfaction."""
@@ -31,6 +35,10 @@ MEMBERSHIP_COST = 0.02
 """Standing monthly cost of membership (value units), before transaction-cost relief."""
 PULL_WEIGHTS = (0.4, 0.3, 0.3)
 """Weights of reputation, alignment and trust ties in a network organization's pull."""
+NETWORK_FADE = 0.02
+"""Monthly chance, times (1 - pull), that a network organization loses interest and leaves the network."""
+LOST_INTEREST = "lost_interest"
+"""Exit cause of a network organization that left the coalition's orbit (never a member, not a member exit)."""
 
 
 def satisfaction(model, members: np.ndarray, ties: np.ndarray) -> np.ndarray:
@@ -72,6 +80,23 @@ def entry_chance(model, candidates: np.ndarray, ties: np.ndarray) -> np.ndarray:
     reach = 0.5 + model.backbone.effect("public_will")
     chance = np.minimum(model.entry_rate * pull(model, candidates, alignment, ties) * reach, 1.0)
     return np.where(admitted, chance, 0.0)
+
+
+def lost_interest(model, ties: np.ndarray) -> np.ndarray:
+    """Network organizations that lose interest in the coalition this month (``ties``: toward members)."""
+    candidates = model.network_indices()
+    if candidates.size == 0:
+        return candidates
+    fade = NETWORK_FADE * (1.0 - pull(model, candidates, model.alignment(candidates), ties))
+    return candidates[model.rng.random(candidates.size) < fade]
+
+
+def leave_network(model, who: np.ndarray) -> None:
+    """Network organizations ``who`` leave the coalition's orbit for good (not counted as member exits)."""
+    model.set_status(who, EXITED)
+    for i in who:
+        model.exit_cause[int(i)] = LOST_INTEREST
+        model.exit_month[int(i)] = model.steps
 
 
 def joiners(model, ties: np.ndarray) -> np.ndarray:

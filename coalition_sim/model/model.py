@@ -84,9 +84,9 @@ class CoalitionModel(mesa.Model):
         goal_dims=2,
         alignment_spread=0.155,
         tolerance=0.39,
-        initial_trust=0.34,
+        initial_trust=0.44,
         initial_energy=0.8,
-        patience=22.0,
+        patience=23.0,
         backbone_strength=0.63,
         backbone_cut_month=0,
         backbone_after_cut=0.0,
@@ -108,7 +108,7 @@ class CoalitionModel(mesa.Model):
         influence_threshold=0.25,
         influence_rate=0.3,
         turnover_rate=0.065,
-        entry_rate=0.085,
+        entry_rate=0.1,
         boundary_alignment=0.0,
         min_members=3,
         dormancy_limit=8,
@@ -430,6 +430,7 @@ class CoalitionModel(mesa.Model):
             self.leave(who, cause)
             if who.size:
                 ties = ties - self.trust[:, who].sum(axis=1)
+        membership.leave_network(self, membership.lost_interest(self, ties))
         newcomers = membership.joiners(self, ties)
         membership.admit(self, newcomers)
         if newcomers.size:

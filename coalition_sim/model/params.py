@@ -81,11 +81,11 @@ PARAMETERS: dict[str, Param] = {
            "Std of positions around the shared purpose; 0 = fully aligned (seed 000: why). Calibrated."),
         _P("tolerance", 0.39, "float", 0.01, 1.5, "goal-space units",
            "Mean distance a blueprint may lie from an organization before it objects. Calibrated."),
-        _P("initial_trust", 0.34, "float", 0, 1, "probability-like",
+        _P("initial_trust", 0.44, "float", 0, 1, "probability-like",
            "Starting trust among core members; about 1/3 = acquainted, not yet partners (seed 000). Calibrated."),
         _P("initial_energy", 0.8, "float", 0.05, 1, "fraction",
            "Starting morale; below 1 so that early costs bite."),
-        _P("patience", 22.0, "float", 1, 120, "months",
+        _P("patience", 23.0, "float", 1, 120, "months",
            "Mean poor months in a row an organization tolerates before leaving (seed 000). Calibrated."),
         # --- backbone -----------------------------------------------------
         _P("backbone_strength", 0.63, "float", 0, 1, "fraction of full support",
@@ -138,7 +138,7 @@ PARAMETERS: dict[str, Param] = {
            "Chance a member's representative moves on (0.065: more than half of them each year); "
            "the newcomer starts from its organization's own agenda. Calibrated."),
         # --- membership and endurance --------------------------------------
-        _P("entry_rate", 0.085, "float", 0, 1, "per month",
+        _P("entry_rate", 0.1, "float", 0, 1, "per month",
            "Base monthly chance that a network organization joins: times its pull and (0.5 + public will), "
            "capped at 1. Calibrated."),
         _P("boundary_alignment", 0.0, "float", 0, 1, "alignment",
