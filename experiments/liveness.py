@@ -114,6 +114,19 @@ REGIMES: dict[str, dict] = {
         "low": 0, "high": 2,
         "why": "consensus whose drafts stay blocked for months: a majority fallback unblocks them",
     },
+    "trust_widening": {
+        "settings": {"alignment_spread": 0.25, "initial_trust": 0.8},
+        "low": 0.0, "high": 1.0,
+        "why": "diverse partners who trust each other well: how far trust widens acceptance decides what passes",
+    },
+    "transaction_cost": {
+        "settings": {"deliberation_rounds": 6, "backbone_strength": 0.0},
+        "why": "six meeting rounds a month and no backbone to lighten them: meeting costs drive members out",
+    },
+    "trust_gain": {
+        "settings": {"n_orgs": 10, "initial_trust": 0.1, "backbone_strength": 0.0},
+        "why": "a small coalition of strangers with no backbone: trust must be earned through work done together",
+    },
 }  # fmt: skip
 """Where each factor that binds nowhere at the defaults has work to do: the settings added to
 its comparison (and for parameters the values compared, if not the default ranges), with why."""
