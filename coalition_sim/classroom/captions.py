@@ -10,6 +10,8 @@ settings actually running.
 
 from __future__ import annotations
 
+from coalition_sim.model.params import defaults
+
 RULE_PHRASES = {
     "consensus": "decide everything by consensus (any member can block)",
     "opt-in": "work under an opt-in coordinator (each drafts a blueprint; partners choose whether to join)",
@@ -28,14 +30,14 @@ def describe_settings(params: dict) -> str:
     """Two sentences on the settings of a run: who, how they decide, what support they have."""
     n = params.get("n_orgs", 30)
     rule = rule_phrase(str(params.get("governance", "consensus")))
-    strength = float(params.get("backbone_strength", 0.0))
+    strength = float(params.get("backbone_strength", defaults()["backbone_strength"]))
     cut = int(params.get("backbone_cut_month", 0) or 0)
     if strength <= 0:
         support = "No backbone supports them"
     else:
         support = f"A backbone of strength {strength:.2f} supports them"
         support += f" until month {cut}" if cut > 0 else " throughout"
-    trust = float(params.get("initial_trust", 0.3))
+    trust = float(params.get("initial_trust", defaults()["initial_trust"]))
     return f"{n} organizations, starting at trust {trust:.2f}, {rule}. {support}."
 
 

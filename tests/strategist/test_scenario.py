@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from coalition_sim.cli import main as cli
-from coalition_sim.cli.commands.scenario import TEMPLATE
+from coalition_sim.cli.commands.scenario import template
 from coalition_sim.model.model import CoalitionModel
 from coalition_sim.model.population import CORE, NETWORK, SECTOR_SKILLS, SECTORS
 from coalition_sim.strategist.scenario_file import line_map, load_scenario, parse_scenario
@@ -68,11 +68,19 @@ def write(tmp_path: Path, text: str, name: str = "s.toml") -> Path:
 
 
 def test_template_and_example_load():
-    template = parse_scenario(TEMPLATE, "template")
+    written = parse_scenario(template(), "template")
     example = load_scenario(EXAMPLE)
-    assert len(template.members) == 3 and len(template.network) == 1
+    assert len(written.members) == 3 and len(written.network) == 1
     assert 12 <= len(example.organizations) <= 25
     assert example.uncertain(), "the example shows uncertain values"
+
+
+def test_the_template_quotes_the_model_defaults():
+    from coalition_sim.model.params import defaults
+
+    text = template()
+    assert f"default {defaults()['tolerance']})" in text
+    assert f"rate = {defaults()['initiative_rate']} " in text and "$" not in text
 
 
 def test_sample_builds_the_population_the_file_describes():

@@ -34,7 +34,7 @@ goal_dims = 2            # dimensions of the goal space (1-3); alignment below i
 # capacity:   what it can put in per month; 1 = a typical partner (must be > 0)
 # alignment:  closeness to the shared purpose, 1 = fully aligned, 0.8 = close, 0.5 = far,
 #             0 = the farthest possible (or give position = [x, y], each in [0, 1]; purpose = [0.5, 0.5])
-# tolerance:  how far a plan may be from its own view before it objects (0.01-1.5; default 0.43)
+# tolerance:  how far a plan may be from its own view before it objects (0.01-1.5; default ${tolerance})
 # patience:   poor months in a row it tolerates before leaving (1-120)
 # energy:     morale at the start (0.05-1)
 # skills:     0-1 per role: research, communications, policy, service, legal, convening
@@ -89,16 +89,16 @@ after_cut = 0.0          # strength left after the cut
 
 # --- the initiatives the coalition expects -----------------------------------------------
 [initiatives]
-rate = 0.6               # new initiatives per month (the calibrated default)
-size = 2.7               # capacity an initiative needs (3 = three typical partners)
+rate = ${initiative_rate}  # new initiatives per month (the calibrated default)
+size = ${initiative_size}  # capacity an initiative needs (3 = three typical partners; the default)
 spread = 0.2             # how far initiatives' ideal plans lie from the shared purpose
 window = 3               # months an initiative waits for a decision before it lapses
-shock_rate = 0.025       # chance per month that the skills needed shift (a crisis)
+shock_rate = ${shock_rate}  # chance per month that the skills needed shift (a crisis)
 
 # --- any other model parameter, by name (see docs/ODD.md); optional ----------------------
 [model]
-transaction_cost = 0.045 # cost of one meeting round to each attendee
-turnover_rate = 0.06     # chance per month that a member's representative moves on (staff turnover)
+transaction_cost = ${transaction_cost}  # cost of one meeting round to each attendee
+turnover_rate = ${turnover_rate}  # chance per month that a member's representative moves on (staff turnover)
 min_members = 3          # fewer members than this and the coalition has collapsed
 """
 
@@ -113,18 +113,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument("file", type=Path, help="the scenario file (TOML)")
 
 
+def template() -> str:
+    """The template, with the model's current defaults filled in."""
+    from string import Template
+
+    from coalition_sim.model.params import defaults
+
+    return Template(TEMPLATE).substitute(defaults())
+
+
 def main(args: argparse.Namespace) -> int:
     """Write the template, or check a file and print what it describes."""
     if args.action == "template":
         if args.out is None:
-            sys.stdout.write(TEMPLATE)
+            sys.stdout.write(template())
         else:
             from coalition_sim.util.output import check_output_file
             from coalition_sim.util.safe_write import atomic_file
 
             check_output_file(args.out)
             with atomic_file(args.out) as handle:
-                handle.write(TEMPLATE)
+                handle.write(template())
             print(f"Wrote {args.out}")
         return 0
     from coalition_sim.strategist.scenario_file import load_scenario
