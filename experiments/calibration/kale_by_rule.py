@@ -43,10 +43,12 @@ def ratio_rows(runs: int, workers: int) -> list[dict]:
     strengths = sorted({*STRENGTHS, float(base.get("backbone_strength", default))})
     rows = []
     for rule in RULES:
-        _, none = cal.check_params({**base, "governance": rule}, runs, MASTER_SEED, workers=workers, settings=("none",))
+        _, none = cal.check_params(
+            {**base, "governance": rule}, runs, MASTER_SEED, workers=workers, settings=("none",), criteria=()
+        )
         for strength in strengths:
             params = {**base, "governance": rule, "backbone_strength": strength}
-            _, kept = cal.check_params(params, runs, MASTER_SEED, workers=workers, settings=("sustained",))
+            _, kept = cal.check_params(params, runs, MASTER_SEED, workers=workers, settings=("sustained",), criteria=())
             est = success_ratio(kept, none)
             rows.append(
                 {
