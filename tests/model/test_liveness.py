@@ -89,7 +89,7 @@ def test_the_odd_regimes_table_is_the_one_the_committed_csv_gives(liveness, regi
     assert found.group(1) == liveness.regime_markdown(regimes)
 
 
-@pytest.mark.parametrize("factor", ["initial_trust", "min_members"])
+@pytest.mark.parametrize("factor", ["trust_gain", "min_members"])
 def test_a_recomputed_regime_row_matches_the_csv(liveness, regimes, factor):
     seeds = liveness.spawn_seeds(liveness.MASTER_SEED, liveness.SEEDS)
     for rule in liveness.RULES:
