@@ -28,16 +28,17 @@ def rule_phrase(rule: str) -> str:
 
 def describe_settings(params: dict) -> str:
     """Two sentences on the settings of a run: who, how they decide, what support they have."""
-    n = params.get("n_orgs", 30)
+    params = {**defaults(), **params}
+    n = params["n_orgs"]
     rule = rule_phrase(str(params.get("governance", "consensus")))
-    strength = float(params.get("backbone_strength", defaults()["backbone_strength"]))
+    strength = float(params["backbone_strength"])
     cut = int(params.get("backbone_cut_month", 0) or 0)
     if strength <= 0:
         support = "No backbone supports them"
     else:
         support = f"A backbone of strength {strength:.2f} supports them"
         support += f" until month {cut}" if cut > 0 else " throughout"
-    trust = float(params.get("initial_trust", defaults()["initial_trust"]))
+    trust = float(params["initial_trust"])
     return f"{n} organizations, starting at trust {trust:.2f}, {rule}. {support}."
 
 

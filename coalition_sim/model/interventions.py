@@ -92,8 +92,6 @@ class Schedule:
                 model.experience[who] = 0.0
                 model.events.add(model.steps, "join", f"{item.name} joined the core (scheduled)")
             elif item.action == "leave" and model.status[who] == CORE:
-                model.set_status(np.array([who], dtype=np.intp), EXITED)
+                model.exit_orbit(np.array([who], dtype=np.intp), WITHDREW)
                 model.tally["exits"] += 1
-                model.exit_cause[who] = WITHDREW
-                model.exit_month[who] = model.steps
                 model.events.add(model.steps, "exit", f"{item.name} left: withdrew (scheduled)")

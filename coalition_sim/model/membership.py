@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.model.population import CORE, EXITED
+from coalition_sim.model.population import CORE
 
 EXPERIENCE_MEMORY = 0.25
 """Weight of this month in the moving average of satisfaction."""
@@ -89,14 +89,6 @@ def lost_interest(model, ties: np.ndarray) -> np.ndarray:
         return candidates
     fade = NETWORK_FADE * (1.0 - pull(model, candidates, model.alignment(candidates), ties))
     return candidates[model.rng.random(candidates.size) < fade]
-
-
-def leave_network(model, who: np.ndarray) -> None:
-    """Network organizations ``who`` leave the coalition's orbit for good (not counted as member exits)."""
-    model.set_status(who, EXITED)
-    for i in who:
-        model.exit_cause[int(i)] = LOST_INTEREST
-        model.exit_month[int(i)] = model.steps
 
 
 def joiners(model, ties: np.ndarray) -> np.ndarray:

@@ -430,7 +430,7 @@ class CoalitionModel(mesa.Model):
             self.leave(who, cause)
             if who.size:
                 ties = ties - self.trust[:, who].sum(axis=1)
-        membership.leave_network(self, membership.lost_interest(self, ties))
+        self.exit_orbit(membership.lost_interest(self, ties), membership.LOST_INTEREST)  # not a member exit
         newcomers = membership.joiners(self, ties)
         membership.admit(self, newcomers)
         if newcomers.size:
@@ -451,16 +451,21 @@ class CoalitionModel(mesa.Model):
             gone[who] = True
         return commitment.drifters(self.engagement, members[~gone[members]])
 
-    def leave(self, who: np.ndarray, cause: str) -> None:
-        """Organizations ``who`` exit for ``cause``."""
-        if not who.size:
-            return
+    def exit_orbit(self, who: np.ndarray, cause: str) -> None:
+        """Organizations ``who`` leave for good: status, cause and month (every exit goes through here)."""
         self.set_status(who, EXITED)
-        self.tally["exits"] += int(who.size)
-        self.tally[f"exits_{cause}"] += int(who.size)
         for i in who:
             self.exit_cause[int(i)] = cause
             self.exit_month[int(i)] = self.steps
+
+    def leave(self, who: np.ndarray, cause: str) -> None:
+        """Members ``who`` exit for ``cause``: counted as member exits, with a line in the feed."""
+        if not who.size:
+            return
+        self.exit_orbit(who, cause)
+        self.tally["exits"] += int(who.size)
+        self.tally[f"exits_{cause}"] += int(who.size)
+        for i in who:
             self.events.add(
                 self.steps, "exit", "{} ({}) left: {}", self.names[i], SECTORS[self.sector[i]], EXIT_REASONS[cause]
             )
