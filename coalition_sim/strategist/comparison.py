@@ -194,7 +194,7 @@ class ComparisonResult:
         objections: per organization: how often it objects to an initiative's ideal plan.
         drivers: per option: the uncertain inputs most associated with blocking and dilution.
         loss_rule: when the recommended option loses to the runner-up (None if no simple rule).
-        partners: per partner and option: left / coalition ended first / still a member, causes, drivers.
+        partners: per partner and option: left / lost interest / coalition ended first / still with it, causes, drivers.
         margin: uncertain inputs ranked by how much the winner's margin over the runner-up depends on them.
         appendix: every setting the runs used (given, uncertain with its range, or default).
         backbone_value: per rule, what each step up in backbone strength buys per unit of cost.

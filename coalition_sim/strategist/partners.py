@@ -1,12 +1,13 @@
 """Per named partner: will it leave, when, why, and what drives it.
 
-Three fates are kept apart for each partner in each run: it **left** (for any
-exit cause the model records), it was **still with the coalition when the
-coalition ended** before the horizon (the coalition ended first), or it was
-**still a member** of a coalition that lasted. Counting only departures makes a
-coalition that dies early look kind to its partners; the table does not.
-Causes are read from the runs as the model names them, so a new exit cause in
-the model shows up here without any change.
+Four fates are kept apart for each partner in each run: it **left** (for any
+member exit cause the model records), it **lost interest** before ever joining
+(a wider-network organization leaving the coalition's orbit: not a departure),
+it was **still with the coalition when the coalition ended** before the horizon
+(the coalition ended first), or it was **still with** a coalition that lasted.
+Counting only departures makes a coalition that dies early look kind to its
+partners; the table does not. Causes are read from the runs as the model names
+them, so a new exit cause in the model shows up here without any change.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from coalition_sim.model.events import EXIT_REASONS
+from coalition_sim.model.membership import LOST_INTEREST
 
 EXTRA_REASONS = {"withdrew": "withdrew (scheduled)"}
 """Plain words for causes the model's event texts do not cover."""
@@ -30,8 +32,14 @@ def cause_text(cause: str) -> str:
     return {**EXIT_REASONS, **EXTRA_REASONS}.get(cause, str(cause).replace("_", " "))
 
 
+def member_exits(exits: pd.DataFrame) -> pd.DataFrame:
+    """The exits that are departures: a network organization losing interest before joining is not one."""
+    return exits[exits["cause"] != LOST_INTEREST]
+
+
 def exit_risk(exits: pd.DataFrame, runs: pd.DataFrame, names: Sequence[str], labels: Sequence[str]) -> pd.DataFrame:
     """Per organization and option: chance it leaves, the median and first-quartile month, the main cause."""
+    exits = member_exits(exits)
     n_runs = runs[runs["status"] == "ok"].groupby("option").size()
     rows = []
     for label in labels:
@@ -61,16 +69,18 @@ def partner_table(
     inputs: pd.DataFrame | None = None,
     input_labels: dict[str, str] | None = None,
 ) -> pd.DataFrame:
-    """Each partner's fate per option: left / coalition ended first / still a member, with causes and drivers.
+    """Each partner's fate per option: left / lost interest / coalition ended first / still with it.
 
     Returns:
-        One row per organization and option: p_left, p_ended_first, p_still_member
-        (these three sum to 1), p_left_<cause> for every cause seen in ``exits``,
+        One row per organization and option: p_left, p_lost_interest (wider network
+        only), p_ended_first, p_still_member (these four sum to 1), p_left_<cause> for every cause seen in ``exits``,
         month_first (earliest exit), month_median, causes (plain words, most common
         first), driver and driver_rho (the uncertain input most associated with
         its leaving, if |rho| >= DRIVER_MIN_RHO).
     """
     ok = runs[runs["status"] == "ok"]
+    faded = exits[exits["cause"] == LOST_INTEREST]
+    exits = member_exits(exits)
     causes = sorted(exits["cause"].dropna().unique()) if len(exits) else []
     rows = []
     for label in labels:
@@ -78,17 +88,20 @@ def partner_table(
         n = len(arm)
         ended = ~arm["endured"].astype(bool)
         arm_exits = exits[exits["option"] == label]
+        arm_faded = faded[faded["option"] == label]
         ranks = None if inputs is None or inputs.shape[1] == 0 else _standard_ranks(inputs.reindex(arm.index))
         for name in names:
             mine = arm_exits[arm_exits["organization"] == name]
             left = pd.Series(arm.index.isin(mine["replication"]), index=arm.index)
+            gone = left | arm.index.isin(arm_faded.loc[arm_faded["organization"] == name, "replication"])
             row = {
                 "organization": name,
                 "option": label,
                 "runs": n,
                 "p_left": float(left.mean()) if n else math.nan,
-                "p_ended_first": float((~left & ended).mean()) if n else math.nan,
-                "p_still_member": float((~left & ~ended).mean()) if n else math.nan,
+                "p_lost_interest": float((gone & ~left).mean()) if n else math.nan,
+                "p_ended_first": float((~gone & ended).mean()) if n else math.nan,
+                "p_still_member": float((~gone & ~ended).mean()) if n else math.nan,
             }
             counts = mine["cause"].value_counts()
             for cause in causes:

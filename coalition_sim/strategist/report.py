@@ -130,7 +130,6 @@ def render_html(result, figures: dict) -> str:
         endurance_section(result, figures),
         impact_section(result, figures),
         exits_section(result, figures),
-        partners_section(result),
         friction_section(result),
         loss_section(result, figures),
         uncertainty_section(result),

@@ -40,7 +40,7 @@ def narrative_section(result) -> str:
 
 
 def partners_section(result) -> str:
-    """Per partner under the recommendation: left, ended first, still a member; when, why, what drives it."""
+    """Per partner under the recommendation: left, lost interest, ended first, still with it; when, why, drivers."""
     table = result.partners
     if table is None or not len(table):
         return ""
@@ -48,11 +48,13 @@ def partners_section(result) -> str:
     mine = table[table["option"] == best].copy()
     mine["lost"] = mine["p_left"] + mine["p_ended_first"]
     mine = mine.sort_values(["p_left", "lost"], ascending=False).head(PARTNER_ROWS)
+    faded = "p_lost_interest" in mine and bool((mine["p_lost_interest"] > 0).any())
     objects = result.objections.set_index("organization")["p_object"] if len(result.objections) else {}
     rows = [
         [
             r["organization"],
             _pct(r["p_left"]),
+            *([_pct(r["p_lost_interest"])] if faded else []),
             _pct(r["p_ended_first"]),
             _pct(r["p_still_member"]),
             _num(r["month_first"], 0),
@@ -72,8 +74,9 @@ def partners_section(result) -> str:
             [
                 "organization",
                 "left",
+                *(["lost interest before joining"] if faded else []),
                 "coalition ended first",
-                "still a member",
+                "still with it",
                 "first exit (month)",
                 "median exit (month)",
                 "why it left",

@@ -65,6 +65,13 @@ def test_html_names_every_option_and_states_its_limits(result, written):
     assert "coalition-sim compare report.toml --options consensus,opt-in --backbone 0.2,0.8" in page
 
 
+def test_each_section_appears_once(written):
+    _, page = written
+    headings = re.findall(r"<h[23]>(.*?)</h[23]>", page)
+    assert len(headings) == len(set(headings)), [h for h in headings if headings.count(h) > 1]
+    assert sum(h.startswith("Partners under") for h in headings) == 1
+
+
 def test_user_text_is_escaped(written):
     _, page = written
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page

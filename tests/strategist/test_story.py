@@ -124,6 +124,37 @@ def test_partner_fates_add_up_and_keep_an_early_death_apart():
     assert table.loc["A", "month_first"] == 3
 
 
+def test_losing_interest_before_joining_is_not_a_departure():
+    runs = pd.DataFrame(
+        {
+            "option": ["x"] * 4,
+            "replication": [0, 1, 2, 3],
+            "status": ["ok"] * 4,
+            "endured": [True, True, False, True],
+            "lifetime": [30, 30, 8, 30],
+        }
+    )
+    exits = pd.DataFrame(
+        {
+            "option": ["x", "x", "x"],
+            "replication": [0, 1, 2],
+            "organization": ["Net", "Net", "Net"],
+            "month": [4, 9, 20],
+            "cause": ["lost_interest", "lost_interest", "impatience"],
+        }
+    )
+    row = partner_table(exits, runs, ["Net"], ["x"]).iloc[0]
+    # one real departure (after joining), two drifts out of the orbit, one still with a lasting coalition
+    assert [row["p_left"], row["p_lost_interest"], row["p_ended_first"], row["p_still_member"]] == [
+        0.25,
+        0.5,
+        0.0,
+        0.25,
+    ]
+    assert row["causes"] == "out of patience 100%" and row["month_first"] == 20
+    assert "p_left_lost_interest" not in row
+
+
 def test_the_input_the_margin_depends_on_ranks_first_and_says_where_the_runner_up_wins():
     rng = np.random.default_rng(1)
     n = 400
