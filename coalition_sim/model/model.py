@@ -404,12 +404,14 @@ class CoalitionModel(mesa.Model):
             self.events.add(self.steps, "lapsed", "Initiative {} lapsed undecided", initiative.uid)
 
     def relationships(self) -> None:
-        """Unused trust decays; representatives change; vision pulls members toward the purpose; members rest."""
+        """Trust decays unused; representatives change; vision pulls; belonging tires members; all rest."""
         self.trust.decay(self.trust_decay)
         self.tally["turnover"] = int(turnover.turnover(self).size)
         members = self.core_indices()
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         clip(self.position, out=self.position)
+        morale.belong(self.energy, members)
+        self.exhausted |= self.energy <= 0.0
         morale.rest(self.energy, (self.status != EXITED).nonzero()[0], self.backbone.effect("morale"))
         learning.fade_reputation(self)
         learning.fade_know_how(self)

@@ -1,11 +1,21 @@
-"""Energy (morale) in [0, 1]: spent by work and meetings, restored by rest and
-recognition, protected by mediation after setbacks (seed 003 p.10).
+"""Energy (morale) in [0, 1]: spent by belonging, work and meetings, restored by
+rest and recognition, protected by mediation after setbacks (seed 003 p.10).
 
 The backbone's morale effect m scales recognition and rest up and the sting of
-failure and of overload down. Work spends energy in proportion to the share of
-the month's budget it took; overload (more asked than the budget) drains a fixed
-amount per unit over, so energy can run out. An organization whose energy
-reaches 0 during a month burns out and leaves, whatever the rest that follows.
+failure and of overload down. Belonging costs every core member a little energy
+each month (keeping up, reporting, showing up: the overhead of collaborating,
+Huxham & Vangen 2005). Work spends energy in proportion to the share of the
+month's budget it took; overload (more asked than the budget) drains a fixed
+amount per unit over, so energy can run out. Rest recovers a share of what is
+missing (recovery after effort, Meijman & Mulder 1998), so energy approaches full
+but an organization that keeps working stays below it:
+
+    e <- e + REST * (1 + REST_BOOST * m) * (1 - e)
+
+With c = MEMBERSHIP_ENERGY and r = REST * (1 + REST_BOOST * m), an idle member
+settles at e* = 1 - c (1 - r) / r: 0.82 with no backbone, 0.92 at full morale support.
+An organization whose energy reaches 0 during a month burns out and leaves,
+whatever the rest that follows.
 """
 
 from __future__ import annotations
@@ -20,10 +30,13 @@ OVERLOAD_SHIELD = 0.8
 """Share of the overload drain that full morale support (pacing, mediation) prevents."""
 MEETING_ENERGY = 0.01
 """Energy spent per meeting round attended (before transaction-cost relief)."""
-REST = 0.02
-"""Energy restored per month with no backbone."""
+MEMBERSHIP_ENERGY = 0.02
+"""Energy a core member spends per month on belonging: the toll of working with others, which morale
+support eases (by faster rest) and transaction-cost relief does not (it lightens meetings and fees)."""
+REST = 0.1
+"""Share of the missing energy (1 - e) recovered per month with no backbone."""
 REST_BOOST = 1.0
-"""Extra rest at full morale support (rest * (1 + REST_BOOST * m))."""
+"""Extra rest at full morale support (the share recovered is REST * (1 + REST_BOOST * m))."""
 RECOGNITION = 0.03
 """Energy gained by a successful team with no backbone (times 1 + m)."""
 SETBACK = 0.12
@@ -42,9 +55,16 @@ def restore(energy: np.ndarray, who: np.ndarray, amount) -> None:
         energy[who] = np.minimum(energy[who] + amount, 1.0)
 
 
+def belong(energy: np.ndarray, members: np.ndarray) -> None:
+    """A month of belonging for the core ``members``: MEMBERSHIP_ENERGY each."""
+    spend(energy, members, MEMBERSHIP_ENERGY)
+
+
 def rest(energy: np.ndarray, active: np.ndarray, morale: float) -> None:
-    """Monthly recovery of every active organization."""
-    restore(energy, active, REST * (1.0 + REST_BOOST * morale))
+    """Monthly recovery of every active organization: a share of its missing energy, never above 1."""
+    if active.size:
+        share = min(1.0, REST * (1.0 + REST_BOOST * morale))
+        energy[active] += share * (1.0 - energy[active])
 
 
 def after_success(energy: np.ndarray, team: np.ndarray, morale: float) -> None:

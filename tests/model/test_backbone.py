@@ -22,7 +22,7 @@ PATHWAYS = {
     "measurement": {"blame", "spillover"},
     "public_will": {"network_invited", "reputation_gain", "entry_chance"},
     "transaction_costs": {"meeting_rounds", "round_cost", "membership_cost", "satisfaction"},
-    "morale": {"rest", "recognition", "setback", "satisfaction"},
+    "morale": {"rest", "belonging", "recognition", "setback", "satisfaction"},
 }
 
 
@@ -80,7 +80,8 @@ PROBES = {
     "membership_cost": lambda m: m.cost_relief(),
     "onboarding": lambda m: after_turnover(m).position.round(12).tobytes(),
     "introductions": lambda m: round(float(np.asarray(after_turnover(m).trust).sum()), 12),
-    "rest": lambda m: round(float(probe_relationships(m).energy.sum()), 12),
+    "rest": lambda m: round(float(probe_relationships(m).energy[m.network_indices()].sum()), 12),
+    "belonging": lambda m: round(float(probe_relationships(m).energy[m.core_indices()].sum()), 12),
     "recognition": lambda m: round(float(after_learning(m, True)[0].energy.sum()), 12),
     "setback": lambda m: round(float(after_learning(m, False)[0].energy.sum()), 12),
     "satisfaction": lambda m: tuple(
