@@ -95,25 +95,29 @@ def test_every_sentence_quotes_the_figures_of_the_tables(result):
             assert round(100 * r["p_left"]) in got and round(r["month_median"]) in got
 
 
+def _runs(endured: list[bool], lifetime: list[int]) -> pd.DataFrame:
+    """One option "x", one run per replication, all finished."""
+    n = len(endured)
+    return pd.DataFrame(
+        {"option": ["x"] * n, "replication": range(n), "status": ["ok"] * n, "endured": endured, "lifetime": lifetime}
+    )
+
+
+def _exits(replication: list[int], organization: list[str], month: list[int], cause: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "option": ["x"] * len(replication),
+            "replication": replication,
+            "organization": organization,
+            "month": month,
+            "cause": cause,
+        }
+    )
+
+
 def test_partner_fates_add_up_and_keep_an_early_death_apart():
-    runs = pd.DataFrame(
-        {
-            "option": ["x"] * 4,
-            "replication": [0, 1, 2, 3],
-            "status": ["ok"] * 4,
-            "endured": [False, False, True, True],
-            "lifetime": [5, 8, 30, 30],
-        }
-    )
-    exits = pd.DataFrame(
-        {
-            "option": ["x", "x"],
-            "replication": [1, 2],
-            "organization": ["A", "A"],
-            "month": [3, 12],
-            "cause": ["impatience", "drifted_away"],
-        }
-    )
+    runs = _runs([False, False, True, True], [5, 8, 30, 30])
+    exits = _exits([1, 2], ["A", "A"], [3, 12], ["impatience", "drifted_away"])
     table = partner_table(exits, runs, ["A", "B"], ["x"]).set_index("organization")
     assert table.loc["A", ["p_left", "p_ended_first", "p_still_member"]].tolist() == [0.5, 0.25, 0.25]
     # B never left, yet the coalition ended under it in half the draws: not "kind"
@@ -125,24 +129,8 @@ def test_partner_fates_add_up_and_keep_an_early_death_apart():
 
 
 def test_losing_interest_before_joining_is_not_a_departure():
-    runs = pd.DataFrame(
-        {
-            "option": ["x"] * 4,
-            "replication": [0, 1, 2, 3],
-            "status": ["ok"] * 4,
-            "endured": [True, True, False, True],
-            "lifetime": [30, 30, 8, 30],
-        }
-    )
-    exits = pd.DataFrame(
-        {
-            "option": ["x", "x", "x"],
-            "replication": [0, 1, 2],
-            "organization": ["Net", "Net", "Net"],
-            "month": [4, 9, 20],
-            "cause": ["lost_interest", "lost_interest", "impatience"],
-        }
-    )
+    runs = _runs([True, True, False, True], [30, 30, 8, 30])
+    exits = _exits([0, 1, 2], ["Net"] * 3, [4, 9, 20], ["lost_interest", "lost_interest", "impatience"])
     row = partner_table(exits, runs, ["Net"], ["x"]).iloc[0]
     # one real departure (after joining), two drifts out of the orbit, one still with a lasting coalition
     assert [row["p_left"], row["p_lost_interest"], row["p_ended_first"], row["p_still_member"]] == [
