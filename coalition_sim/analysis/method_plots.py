@@ -4,6 +4,7 @@ PRIM peeling and Sobol convergence (matplotlib without pyplot; save with :func:`
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,8 +25,7 @@ def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figur
     groups = list(arms(ok, by))
     cols = min(len(groups), 5)
     rows = int(np.ceil(len(groups) / cols))
-    fig = Figure(figsize=(3.0 * cols, 2.6 * rows + 0.6), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
+    fig, axes = _panel_grid(rows, cols)
     grid = np.arange(0, horizon + 1)
     for ax, (values, arm) in zip(axes, groups):
         curves = []
@@ -35,8 +35,10 @@ def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figur
             curves.append(np.where(idx >= 0, cif[np.clip(idx, 0, None)], 0.0))
         if curves:
             ax.stackplot(grid, *curves, colors=CAUSE_COLOURS[: len(curves)], labels=causes, step="post", alpha=0.85)
-        ax.set(title=arm_label(values) if values else "all runs", xlim=(0, horizon), ylim=(0, 1))
-        ax.title.set_fontsize(9)
+        title = arm_label(values) if values else "all runs"
+        many = len(groups) > MANY_PANELS
+        ax.set(title=textwrap.fill(title, 42) if many else title, xlim=(0, horizon), ylim=(0, 1))
+        ax.title.set_fontsize(7 if many else 9)
         ax.grid(alpha=0.3)
     for ax in axes[len(groups) :]:
         ax.set_visible(False)
@@ -44,8 +46,32 @@ def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figur
         axes[0].legend(fontsize=7, loc="upper left")
     fig.supxlabel("months since the coalition formed")
     fig.supylabel("share dissolved, by cause (stacked)")
-    fig.suptitle("How coalitions dissolve: cumulative incidence per cause (Aalen-Johansen)")
+    fig.suptitle(
+        "How coalitions dissolve: cumulative incidence per cause (Aalen-Johansen)",
+        y=1 - 0.15 / fig.get_figheight() if len(groups) > MANY_PANELS else 0.98,
+    )
     return fig
+
+
+MANY_PANELS = 40
+"""Above this many panels a grid gets fixed margins and no shared axes: matplotlib's constrained
+layout and shared-axis bookkeeping grow with the square of the panel count (a 216-arm study spent
+minutes there) and the layout collapses anyway."""
+
+
+def _panel_grid(rows: int, cols: int) -> tuple[Figure, np.ndarray]:
+    """A rows x cols grid of panels with the same axes (shared, or for many panels set alike)."""
+    height = 2.6 * rows + 0.6
+    if rows * cols <= MANY_PANELS:
+        fig = Figure(figsize=(3.0 * cols, height), layout="constrained")
+        return fig, np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
+    fig = Figure(figsize=(3.0 * cols, height))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    fig.subplots_adjust(left=0.6 / (3.0 * cols), right=0.98, bottom=0.5 / height, top=1 - 0.6 / height)
+    fig.subplots_adjust(hspace=0.55, wspace=0.15)
+    for ax in axes.ravel():
+        ax.label_outer()
+    return fig, axes.ravel()
 
 
 def rmst_figure(rmst: pd.DataFrame, factor: str, level: str | None) -> Figure:

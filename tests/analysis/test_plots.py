@@ -77,3 +77,16 @@ def test_save_writes_png_and_svg_reproducibly(runs, tmp_path):
     assert paths[1].read_text().lstrip().startswith("<?xml") and "<svg" in paths[1].read_text()
     again = P.save(P.survival_figure(runs, BY, horizon=60), tmp_path / "..", "again")
     assert again[1].read_bytes() == paths[1].read_bytes()  # same figure, same SVG
+
+
+def test_a_cause_figure_of_many_arms_keeps_one_panel_each_with_the_same_axes():
+    from coalition_sim.analysis import method_plots
+
+    arms = {("consensus", b / 100): 20.0 + b for b in range(method_plots.MANY_PANELS + 5)}
+    fig = method_plots.cause_figure(runs_table(arms, n=10, seed=5), BY, horizon=60)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(shown) == len(arms)
+    assert all(ax.get_xlim() == (0, 60) and ax.get_ylim() == (0, 1) for ax in shown)
+    assert fig.get_layout_engine() is None  # fixed margins: constrained layout grows with panels squared
+    # a long arm label is wrapped so that neighbouring titles do not overlap
+    assert all(max(len(line) for line in ax.get_title().splitlines()) <= 42 for ax in shown)
