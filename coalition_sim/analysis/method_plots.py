@@ -18,6 +18,28 @@ from coalition_sim.studies.store import finished
 CAUSE_COLOURS = ("#d1495b", "#e09f3e", "#2e8b57", "#6a4c93", "#335c67", "#8d99ae")
 
 
+MANY_PANELS = 40
+"""Above this many panels a grid gets fixed margins and no shared axes: matplotlib's constrained
+layout and shared-axis bookkeeping grow with the square of the panel count (a 216-arm study spent
+minutes there) and the layout collapses anyway."""
+
+
+def _panel_grid(rows: int, cols: int, many: bool) -> tuple[Figure, np.ndarray]:
+    """A rows x cols grid of panels with the same axes: shared, or for ``many`` panels set alike."""
+    height = 2.6 * rows + 0.6
+    if not many:
+        fig = Figure(figsize=(3.0 * cols, height), layout="constrained")
+        return fig, np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
+    fig = Figure(figsize=(3.0 * cols, height))
+    axes = fig.subplots(rows, cols, squeeze=False)
+    fig.subplots_adjust(
+        left=0.6 / (3.0 * cols), right=0.98, bottom=0.5 / height, top=1 - 0.6 / height, hspace=0.55, wspace=0.15
+    )
+    for ax in axes.ravel():
+        ax.label_outer()
+    return fig, axes.ravel()
+
+
 def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figure:
     """Stacked cumulative incidence of each cause per arm (Aalen-Johansen); the white band is survival."""
     ok = finished(runs)
@@ -25,7 +47,8 @@ def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figur
     groups = list(arms(ok, by))
     cols = min(len(groups), 5)
     rows = int(np.ceil(len(groups) / cols))
-    fig, axes = _panel_grid(rows, cols)
+    many = len(groups) > MANY_PANELS
+    fig, axes = _panel_grid(rows, cols, many)
     grid = np.arange(0, horizon + 1)
     for ax, (values, arm) in zip(axes, groups):
         curves = []
@@ -36,7 +59,6 @@ def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figur
         if curves:
             ax.stackplot(grid, *curves, colors=CAUSE_COLOURS[: len(curves)], labels=causes, step="post", alpha=0.85)
         title = arm_label(values) if values else "all runs"
-        many = len(groups) > MANY_PANELS
         ax.set(title=textwrap.fill(title, 42) if many else title, xlim=(0, horizon), ylim=(0, 1))
         ax.title.set_fontsize(7 if many else 9)
         ax.grid(alpha=0.3)
@@ -48,30 +70,9 @@ def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figur
     fig.supylabel("share dissolved, by cause (stacked)")
     fig.suptitle(
         "How coalitions dissolve: cumulative incidence per cause (Aalen-Johansen)",
-        y=1 - 0.15 / fig.get_figheight() if len(groups) > MANY_PANELS else 0.98,
+        y=1 - 0.15 / fig.get_figheight() if many else 0.98,
     )
     return fig
-
-
-MANY_PANELS = 40
-"""Above this many panels a grid gets fixed margins and no shared axes: matplotlib's constrained
-layout and shared-axis bookkeeping grow with the square of the panel count (a 216-arm study spent
-minutes there) and the layout collapses anyway."""
-
-
-def _panel_grid(rows: int, cols: int) -> tuple[Figure, np.ndarray]:
-    """A rows x cols grid of panels with the same axes (shared, or for many panels set alike)."""
-    height = 2.6 * rows + 0.6
-    if rows * cols <= MANY_PANELS:
-        fig = Figure(figsize=(3.0 * cols, height), layout="constrained")
-        return fig, np.atleast_1d(fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)).ravel()
-    fig = Figure(figsize=(3.0 * cols, height))
-    axes = fig.subplots(rows, cols, squeeze=False)
-    fig.subplots_adjust(left=0.6 / (3.0 * cols), right=0.98, bottom=0.5 / height, top=1 - 0.6 / height)
-    fig.subplots_adjust(hspace=0.55, wspace=0.15)
-    for ax in axes.ravel():
-        ax.label_outer()
-    return fig, axes.ravel()
 
 
 def rmst_figure(rmst: pd.DataFrame, factor: str, level: str | None) -> Figure:
