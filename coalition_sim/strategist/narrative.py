@@ -12,11 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 from coalition_sim.model.events import CAUSE_TEXT
+from coalition_sim.strategist.partners import member_exits
 
 CLIFF_SHARE = 0.2
 """A month in which at least this share of draws end is called a cliff."""
 WAVE_MONTHS = 24
-"""An exit wave counts the departures in this many months from the backbone cut."""
+"""An exit wave counts the departures (member exits; not a network organization losing interest)
+in this many months from the backbone cut."""
 FIRST_LEAVER_MIN = 0.2
 """A partner is named as leaving first only if it leaves in at least this share of draws."""
 COLUMNS = ["option", "order", "kind", "sentence", "figures"]
@@ -66,7 +68,7 @@ def option_story(runs: pd.DataFrame, exits: pd.DataFrame, partners: pd.DataFrame
                 )
                 figures.update(p_endure_after_cliff=p_past, impact_after_cliff=impact)
             out.append(("cliff", text, figures))
-    out += _exit_wave(arm, exits[exits["option"] == label])
+    out += _exit_wave(arm, member_exits(exits[exits["option"] == label]))
     out += _first_leaver(partners[partners["option"] == label] if len(partners) else partners)
     return out
 

@@ -11,7 +11,7 @@ import pytest
 from coalition_sim.strategist.backbone_value import run_cost
 from coalition_sim.strategist.comparison import compare
 from coalition_sim.strategist.narrative import CLIFF_SHARE
-from coalition_sim.strategist.partners import partner_table
+from coalition_sim.strategist.partners import member_exits, partner_table
 from coalition_sim.strategist.scenario_file import parse_scenario
 from coalition_sim.strategist.value_of_information import margin_dependence, what_to_find_out
 
@@ -85,7 +85,7 @@ def test_every_sentence_quotes_the_figures_of_the_tables(result):
                 assert round(100 * past["endured"].astype(bool).mean()) in got
                 assert round(past["total_impact"].mean(), 1) in got
         elif row["kind"] == "exit_wave":
-            exits = result.exits[result.exits["option"] == row["option"]]
+            exits = member_exits(result.exits[result.exits["option"] == row["option"]])
             after = exits[(exits["month"] >= 20) & (exits["month"] < 44)]
             assert 20 in got and round(100 * len(after) / len(exits)) in got
         elif row["kind"] == "first_leaver":
@@ -141,6 +141,20 @@ def test_losing_interest_before_joining_is_not_a_departure():
     ]
     assert row["causes"] == "out of patience 100%" and row["month_first"] == 20
     assert "p_left_lost_interest" not in row
+
+
+def test_a_network_losing_interest_after_the_cut_is_no_exit_wave():
+    from coalition_sim.strategist.narrative import option_story
+
+    runs = _runs([True] * 4, [30] * 4).assign(backbone_cut_month=10)
+    before = _exits([0], ["A"], [3], ["impatience"])
+    faded = _exits([0, 1, 2, 3], ["N"] * 4, [11, 12, 13, 14], ["lost_interest"] * 4)
+    kinds = [kind for kind, _, _ in option_story(runs, pd.concat([before, faded]), pd.DataFrame(), "x", 30)]
+    assert "exit_wave" not in kinds
+    wave = _exits([2, 3, 0], ["A", "B", "C"], [11, 12, 13], ["burnout"] * 3)
+    story = option_story(runs, pd.concat([before, faded, wave]), pd.DataFrame(), "x", 30)
+    [figures] = [f for kind, _, f in story if kind == "exit_wave"]
+    assert figures["p_exits_after_cut"] == 3 / 4  # the four network organizations are not departures
 
 
 def test_the_input_the_margin_depends_on_ranks_first_and_says_where_the_runner_up_wins():
