@@ -48,7 +48,7 @@ def partners_section(result) -> str:
     mine = table[table["option"] == best].copy()
     mine["lost"] = mine["p_left"] + mine["p_ended_first"]
     mine = mine.sort_values(["p_left", "lost"], ascending=False).head(PARTNER_ROWS)
-    faded = "p_lost_interest" in mine and bool((mine["p_lost_interest"] > 0).any())
+    faded = bool((mine["p_lost_interest"] > 0).any())  # the column is shown only where it happens
     objects = result.objections.set_index("organization")["p_object"] if len(result.objections) else {}
     rows = [
         [
