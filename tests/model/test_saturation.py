@@ -115,3 +115,12 @@ def test_members_are_more_tired_without_a_backbone():
     weak = _members_energy(range(4), governance="opt-in", backbone_strength=0.0)
     strong = _members_energy(range(4), governance="opt-in", backbone_strength=0.8)
     assert weak.mean() < strong.mean() - 0.1
+
+
+def test_without_the_toll_of_belonging_idle_members_fill_up_again(make_population, monkeypatch):
+    monkeypatch.setattr(morale, "MEMBERSHIP_ENERGY", 0.0)
+    model = CoalitionModel(
+        population=make_population([[0.5, 0.5]] * 3, [0.3] * 3), initiative_rate=0.0, backbone_strength=0.0, seed=2
+    )
+    model.run(120)
+    assert model.energy[:3] == pytest.approx(1.0, abs=1e-3)
