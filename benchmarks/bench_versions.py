@@ -38,8 +38,8 @@ CHILD = """
 import json, sys, time
 from coalition_sim import CoalitionModel
 workloads, seeds = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-for kwargs in workloads.values():
-    CoalitionModel(seed=10_000, **kwargs).run(3)  # warm up: imports, compiled kernels
+for governance in {kwargs["governance"] for kwargs in workloads.values()}:
+    CoalitionModel(seed=10_000, governance=governance).run(120)  # warm up: imports, compiled kernels
 out = {}
 for label, kwargs in workloads.items():
     start = time.process_time()
