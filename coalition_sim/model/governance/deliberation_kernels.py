@@ -20,18 +20,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from coalition_sim.model.goal_space_kernels import distance
+
 ACCEPTS = 1e-9
 """A member accepts a draft when its gap is at most this (rounding slack of a concession)."""
-
-
-@njit(cache=True, nogil=True)
-def distance(position: np.ndarray, i: int, point: np.ndarray) -> float:
-    """‖x_i − point‖, the Euclidean distance of organization i to ``point``."""
-    total = 0.0
-    for k in range(point.size):
-        diff = position[i, k] - point[k]
-        total += diff * diff
-    return np.sqrt(total)
 
 
 @njit(cache=True, nogil=True)
