@@ -17,6 +17,10 @@ can handle 1 + COORDINATOR_SLOTS * b_tc initiatives a month, oldest first; the
 rest wait (and lapse when their window passes). An organization whose monthly budget is already
 taken by the teams it joined this month declines further offers (see
 :mod:`coalition_sim.model.workload`). Declining costs nothing and keeps membership.
+
+The blueprint, the invitations, the choice and the team are compiled passes over the
+invitees (:mod:`coalition_sim.model.governance.deliberation_kernels`); the random draws are
+made here, in numpy, in the order the rule has always made them.
 """
 
 from __future__ import annotations
@@ -64,8 +68,9 @@ def invitation_order(model, initiative) -> np.ndarray:
 
 def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np.ndarray:
     """Boolean mask: which invitees choose to join this blueprint."""
-    state = model.position, model.tolerance, model.energy, model.backbone_trust
-    return kernels().opts_in(*state, invited, blueprint, choice_terms(model, initiative))
+    terms = choice_terms(model, initiative)
+    choose = kernels().opts_in
+    return choose(model.position, model.tolerance, model.energy, model.backbone_trust, invited, blueprint, terms)
 
 
 def choice_terms(model, initiative) -> tuple[float, ...]:
