@@ -10,8 +10,11 @@ import numpy as np
 
 
 def distances(positions: np.ndarray, point: np.ndarray) -> np.ndarray:
-    """Euclidean distance of each row of ``positions`` (n, dims) to ``point`` (dims,)."""
-    return np.sqrt(((positions - point) ** 2).sum(axis=1))
+    """Euclidean distance of each row of ``positions`` (n, dims) to ``point`` (dims,).
+
+    sqrt(Σ_k (x_ik − point_k)²), one compiled pass (:mod:`coalition_sim.model.goal_space_kernels`).
+    """
+    return _kernels().distances(positions, point)
 
 
 def clip(values: np.ndarray, low: float = 0.0, high: float = 1.0, out: np.ndarray | None = None) -> np.ndarray:
@@ -22,3 +25,16 @@ def clip(values: np.ndarray, low: float = 0.0, high: float = 1.0, out: np.ndarra
 def farthest_distance(purpose: np.ndarray) -> float:
     """Distance from ``purpose`` to the point of the unit box farthest from it."""
     return float(np.sqrt((np.maximum(purpose, 1.0 - purpose) ** 2).sum()))
+
+
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled goal-space kernels (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import goal_space_kernels
+
+        _KERNELS = goal_space_kernels
+    return _KERNELS

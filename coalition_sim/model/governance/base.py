@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coalition_sim.model.goal_space import distances
 from coalition_sim.util.errors import InputError, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,7 +101,7 @@ def tolerance_gaps(
     ``limits`` defaults to the members' tolerances; consensus passes block thresholds.
     """
     limits = model.tolerance[members] if limits is None else limits
-    return distances(model.position[members], point) - limits
+    return kernels().tolerance_gaps(model.position, members, point, limits)
 
 
 def concede(
@@ -122,19 +121,24 @@ def concede(
 
     ``limits`` (one per member, default their tolerances) is how far each lets a draft lie.
 
+    The loop is compiled (:func:`deliberation_kernels.concede
+    <coalition_sim.model.governance.deliberation_kernels.concede>`).
+
     Returns:
         (draft, rounds used, accepted)
     """
-    draft = draft.copy()
     limits = model.tolerance[members] if limits is None else limits
-    for concessions in range(rounds + 1):
-        gaps = tolerance_gaps(model, members, draft, limits)
-        if np.mean(gaps <= 1e-9) >= quorum:
-            return draft, max(concessions, 1), True
-        if concessions == rounds:
-            break
-        worst = int(np.argmax(gaps))
-        toward = model.position[members[worst]] - draft
-        dist = float(np.sqrt(toward @ toward))
-        draft = draft + toward * (1.0 - limits[worst] / dist)
-    return draft, rounds, False
+    return kernels().concede(model.position, members, draft, rounds, quorum, limits)
+
+
+_KERNELS = None
+
+
+def kernels():
+    """The compiled deliberation kernels (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model.governance import deliberation_kernels
+
+        _KERNELS = deliberation_kernels
+    return _KERNELS

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.model.goal_space import distances
-from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, concede, register
+from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, kernels, register
 
 BLOCK_REASON = "a member objects on principle: the draft lies beyond its block threshold"
 IDLE_REASON = "everyone stands aside: nobody will do the work"
@@ -38,30 +37,38 @@ MAJORITY = 0.5 + 1e-9
 def acceptance(model, members: np.ndarray) -> np.ndarray:
     """How far a draft may lie from each member for it to work on it: tolerance widened by trust."""
     widening = model.params["trust_widening"]
-    tolerance = model.tolerance[members]
     if widening == 0 or members.size < 2:
-        return tolerance
-    mean_trust = (model.trust.ties_toward(members)[members] - 1.0) / (members.size - 1)
-    return tolerance * np.maximum(1.0 + widening * (mean_trust - model.trust_baseline), 0.0)
+        return model.tolerance[members]
+    ties = model.trust.ties_toward(members)
+    return kernels().acceptance(model.tolerance, members, ties, widening, model.trust_baseline)
 
 
 @register
 class Consensus(GovernanceRule):
-    """Consensus with stand-aside, principled blocks and an optional fallback."""
+    """Consensus with stand-aside, principled blocks and an optional fallback.
+
+    Drafting and the check of who works on the draft are one compiled pass per initiative
+    (:func:`deliberation_kernels.consensus_draft
+    <coalition_sim.model.governance.deliberation_kernels.consensus_draft>`).
+    """
 
     name = "consensus"
 
     def decide(self, model, pending):
+        if not pending:
+            return []
         members = model.core_indices()
         rounds = model.meeting_rounds()
         accept = acceptance(model, members)
         block = accept * (1.0 + model.params["stand_aside_band"])
         fallback = model.params["fallback_months"]
+        draft_by_consensus = kernels().consensus_draft
         decisions = []
         for initiative in pending:
             quorum = MAJORITY if fallback and initiative.blocked_months >= fallback else 1.0
-            draft, used, agreed = concede(model, members, initiative.draft, rounds, quorum, block)
-            within = distances(model.position[members], draft) <= accept + 1e-9
+            draft, used, agreed, within = draft_by_consensus(
+                model.position, members, initiative.draft, rounds, quorum, block, accept
+            )
             if agreed and within.any():
                 decisions.append(
                     Decision(initiative, ADOPTED, draft, members[within], members, used, dissenters=members[~within])

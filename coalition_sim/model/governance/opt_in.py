@@ -17,15 +17,18 @@ can handle 1 + COORDINATOR_SLOTS * b_tc initiatives a month, oldest first; the
 rest wait (and lapse when their window passes). An organization whose monthly budget is already
 taken by the teams it joined this month declines further offers (see
 :mod:`coalition_sim.model.workload`). Declining costs nothing and keeps membership.
+
+The blueprint, the invitations, the choice and the team are compiled passes over the
+invitees (:mod:`coalition_sim.model.governance.deliberation_kernels`); the random draws are
+made here, in numpy, in the order the rule has always made them.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.model.execution import effort
-from coalition_sim.model.goal_space import clip, distances
-from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
+from coalition_sim.model.execution import MIN_EFFORT
+from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, kernels, register
 from coalition_sim.model.learning import spillover_share
 from coalition_sim.model.legitimacy import objectors
 from coalition_sim.model.workload import TEAM_SLACK, asks
@@ -49,38 +52,43 @@ LEGITIMACY_WEIGHT = 1.0
 def draft_blueprint(model, initiative) -> np.ndarray:
     """The coordinator's blueprint: near the ideal, worse with a weak backbone."""
     quality = model.backbone.effect("vision")
-    members = model.core_indices()
-    lead = members[int(np.argmax(model.capacity[members]))]
-    bias = STANDIN_BIAS * (model.position[lead] - initiative.ideal)
     noise = model.rng.normal(0.0, DRAFT_NOISE, size=initiative.ideal.shape)
-    return clip(initiative.ideal + (1.0 - quality) * (bias + noise))
+    members = model.core_indices()
+    return kernels().blueprint(model.position, model.capacity, members, initiative.ideal, noise, quality, STANDIN_BIAS)
 
 
 def invitation_order(model, initiative) -> np.ndarray:
     """Core members, plus network organizations reached by public will, best fit first."""
-    core = model.core_indices()
     network = model.network_indices()
     reach = model.backbone.effect("public_will")
-    invited = np.concatenate([core, network[model.rng.random(network.size) < reach]])
-    match = model.skills[invited] @ initiative.needs
+    invited = kernels().invitees(model.core_indices(), network, model.rng.random(network.size), reach)
     roles = model.backbone.effect("roles")
-    score = roles * match + (1.0 - roles) * model.rng.random(invited.size)
-    return invited[np.argsort(-score, kind="stable")]
+    return kernels().best_fit_first(invited, model.skills, initiative.needs, roles, model.rng.random(invited.size))
 
 
 def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np.ndarray:
     """Boolean mask: which invitees choose to join this blueprint."""
-    dist = distances(model.position[invited], blueprint)
-    tol = model.tolerance[invited]
-    fit = clip(1.0 - dist / tol)
-    energy = model.energy[invited]
-    own_share = 1.0 - spillover_share(model)  # what joining adds to what it gets anyway (free riding)
-    legitimacy = 1.0 - LEGITIMACY_WEIGHT * model.backbone.effect("vision") * (1.0 - model.backbone_trust[invited])
-    expected = initiative.value * model.expected_success() * (0.5 + 0.5 * fit) * own_share * legitimacy
-    burden = model.work_cost_per_unit() * effort(energy, dist, tol) + model.round_cost()
-    with np.errstate(divide="ignore"):
-        cost = burden / energy  # the same work weighs more on a tired organization
-    return (dist <= tol) & (energy > ENERGY_FLOOR) & (expected >= cost)
+    terms = choice_terms(model, initiative)
+    choose = kernels().opts_in
+    return choose(model.position, model.tolerance, model.energy, model.backbone_trust, invited, blueprint, terms)
+
+
+def choice_terms(model, initiative) -> tuple[float, ...]:
+    """The month's terms of an invitee's choice, as :func:`deliberation_kernels.opts_in` takes them.
+
+    The offer V · ρ̂; the own share of a success (what joining adds to what it gets anyway: free
+    riding); how much distrust of the coordinator discounts it; the costs of work and of a meeting;
+    ENERGY_FLOOR and the least effort (``execution.MIN_EFFORT``).
+    """
+    return (
+        float(initiative.value * model.expected_success()),
+        float(1.0 - spillover_share(model)),
+        float(LEGITIMACY_WEIGHT * model.backbone.effect("vision")),
+        float(model.work_cost_per_unit()),
+        float(model.round_cost()),
+        float(ENERGY_FLOOR),
+        float(MIN_EFFORT),
+    )
 
 
 def coordinator_slots(model) -> int:
@@ -95,6 +103,8 @@ class OptIn(GovernanceRule):
     name = "opt-in"
 
     def decide(self, model, pending):
+        if not pending:
+            return []
         decisions = []
         committed = np.zeros(model.capacity.size)  # work already taken on this month
         slots = coordinator_slots(model)
@@ -104,12 +114,9 @@ class OptIn(GovernanceRule):
                 continue
             blueprint = initiative.draft if initiative.drafted else draft_blueprint(model, initiative)
             invited = invitation_order(model, initiative)
-            free = committed[invited] < model.capacity[invited]
-            willing = invited[opts_in(model, invited, blueprint, initiative) & free]
-            pooled = np.cumsum(model.capacity[willing])
-            size = int(np.searchsorted(pooled, TEAM_SLACK * initiative.required)) + 1
-            team = willing[:size]
-            if pooled.size and pooled[min(size, pooled.size) - 1] >= MIN_TEAM * initiative.required:
+            joins = opts_in(model, invited, blueprint, initiative)
+            team, pooled = kernels().team(invited, joins, committed, model.capacity, TEAM_SLACK * initiative.required)
+            if team.size and pooled >= MIN_TEAM * initiative.required:
                 against = objectors(model, blueprint, team)
                 decisions.append(
                     Decision(initiative, ADOPTED, blueprint, team, invited, 1, dissenters=against, by_coordinator=True)

@@ -26,6 +26,8 @@ class Unanimity(GovernanceRule):
     quorum = 1.0
 
     def decide(self, model, pending):
+        if not pending:
+            return []
         members = model.core_indices()
         rounds = model.meeting_rounds()
         decisions = []
