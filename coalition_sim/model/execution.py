@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coalition_sim.model import workload
 from coalition_sim.model.goal_space import clip
 
 B0 = 0.3
@@ -125,6 +126,8 @@ def execute(model, decision) -> Outcome:
         initiative.ideal,
         initiative.required,
         initiative.needs,
+        MIN_EFFORT,
+        workload.TEAM_SLACK,
     )
     coh = coherence(dilution)
     p = success_probability(

@@ -11,7 +11,8 @@ and, for the team, pooled = sum_team given_i * effort_i, the skill coverage
 cov = sum_k n_k * max_team s_ik and the dilution ||z - y||, instead of some twenty
 small numpy calls. Numba compiles it on first use and caches the machine code next
 to this file; this module is imported only when an initiative is first carried out,
-so ``coalition-sim --help`` and refused input never load Numba.
+so ``coalition-sim --help`` and refused input never load Numba. Constants such as
+MIN_EFFORT come in as arguments (a cached kernel would not see a change to them).
 
 The arithmetic is the same, operation for operation, as the array form it replaces
 (no fast-math), and sums over the team follow numpy's pairwise order
@@ -22,9 +23,6 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit
-
-from coalition_sim.model.execution import MIN_EFFORT
-from coalition_sim.model.workload import TEAM_SLACK
 
 PAIRWISE_BLOCK = 128
 """numpy's block size for pairwise summation (``PW_BLOCKSIZE``)."""
@@ -104,8 +102,24 @@ def distance(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @njit(cache=True, nogil=True)
-def team_work(position, energy, tolerance, capacity, availability, skills, team, blueprint, ideal, required, needs):
+def team_work(
+    position,
+    energy,
+    tolerance,
+    capacity,
+    availability,
+    skills,
+    team,
+    blueprint,
+    ideal,
+    required,
+    needs,
+    min_effort,
+    slack,
+):
     """The team's effort, the share of each member's month it takes, pooled capacity, coverage and dilution.
+
+    ``min_effort`` is MIN_EFFORT, ``slack`` is TEAM_SLACK (what a team is asked for, per unit needed).
 
     Returns:
         (effort, share, pooled, coverage, dilution): effort and share per participant;
@@ -116,7 +130,7 @@ def team_work(position, energy, tolerance, capacity, availability, skills, team,
     for m in range(k):
         team_capacity[m] = capacity[team[m]]
     total_capacity = numpy_sum(team_capacity, 0, k)
-    asked_of_team = TEAM_SLACK * required
+    asked_of_team = slack * required
     effort = np.empty(k)
     share = np.empty(k)
     delivered = np.empty(k)
@@ -124,7 +138,7 @@ def team_work(position, energy, tolerance, capacity, availability, skills, team,
     for m in range(k):
         i = team[m]
         conviction = 1.0 - 0.5 * distance(position[i], blueprint) / tolerance[i]
-        effort[m] = energy[i] * min(max(conviction, MIN_EFFORT), 1.0)
+        effort[m] = energy[i] * min(max(conviction, min_effort), 1.0)
         given = asked_of_team * (team_capacity[m] / total_capacity) * availability[i]
         delivered[m] = given * effort[m]
         share[m] = min(given / team_capacity[m], 1.0)

@@ -87,7 +87,7 @@ def learn(model, decision, outcome: Outcome) -> None:
     team = decision.participants
     effect = model.backbone.effect
     share = outcome.share if isinstance(outcome.share, np.ndarray) else np.full(team.size, outcome.share)
-    _kernels().work_toll(model.cost, model.energy, team, outcome.effort, share)  # K_i and e_i, as in the ODD
+    _kernels().work_toll(model.cost, model.energy, team, outcome.effort, share, WORK_COST, morale.WORK_ENERGY)
     if outcome.success:
         model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
         morale.after_success(model.energy, team, effect("morale"))

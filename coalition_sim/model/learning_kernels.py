@@ -11,7 +11,8 @@ Two passes of ODD §7.6 written as loops over the organizations they touch:
 Numba compiles them on first use and caches the machine code next to this file;
 this module is imported only when an initiative is first carried out, so
 ``coalition-sim --help`` and refused input never load Numba. The arithmetic is the
-same, operation for operation, as the array form it replaces (no fast-math).
+same, operation for operation, as the array form it replaces (no fast-math). Constants
+such as WORK_COST come in as arguments (a cached kernel would not see a change to them).
 """
 
 from __future__ import annotations
@@ -19,17 +20,14 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from coalition_sim.model.learning import WORK_COST
-from coalition_sim.model.morale import WORK_ENERGY
-
 
 @njit(cache=True, nogil=True)
-def work_toll(cost: np.ndarray, energy: np.ndarray, team: np.ndarray, effort: np.ndarray, share: np.ndarray) -> None:
-    """What the work cost each team member, in value and in energy (in place)."""
+def work_toll(cost, energy, team, effort, share, work_cost: float, work_energy: float) -> None:
+    """What the work cost each team member, in value (WORK_COST) and in energy (WORK_ENERGY), in place."""
     for m in range(team.size):
         i = team[m]
-        cost[i] += WORK_COST * effort[m] * share[m]
-        energy[i] = max(energy[i] - WORK_ENERGY * effort[m] * share[m], 0.0)
+        cost[i] += work_cost * effort[m] * share[m]
+        energy[i] = max(energy[i] - work_energy * effort[m] * share[m], 0.0)
 
 
 @njit(cache=True, nogil=True)
