@@ -16,7 +16,9 @@ MIN_EFFORT come in as arguments (a cached kernel would not see a change to them)
 
 The arithmetic is the same, operation for operation, as the array form it replaces
 (no fast-math), and sums over the team follow numpy's pairwise order
-(:func:`numpy_sum`), so a run's figures are unchanged to the last bit.
+(:func:`numpy_sum`), so a run's figures are unchanged to the last bit. (The coverage
+adds the roles in order where numpy's dot product may pair them; with the two
+half-weights every drawn initiative needs, both give the same number.)
 """
 
 from __future__ import annotations
