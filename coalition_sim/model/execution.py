@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coalition_sim.model import workload
-from coalition_sim.model.goal_space import clip, distances
+from coalition_sim.model.goal_space import clip
 
 B0 = 0.3
 """Logit of success for a team with just the capacity needed and middling everything."""
@@ -107,22 +107,54 @@ def success_probability(
 
 
 def execute(model, decision) -> Outcome:
-    """Run one adopted initiative with its team; draw success from the model's rng."""
+    """Run one adopted initiative with its team; draw success from the model's rng.
+
+    Effort, asks, shares, pooled capacity, coverage and dilution come from one compiled
+    pass over the team (:func:`coalition_sim.model.execution_kernels.team_work`), the same
+    arithmetic as :func:`effort`, :func:`~coalition_sim.model.workload.asks` and :func:`skill_coverage`.
+    """
     team, blueprint, initiative = decision.participants, decision.blueprint, decision.initiative
-    distance = distances(model.position[team], blueprint)
-    work = effort(model.energy[team], distance, model.tolerance[team])
-    dilution = float(np.sqrt(((blueprint - initiative.ideal) ** 2).sum()))
+    work, share, pooled, coverage, dilution = _kernels().team_work(
+        model.position,
+        model.energy,
+        model.tolerance,
+        model.capacity,
+        model.availability,
+        model.skills,
+        _index(team),
+        blueprint,
+        initiative.ideal,
+        initiative.required,
+        initiative.needs,
+        MIN_EFFORT,
+        workload.TEAM_SLACK,
+    )
     coh = coherence(dilution)
-    given = workload.asks(model.capacity, team, initiative.required) * model.availability[team]
-    delivered = given * work
     p = success_probability(
-        capacity_ratio=float(delivered.sum()) / initiative.required,
-        coverage=skill_coverage(model.skills[team], initiative.needs),
+        capacity_ratio=pooled / initiative.required,
+        coverage=coverage,
         trust=mutual_trust(model.trust, team),
         coherence_=coh,
         coordination=model.backbone.effect("roles"),
         know_how=model.know_how,
     )
     success = bool(model.rng.random() < p)
-    share = np.minimum(given / model.capacity[team], 1.0)
     return Outcome(success, p, work, initiative.value * coh if success else 0.0, dilution, share)
+
+
+def _index(team: np.ndarray) -> np.ndarray:
+    """``team`` as the integer index array the kernels take."""
+    return team if team.dtype == np.intp else team.astype(np.intp)
+
+
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled execution kernels (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import execution_kernels
+
+        _KERNELS = execution_kernels
+    return _KERNELS

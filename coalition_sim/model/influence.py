@@ -29,15 +29,31 @@ def deffuant_step(position: np.ndarray, pairs: np.ndarray, threshold: float, rat
         pairs: (k, 2) disjoint index pairs.
         threshold: d; pairs at distance < d influence each other.
         rate: mu in (0, 0.5]; each moves mu of the way toward the other.
+
+    The loop over pairs is compiled (:func:`coalition_sim.model.influence_kernels.deffuant_round`).
     """
     if pairs.size == 0:
         return
-    a, b = pairs[:, 0], pairs[:, 1]
-    gap = position[b] - position[a]
-    close = np.einsum("ij,ij->i", gap, gap) < threshold * threshold
-    shift = rate * gap[close]
-    position[a[close]] += shift
-    position[b[close]] -= shift
+    _kernels().deffuant_round(position, _as_index(pairs), threshold, rate)
+
+
+def _as_index(pairs) -> np.ndarray:
+    """``pairs`` as the integer index array the kernel takes."""
+    pairs = np.asarray(pairs)
+    return pairs if pairs.dtype == np.intp else pairs.astype(np.intp)
+
+
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled influence kernels (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import influence_kernels
+
+        _KERNELS = influence_kernels
+    return _KERNELS
 
 
 def vision_pull(position: np.ndarray, members: np.ndarray, purpose: np.ndarray, vision: float) -> None:

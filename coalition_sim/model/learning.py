@@ -71,22 +71,23 @@ def spillover_share(model) -> float:
 
 
 def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> None:
-    """Add this success's benefit to each core member's month ledger."""
+    """Add this success's benefit to each core member's month ledger: impact * share * closeness.
+
+    Share is 1 in the team and :func:`spillover_share` outside it; closeness is :func:`closeness`.
+    One compiled pass over the members (:func:`coalition_sim.model.learning_kernels.credit`).
+    """
     members = model.core_indices()
-    share = np.full(members.size, spillover_share(model))
-    in_team = np.zeros(model.status.size, dtype=bool)
-    in_team[team] = True  # the team may include wider-network organizations
-    share[in_team[members]] = 1.0
-    close = closeness(model.position[members], model.tolerance[members], blueprint)
-    model.benefit[members] += impact * share * close
+    _kernels().credit(
+        model.benefit, model.position, model.tolerance, members, team, blueprint, impact, spillover_share(model)
+    )
 
 
 def learn(model, decision, outcome: Outcome) -> None:
     """Apply the consequences of one executed initiative."""
     team = decision.participants
     effect = model.backbone.effect
-    model.cost[team] += WORK_COST * outcome.effort * outcome.share
-    morale.spend(model.energy, team, morale.WORK_ENERGY * outcome.effort * outcome.share)
+    share = outcome.share if isinstance(outcome.share, np.ndarray) else np.full(team.size, outcome.share)
+    _kernels().work_toll(model.cost, model.energy, team, outcome.effort, share, WORK_COST, morale.WORK_ENERGY)
     if outcome.success:
         model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
         morale.after_success(model.energy, team, effect("morale"))
@@ -101,6 +102,19 @@ def learn(model, decision, outcome: Outcome) -> None:
     model.know_how += KNOW_HOW_RATE * effect("measurement") * (1.0 - model.know_how)
     free_riders = team[outcome.effort < UNDER_EFFORT]
     model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)
+
+
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled learning kernels (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import learning_kernels
+
+        _KERNELS = learning_kernels
+    return _KERNELS
 
 
 def fade_reputation(model) -> None:
