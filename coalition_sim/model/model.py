@@ -13,7 +13,6 @@ import mesa
 import numpy as np
 
 from coalition_sim.model import (
-    commitment,
     influence,
     learning,
     legitimacy,
@@ -425,15 +424,13 @@ class CoalitionModel(mesa.Model):
         """
         members = self.core_indices()
         ties = self.trust.ties_toward(members)
-        membership.update_experience(self, members, ties)
-        burnt, impatient = membership.leavers(self, members)
-        drifted = self.fading_commitment(members, burnt, impatient)
+        burnt, impatient, drifted = membership.weigh_month(self, members, ties)
         for who, cause in ((burnt, "burnout"), (impatient, "impatience"), (drifted, "drift")):
             self.leave(who, cause)
             if who.size:
                 ties = ties - self.trust[:, who].sum(axis=1)
-        self.exit_orbit(membership.lost_interest(self, ties), membership.LOST_INTEREST)  # not a member exit
-        newcomers = membership.joiners(self, ties)
+        lost, newcomers = membership.orbit(self, ties)
+        self.exit_orbit(lost, membership.LOST_INTEREST)  # not a member exit
         membership.admit(self, newcomers)
         if newcomers.size:
             ties = ties + self.trust[:, newcomers].sum(axis=1)
@@ -443,15 +440,6 @@ class CoalitionModel(mesa.Model):
             self.events.add(self.steps, "join", "{} ({}) joined the core", self.names[i], SECTORS[self.sector[i]])
         for name in metrics.COUNTS:
             self.totals[name] += self.tally[name]
-
-    def fading_commitment(self, members: np.ndarray, *leaving: np.ndarray) -> np.ndarray:
-        """Update engagement in a month with work done; return members (not already leaving) who drift away."""
-        if self.workers:
-            commitment.update_engagement(self.engagement, members, np.concatenate(self.workers))
-        gone = np.zeros(self.status.size, dtype=bool)
-        for who in leaving:
-            gone[who] = True
-        return commitment.drifters(self.engagement, members[~gone[members]])
 
     def exit_orbit(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` leave for good: status, cause and month (every exit goes through here)."""
