@@ -409,9 +409,7 @@ class CoalitionModel(mesa.Model):
         members = self.core_indices()
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         clip(self.position, out=self.position)
-        morale.belong(self.energy, members)
-        self.exhausted |= self.energy <= 0.0
-        morale.rest(self.energy, (self.status != EXITED).nonzero()[0], self.backbone.effect("morale"))
+        morale.belong_then_rest(self.energy, self.exhausted, self.status, self.backbone.effect("morale"))
         learning.fade_reputation(self)
         learning.fade_know_how(self)
         self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
@@ -438,8 +436,9 @@ class CoalitionModel(mesa.Model):
         self.tally["joins"] = int(newcomers.size)
         for i in newcomers:
             self.events.add(self.steps, "join", "{} ({}) joined the core", self.names[i], SECTORS[self.sector[i]])
+        totals, tally = self.totals, self.tally
         for name in metrics.COUNTS:
-            self.totals[name] += self.tally[name]
+            totals[name] += tally[name]
 
     def exit_orbit(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` leave for good: status, cause and month (every exit goes through here)."""
