@@ -14,12 +14,18 @@ month (before the month's rest), and it leaves.
 The wider network is not a reservoir that only drains into the core: a network
 organization the coalition barely pulls loses interest and leaves its orbit
 (legitimacy must be built to keep a network's participants, Human & Provan 2000).
+
+The functions below state each step over arrays; the model runs a month as two
+compiled passes that do the same arithmetic in one loop each (:func:`weigh_month`
+and :func:`orbit`, kernels in :mod:`coalition_sim.model.membership_kernels`,
+loaded on first use), with the same random draws.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model import commitment
 from coalition_sim.model.population import CORE
 
 EXPERIENCE_MEMORY = 0.25
@@ -106,3 +112,73 @@ def admit(model, newcomers: np.ndarray) -> None:
     model.engagement[newcomers] = 1.0
     model.poor_months[newcomers] = 0
     model.experience[newcomers] = 0.0
+
+
+def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The members' month in one compiled pass; return who leaves: (burnt out, out of patience, drifted).
+
+    The same as :func:`update_experience`, then (in a month with work done)
+    :func:`commitment.update_engagement`, then :func:`leavers` and :func:`commitment.drifters`
+    among the members not already leaving (``ties``: trust.ties_toward(members)).
+    """
+    workers = np.concatenate(model.workers) if model.workers else _NO_ONE
+    return _kernels().weigh_month(
+        members,
+        ties,
+        model.benefit,
+        model.cost,
+        model.backbone_trust,
+        ENCOURAGEMENT * model.backbone.effect("morale"),
+        MEMBERSHIP_COST * model.cost_relief(),
+        model.experience,
+        model.poor_months,
+        model.exhausted,
+        model.energy,
+        model.patience,
+        model.engagement,
+        workers,
+        bool(model.workers),
+        (EXPERIENCE_MEMORY, TRUST_WEIGHT, commitment.ENGAGEMENT_MEMORY, commitment.DRIFT_LEVEL),
+    )
+
+
+def orbit(model, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The network's month in two compiled passes; return (lost interest, joining the core).
+
+    The same as :func:`lost_interest` and then :func:`joiners` among the organizations still in
+    the network, each pull worked out once (``ties``: toward the members after this month's exits).
+    """
+    candidates = model.network_indices()
+    if candidates.size == 0:
+        return candidates, candidates
+    kernels = _kernels()
+    lost, staying, alignment, pulled = kernels.lose_interest(
+        candidates,
+        model.position,
+        model.purpose,
+        model.farthest,
+        ties,
+        model.reputation,
+        model.core_indices().size,
+        model.rng.random(candidates.size),
+        (*PULL_WEIGHTS, NETWORK_FADE),
+    )
+    if staying.size == 0 or model.entry_rate == 0:
+        return lost, staying[:0]
+    reach = 0.5 + model.backbone.effect("public_will")
+    draws = model.rng.random(staying.size)
+    return lost, kernels.join(staying, alignment, pulled, model.boundary_alignment, model.entry_rate, reach, draws)
+
+
+_NO_ONE = np.zeros(0, dtype=np.intp)
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled membership passes (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import membership_kernels
+
+        _KERNELS = membership_kernels
+    return _KERNELS

@@ -13,7 +13,6 @@ import mesa
 import numpy as np
 
 from coalition_sim.model import (
-    commitment,
     influence,
     learning,
     legitimacy,
@@ -410,9 +409,7 @@ class CoalitionModel(mesa.Model):
         members = self.core_indices()
         influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
         clip(self.position, out=self.position)
-        morale.belong(self.energy, members)
-        self.exhausted |= self.energy <= 0.0
-        morale.rest(self.energy, (self.status != EXITED).nonzero()[0], self.backbone.effect("morale"))
+        morale.belong_then_rest(self.energy, self.exhausted, self.status, self.backbone.effect("morale"))
         learning.fade_reputation(self)
         learning.fade_know_how(self)
         self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
@@ -425,15 +422,13 @@ class CoalitionModel(mesa.Model):
         """
         members = self.core_indices()
         ties = self.trust.ties_toward(members)
-        membership.update_experience(self, members, ties)
-        burnt, impatient = membership.leavers(self, members)
-        drifted = self.fading_commitment(members, burnt, impatient)
+        burnt, impatient, drifted = membership.weigh_month(self, members, ties)
         for who, cause in ((burnt, "burnout"), (impatient, "impatience"), (drifted, "drift")):
             self.leave(who, cause)
             if who.size:
                 ties = ties - self.trust[:, who].sum(axis=1)
-        self.exit_orbit(membership.lost_interest(self, ties), membership.LOST_INTEREST)  # not a member exit
-        newcomers = membership.joiners(self, ties)
+        lost, newcomers = membership.orbit(self, ties)
+        self.exit_orbit(lost, membership.LOST_INTEREST)  # not a member exit
         membership.admit(self, newcomers)
         if newcomers.size:
             ties = ties + self.trust[:, newcomers].sum(axis=1)
@@ -441,17 +436,9 @@ class CoalitionModel(mesa.Model):
         self.tally["joins"] = int(newcomers.size)
         for i in newcomers:
             self.events.add(self.steps, "join", "{} ({}) joined the core", self.names[i], SECTORS[self.sector[i]])
+        totals, tally = self.totals, self.tally
         for name in metrics.COUNTS:
-            self.totals[name] += self.tally[name]
-
-    def fading_commitment(self, members: np.ndarray, *leaving: np.ndarray) -> np.ndarray:
-        """Update engagement in a month with work done; return members (not already leaving) who drift away."""
-        if self.workers:
-            commitment.update_engagement(self.engagement, members, np.concatenate(self.workers))
-        gone = np.zeros(self.status.size, dtype=bool)
-        for who in leaving:
-            gone[who] = True
-        return commitment.drifters(self.engagement, members[~gone[members]])
+            totals[name] += tally[name]
 
     def exit_orbit(self, who: np.ndarray, cause: str) -> None:
         """Organizations ``who`` leave for good: status, cause and month (every exit goes through here)."""

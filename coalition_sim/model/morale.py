@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model.population import CORE, EXITED
+
 WORK_ENERGY = 0.08
 """Energy spent by a month of full effort with the whole budget (times effort and the share of the budget)."""
 OVERLOAD_ENERGY = 0.15
@@ -63,8 +65,18 @@ def belong(energy: np.ndarray, members: np.ndarray) -> None:
 def rest(energy: np.ndarray, active: np.ndarray, morale: float) -> None:
     """Monthly recovery of every active organization: a share of its missing energy, never above 1."""
     if active.size:
-        share = min(1.0, REST * (1.0 + REST_BOOST * morale))
-        energy[active] += share * (1.0 - energy[active])
+        energy[active] += rest_share(morale) * (1.0 - energy[active])
+
+
+def rest_share(morale: float) -> float:
+    """Share of the missing energy recovered in a month: REST * (1 + REST_BOOST * m), at most 1."""
+    return min(1.0, REST * (1.0 + REST_BOOST * morale))
+
+
+def belong_then_rest(energy: np.ndarray, exhausted: np.ndarray, status: np.ndarray, morale: float) -> None:
+    """The month's end for everyone, in place, as one compiled pass: :func:`belong` for the core members,
+    whoever's energy is 0 is ``exhausted``, then :func:`rest` for every organization not exited."""
+    _kernels().belong_then_rest(energy, exhausted, status, CORE, EXITED, MEMBERSHIP_ENERGY, rest_share(morale))
 
 
 def after_success(energy: np.ndarray, team: np.ndarray, morale: float) -> None:
@@ -81,3 +93,16 @@ def after_overload(energy: np.ndarray, over: np.ndarray, morale: float) -> None:
     """Drain ``over`` (per organization, 0 when within budget) times OVERLOAD_ENERGY, shielded by morale."""
     who = (over > 0).nonzero()[0]
     spend(energy, who, OVERLOAD_ENERGY * (1.0 - OVERLOAD_SHIELD * morale) * over[who])
+
+
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled morale pass (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import morale_kernels
+
+        _KERNELS = morale_kernels
+    return _KERNELS

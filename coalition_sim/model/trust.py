@@ -115,7 +115,7 @@ class TrustMatrix:
         """
         weights = np.zeros(self.dev.shape[0])
         weights[group] = 1.0
-        return self.baseline * group.size + self.scale * (self.dev @ weights)
+        return self.baseline * group.size + self.scale * self.dev.dot(weights)  # dot: the same product, less overhead
 
     def mean_among(self, group: np.ndarray, ties: np.ndarray | None = None) -> float:
         """Mean trust among members of ``group``, self-trust excluded (0 if fewer than 2).

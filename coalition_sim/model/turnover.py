@@ -32,7 +32,7 @@ def representatives_leaving(rng: np.random.Generator, members: np.ndarray, rate:
 def onboard(position: np.ndarray, home: np.ndarray, who: np.ndarray, briefing: float) -> None:
     """Newcomers stand at home, plus the share ``briefing`` of where their predecessor had moved, in place."""
     if who.size:
-        position[who] = home[who] + briefing * (position[who] - home[who])
+        _kernels().onboard(position, home, who, briefing)
 
 
 def introduce(trust, who: np.ndarray, introductions: float) -> None:
@@ -46,3 +46,16 @@ def turnover(model) -> np.ndarray:
     onboard(model.position, model.home, who, model.backbone.effect("vision"))
     introduce(model.trust, who, model.backbone.effect("roles"))
     return who
+
+
+_KERNELS = None
+
+
+def _kernels():
+    """The compiled onboarding (imports Numba on first call)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from coalition_sim.model import turnover_kernels
+
+        _KERNELS = turnover_kernels
+    return _KERNELS
