@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coalition_sim.model import workload
+from coalition_sim.model.compiled import LazyKernels, as_index
 from coalition_sim.model.goal_space import clip
 
 B0 = 0.3
@@ -114,14 +115,14 @@ def execute(model, decision) -> Outcome:
     arithmetic as :func:`effort`, :func:`~coalition_sim.model.workload.asks` and :func:`skill_coverage`.
     """
     team, blueprint, initiative = decision.participants, decision.blueprint, decision.initiative
-    work, share, pooled, coverage, dilution = _kernels().team_work(
+    work, share, pooled, coverage, dilution = KERNELS.team_work(
         model.position,
         model.energy,
         model.tolerance,
         model.capacity,
         model.availability,
         model.skills,
-        _index(team),
+        as_index(team),
         blueprint,
         initiative.ideal,
         initiative.required,
@@ -142,19 +143,5 @@ def execute(model, decision) -> Outcome:
     return Outcome(success, p, work, initiative.value * coh if success else 0.0, dilution, share)
 
 
-def _index(team: np.ndarray) -> np.ndarray:
-    """``team`` as the integer index array the kernels take."""
-    return team if team.dtype == np.intp else team.astype(np.intp)
-
-
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled execution kernels (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import execution_kernels
-
-        _KERNELS = execution_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.execution_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

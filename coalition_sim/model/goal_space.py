@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model.compiled import LazyKernels
+
 
 def distances(positions: np.ndarray, point: np.ndarray) -> np.ndarray:
     """Euclidean distance of each row of ``positions`` (n, dims) to ``point`` (dims,).
 
     sqrt(Σ_k (x_ik − point_k)²), one compiled pass (:mod:`coalition_sim.model.goal_space_kernels`).
     """
-    return _kernels().distances(positions, point)
+    return KERNELS.distances(positions, point)
 
 
 def clip(values: np.ndarray, low: float = 0.0, high: float = 1.0, out: np.ndarray | None = None) -> np.ndarray:
@@ -27,14 +29,5 @@ def farthest_distance(purpose: np.ndarray) -> float:
     return float(np.sqrt((np.maximum(purpose, 1.0 - purpose) ** 2).sum()))
 
 
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled goal-space kernels (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import goal_space_kernels
-
-        _KERNELS = goal_space_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.goal_space_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

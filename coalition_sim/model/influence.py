@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model.compiled import LazyKernels, as_index
+
 VISION_RATE = 0.02
 """Monthly fraction of the way to the purpose that full vision work moves members."""
 
@@ -34,26 +36,11 @@ def deffuant_step(position: np.ndarray, pairs: np.ndarray, threshold: float, rat
     """
     if pairs.size == 0:
         return
-    _kernels().deffuant_round(position, _as_index(pairs), threshold, rate)
+    KERNELS.deffuant_round(position, as_index(pairs), threshold, rate)
 
 
-def _as_index(pairs) -> np.ndarray:
-    """``pairs`` as the integer index array the kernel takes."""
-    pairs = np.asarray(pairs)
-    return pairs if pairs.dtype == np.intp else pairs.astype(np.intp)
-
-
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled influence kernels (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import influence_kernels
-
-        _KERNELS = influence_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.influence_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""
 
 
 def vision_pull(position: np.ndarray, members: np.ndarray, purpose: np.ndarray, vision: float) -> None:

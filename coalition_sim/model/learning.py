@@ -30,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from coalition_sim.model import morale
+from coalition_sim.model.compiled import LazyKernels
 from coalition_sim.model.execution import UNDER_EFFORT, Outcome
 from coalition_sim.model.goal_space import clip, distances
 
@@ -77,7 +78,7 @@ def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> Non
     One compiled pass over the members (:func:`coalition_sim.model.learning_kernels.credit`).
     """
     members = model.core_indices()
-    _kernels().credit(
+    KERNELS.credit(
         model.benefit, model.position, model.tolerance, members, team, blueprint, impact, spillover_share(model)
     )
 
@@ -87,7 +88,7 @@ def learn(model, decision, outcome: Outcome) -> None:
     team = decision.participants
     effect = model.backbone.effect
     share = outcome.share if isinstance(outcome.share, np.ndarray) else np.full(team.size, outcome.share)
-    _kernels().work_toll(model.cost, model.energy, team, outcome.effort, share, WORK_COST, morale.WORK_ENERGY)
+    KERNELS.work_toll(model.cost, model.energy, team, outcome.effort, share, WORK_COST, morale.WORK_ENERGY)
     if outcome.success:
         model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
         morale.after_success(model.energy, team, effect("morale"))
@@ -104,17 +105,8 @@ def learn(model, decision, outcome: Outcome) -> None:
     model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)
 
 
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled learning kernels (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import learning_kernels
-
-        _KERNELS = learning_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.learning_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""
 
 
 def fade_reputation(model) -> None:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from coalition_sim.model import commitment
+from coalition_sim.model.compiled import LazyKernels
 from coalition_sim.model.population import CORE
 
 EXPERIENCE_MEMORY = 0.25
@@ -122,7 +123,7 @@ def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarra
     among the members not already leaving (``ties``: trust.ties_toward(members)).
     """
     workers = np.concatenate(model.workers) if model.workers else _NO_ONE
-    return _kernels().weigh_month(
+    return KERNELS.weigh_month(
         members,
         ties,
         model.benefit,
@@ -151,7 +152,7 @@ def orbit(model, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     candidates = model.network_indices()
     if candidates.size == 0:
         return candidates, candidates
-    kernels = _kernels()
+    kernels = KERNELS
     lost, staying, alignment, pulled = kernels.lose_interest(
         candidates,
         model.position,
@@ -171,14 +172,5 @@ def orbit(model, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 _NO_ONE = np.zeros(0, dtype=np.intp)
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled membership passes (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import membership_kernels
-
-        _KERNELS = membership_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.membership_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model.compiled import LazyKernels
 from coalition_sim.model.population import CORE, EXITED
 
 WORK_ENERGY = 0.08
@@ -76,7 +77,7 @@ def rest_share(morale: float) -> float:
 def belong_then_rest(energy: np.ndarray, exhausted: np.ndarray, status: np.ndarray, morale: float) -> None:
     """The month's end for everyone, in place, as one compiled pass: :func:`belong` for the core members,
     whoever's energy is 0 is ``exhausted``, then :func:`rest` for every organization not exited."""
-    _kernels().belong_then_rest(energy, exhausted, status, CORE, EXITED, MEMBERSHIP_ENERGY, rest_share(morale))
+    KERNELS.belong_then_rest(energy, exhausted, status, CORE, EXITED, MEMBERSHIP_ENERGY, rest_share(morale))
 
 
 def after_success(energy: np.ndarray, team: np.ndarray, morale: float) -> None:
@@ -95,14 +96,5 @@ def after_overload(energy: np.ndarray, over: np.ndarray, morale: float) -> None:
     spend(energy, who, OVERLOAD_ENERGY * (1.0 - OVERLOAD_SHIELD * morale) * over[who])
 
 
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled morale pass (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import morale_kernels
-
-        _KERNELS = morale_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.morale_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

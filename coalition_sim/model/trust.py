@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model.compiled import LazyKernels, as_index
+
 DENSE_TIE = 0.6
 """Trust at or above which a tie counts toward trust density."""
 RESCALE_BELOW = 1e-3
@@ -61,7 +63,7 @@ class TrustMatrix:
         self._fix_diagonal()
 
     def _fix_diagonal(self) -> None:
-        _kernels().set_diagonal(self.dev, self._diagonal())
+        KERNELS.set_diagonal(self.dev, self._diagonal())
 
     def _diagonal(self) -> float:
         """Stored value of self-trust (T = 1)."""
@@ -88,7 +90,7 @@ class TrustMatrix:
 
     def _affine_within(self, group: np.ndarray, factor: float, offset: float) -> None:
         """D = D * factor + offset on the block group x group (an affine map of T)."""
-        _kernels().affine_within(self.dev, _index(group), factor, offset, self._diagonal())
+        KERNELS.affine_within(self.dev, as_index(group), factor, offset, self._diagonal())
 
     def fade(self, who: np.ndarray, keep: float) -> None:
         """Ties from and to ``who`` keep ``keep`` of their height above the baseline: T = b + keep (T - b).
@@ -97,14 +99,20 @@ class TrustMatrix:
         """
         if who.size == 0 or keep == 1.0:
             return
-        _kernels().fade(self.dev, _index(who), keep, self._diagonal())
+        KERNELS.fade(self.dev, as_index(who), keep, self._diagonal())
 
     def penalize(self, observers: np.ndarray, targets: np.ndarray, fraction: float) -> None:
         """Observers' trust in ``targets`` (free riders) loses ``fraction``."""
         if targets.size == 0 or observers.size == 0:
             return
-        _kernels().penalize(
-            self.dev, _index(observers), _index(targets), self.baseline, self.scale, 1.0 - fraction, self._diagonal()
+        KERNELS.penalize(
+            self.dev,
+            as_index(observers),
+            as_index(targets),
+            self.baseline,
+            self.scale,
+            1.0 - fraction,
+            self._diagonal(),
         )
 
     # ------------------------------------------------------------ summaries
@@ -139,25 +147,9 @@ class TrustMatrix:
         if k < 2:
             return 0.0
         threshold = (DENSE_TIE - self.baseline) / self.scale
-        dense = _kernels().count_at_least(self.dev, _index(group), threshold) - k
+        dense = KERNELS.count_at_least(self.dev, as_index(group), threshold) - k
         return float(dense / (k * (k - 1)))
 
 
-def _index(group: np.ndarray) -> np.ndarray:
-    """``group`` (indices or a mask) as the integer array the kernels take."""
-    if group.dtype == np.intp:
-        return group
-    return np.flatnonzero(group) if group.dtype == bool else group.astype(np.intp)
-
-
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled trust kernels (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import trust_kernels
-
-        _KERNELS = trust_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.trust_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

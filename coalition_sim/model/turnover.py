@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coalition_sim.model.compiled import LazyKernels
+
 
 def representatives_leaving(rng: np.random.Generator, members: np.ndarray, rate: float) -> np.ndarray:
     """Members whose representative changes this month (no draw at all when ``rate`` is 0)."""
@@ -32,7 +34,7 @@ def representatives_leaving(rng: np.random.Generator, members: np.ndarray, rate:
 def onboard(position: np.ndarray, home: np.ndarray, who: np.ndarray, briefing: float) -> None:
     """Newcomers stand at home, plus the share ``briefing`` of where their predecessor had moved, in place."""
     if who.size:
-        _kernels().onboard(position, home, who, briefing)
+        KERNELS.onboard(position, home, who, briefing)
 
 
 def introduce(trust, who: np.ndarray, introductions: float) -> None:
@@ -48,14 +50,5 @@ def turnover(model) -> np.ndarray:
     return who
 
 
-_KERNELS = None
-
-
-def _kernels():
-    """The compiled onboarding (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model import turnover_kernels
-
-        _KERNELS = turnover_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.turnover_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

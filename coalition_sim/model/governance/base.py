@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from coalition_sim.model.compiled import LazyKernels
 from coalition_sim.util.errors import InputError, suggest
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -101,7 +102,7 @@ def tolerance_gaps(
     ``limits`` defaults to the members' tolerances; consensus passes block thresholds.
     """
     limits = model.tolerance[members] if limits is None else limits
-    return kernels().tolerance_gaps(model.position, members, point, limits)
+    return KERNELS.tolerance_gaps(model.position, members, point, limits)
 
 
 def concede(
@@ -128,17 +129,8 @@ def concede(
         (draft, rounds used, accepted)
     """
     limits = model.tolerance[members] if limits is None else limits
-    return kernels().concede(model.position, members, draft, rounds, quorum, limits)
+    return KERNELS.concede(model.position, members, draft, rounds, quorum, limits)
 
 
-_KERNELS = None
-
-
-def kernels():
-    """The compiled deliberation kernels (imports Numba on first call)."""
-    global _KERNELS
-    if _KERNELS is None:
-        from coalition_sim.model.governance import deliberation_kernels
-
-        _KERNELS = deliberation_kernels
-    return _KERNELS
+KERNELS = LazyKernels("coalition_sim.model.governance.deliberation_kernels")
+"""The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, kernels, register
+from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
+from coalition_sim.model.governance.base import KERNELS as DELIBERATION
 
 BLOCK_REASON = "a member objects on principle: the draft lies beyond its block threshold"
 IDLE_REASON = "everyone stands aside: nobody will do the work"
@@ -40,7 +41,7 @@ def acceptance(model, members: np.ndarray) -> np.ndarray:
     if widening == 0 or members.size < 2:
         return model.tolerance[members]
     ties = model.trust.ties_toward(members)
-    return kernels().acceptance(model.tolerance, members, ties, widening, model.trust_baseline)
+    return DELIBERATION.acceptance(model.tolerance, members, ties, widening, model.trust_baseline)
 
 
 @register
@@ -62,7 +63,7 @@ class Consensus(GovernanceRule):
         accept = acceptance(model, members)
         block = accept * (1.0 + model.params["stand_aside_band"])
         fallback = model.params["fallback_months"]
-        draft_by_consensus = kernels().consensus_draft
+        draft_by_consensus = DELIBERATION.consensus_draft
         decisions = []
         for initiative in pending:
             quorum = MAJORITY if fallback and initiative.blocked_months >= fallback else 1.0

@@ -28,7 +28,8 @@ from __future__ import annotations
 import numpy as np
 
 from coalition_sim.model.execution import MIN_EFFORT
-from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, kernels, register
+from coalition_sim.model.governance.base import ADOPTED, BLOCKED, Decision, GovernanceRule, register
+from coalition_sim.model.governance.base import KERNELS as DELIBERATION
 from coalition_sim.model.learning import spillover_share
 from coalition_sim.model.legitimacy import objectors
 from coalition_sim.model.workload import TEAM_SLACK, asks
@@ -54,22 +55,24 @@ def draft_blueprint(model, initiative) -> np.ndarray:
     quality = model.backbone.effect("vision")
     noise = model.rng.normal(0.0, DRAFT_NOISE, size=initiative.ideal.shape)
     members = model.core_indices()
-    return kernels().blueprint(model.position, model.capacity, members, initiative.ideal, noise, quality, STANDIN_BIAS)
+    return DELIBERATION.blueprint(
+        model.position, model.capacity, members, initiative.ideal, noise, quality, STANDIN_BIAS
+    )
 
 
 def invitation_order(model, initiative) -> np.ndarray:
     """Core members, plus network organizations reached by public will, best fit first."""
     network = model.network_indices()
     reach = model.backbone.effect("public_will")
-    invited = kernels().invitees(model.core_indices(), network, model.rng.random(network.size), reach)
+    invited = DELIBERATION.invitees(model.core_indices(), network, model.rng.random(network.size), reach)
     roles = model.backbone.effect("roles")
-    return kernels().best_fit_first(invited, model.skills, initiative.needs, roles, model.rng.random(invited.size))
+    return DELIBERATION.best_fit_first(invited, model.skills, initiative.needs, roles, model.rng.random(invited.size))
 
 
 def opts_in(model, invited: np.ndarray, blueprint: np.ndarray, initiative) -> np.ndarray:
     """Boolean mask: which invitees choose to join this blueprint."""
     terms = choice_terms(model, initiative)
-    choose = kernels().opts_in
+    choose = DELIBERATION.opts_in
     return choose(model.position, model.tolerance, model.energy, model.backbone_trust, invited, blueprint, terms)
 
 
@@ -115,7 +118,9 @@ class OptIn(GovernanceRule):
             blueprint = initiative.draft if initiative.drafted else draft_blueprint(model, initiative)
             invited = invitation_order(model, initiative)
             joins = opts_in(model, invited, blueprint, initiative)
-            team, pooled = kernels().team(invited, joins, committed, model.capacity, TEAM_SLACK * initiative.required)
+            team, pooled = DELIBERATION.team(
+                invited, joins, committed, model.capacity, TEAM_SLACK * initiative.required
+            )
             if team.size and pooled >= MIN_TEAM * initiative.required:
                 against = objectors(model, blueprint, team)
                 decisions.append(
