@@ -15,8 +15,8 @@ The wider network is not a reservoir that only drains into the core: a network
 organization the coalition barely pulls loses interest and leaves its orbit
 (legitimacy must be built to keep a network's participants, Human & Provan 2000).
 
-The functions below state each step over arrays; the model runs a month as two
-compiled passes that do the same arithmetic in one loop each (:func:`weigh_month`
+The functions below state satisfaction, pull, entry chance and loss of interest over
+arrays; the model runs a month as compiled passes that do the same arithmetic in one loop each (:func:`weigh_month`
 and :func:`orbit`, kernels in :mod:`coalition_sim.model.membership_kernels`,
 loaded on first use), with the same random draws.
 """
@@ -56,22 +56,6 @@ def satisfaction(model, members: np.ndarray, ties: np.ndarray) -> np.ndarray:
     return model.benefit[members] + TRUST_WEIGHT * (trust_in_others - 0.5) + backbone - model.cost[members] - standing
 
 
-def update_experience(model, members: np.ndarray, ties: np.ndarray) -> None:
-    """Fold this month into each member's experience and poor-month run."""
-    sat = satisfaction(model, members, ties)
-    model.experience[members] += EXPERIENCE_MEMORY * (sat - model.experience[members])
-    poor = model.experience[members] < 0
-    model.poor_months[members] = np.where(poor, model.poor_months[members] + 1, 0)
-
-
-def leavers(model, members: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Members who leave this month: (burnt out, out of patience)."""
-    exhausted = model.exhausted[members] | (model.energy[members] <= 0.0)
-    burnt = members[exhausted]
-    impatient = members[(model.poor_months[members] > model.patience[members]) & ~exhausted]
-    return burnt, impatient
-
-
 def pull(model, candidates: np.ndarray, alignment: np.ndarray, ties: np.ndarray) -> np.ndarray:
     """How strongly the coalition pulls each network organization (0..1)."""
     size = model.core_indices().size
@@ -98,15 +82,6 @@ def lost_interest(model, ties: np.ndarray) -> np.ndarray:
     return candidates[model.rng.random(candidates.size) < fade]
 
 
-def joiners(model, ties: np.ndarray) -> np.ndarray:
-    """Network organizations that join the core this month (``ties``: toward current members)."""
-    candidates = model.network_indices()
-    if candidates.size == 0 or model.entry_rate == 0:
-        return candidates[:0]
-    chance = entry_chance(model, candidates, ties)
-    return candidates[model.rng.random(candidates.size) < chance]
-
-
 def admit(model, newcomers: np.ndarray) -> None:
     """Make newcomers core members with a clean slate of experience and full engagement."""
     model.set_status(newcomers, CORE)
@@ -118,9 +93,10 @@ def admit(model, newcomers: np.ndarray) -> None:
 def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The members' month in one compiled pass; return who leaves: (burnt out, out of patience, drifted).
 
-    The same as :func:`update_experience`, then (in a month with work done)
-    :func:`commitment.update_engagement`, then :func:`leavers` and :func:`commitment.drifters`
-    among the members not already leaving (``ties``: trust.ties_toward(members)).
+    Satisfaction (:func:`satisfaction`) folded into experience and poor months, then (in a month
+    with work done) :func:`commitment.update_engagement`, then burnout, impatience and
+    :func:`commitment.drifters` among the members not already leaving (``ties``:
+    trust.ties_toward(members)); the equations are in the kernel's docstring.
     """
     workers = np.concatenate(model.workers) if model.workers else _NO_ONE
     return KERNELS.weigh_month(
@@ -146,14 +122,13 @@ def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarra
 def orbit(model, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The network's month in two compiled passes; return (lost interest, joining the core).
 
-    The same as :func:`lost_interest` and then :func:`joiners` among the organizations still in
-    the network, each pull worked out once (``ties``: toward the members after this month's exits).
+    The same as :func:`lost_interest`, then entry (:func:`entry_chance`) among the organizations still
+    in the network, each pull worked out once (``ties``: toward the members after this month's exits).
     """
     candidates = model.network_indices()
     if candidates.size == 0:
         return candidates, candidates
-    kernels = KERNELS
-    lost, staying, alignment, pulled = kernels.lose_interest(
+    lost, staying, alignment, pulled = KERNELS.lose_interest(
         candidates,
         model.position,
         model.purpose,
@@ -168,7 +143,7 @@ def orbit(model, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return lost, staying[:0]
     reach = 0.5 + model.backbone.effect("public_will")
     draws = model.rng.random(staying.size)
-    return lost, kernels.join(staying, alignment, pulled, model.boundary_alignment, model.entry_rate, reach, draws)
+    return lost, KERNELS.join(staying, alignment, pulled, model.boundary_alignment, model.entry_rate, reach, draws)
 
 
 _NO_ONE = np.zeros(0, dtype=np.intp)
