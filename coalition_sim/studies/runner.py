@@ -188,7 +188,7 @@ def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[Run
     in_flight: set[cf.Future] = set()
     finished = False
     try:
-        with _sigint_ignored(own):  # workers start (and import) deaf to Ctrl-C; the parent handles it
+        with _sigint_deferred(own):  # workers start (and import) deaf to Ctrl-C; the parent handles it
             for batch in islice(chunks, limit):
                 in_flight.add(pool.submit(run_chunk, batch, keep_series))
         while in_flight:
@@ -208,20 +208,31 @@ def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[Run
 
 
 @contextlib.contextmanager
-def _sigint_ignored(enabled: bool):
-    """Ignore SIGINT while the pool spawns its processes, so they inherit the disposition.
+def _sigint_deferred(enabled: bool):
+    """Hold back Ctrl-C while the pool spawns its processes, then deliver it.
 
-    A worker still importing when Ctrl-C arrives would otherwise die with a traceback.
+    The workers inherit the held-back (blocked) signal mask, so one still importing
+    when Ctrl-C arrives does not die with a traceback; its initializer then ignores
+    SIGINT for good. In this process the signal stays pending and is raised the
+    moment the spawning ends, so a Ctrl-C in that window still stops the study.
+    Where signal masks do not exist, SIGINT is ignored for the window instead.
     Only in the main thread (where signal handlers live); a no-op elsewhere.
     """
     if not enabled or threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)  # a pending Ctrl-C is raised here
 
 
 def _terminate_workers(pool: cf.ProcessPoolExecutor) -> None:

@@ -31,7 +31,7 @@ from coalition_sim.studies.study import run_study
 STUDY = """\
 name = "fault_test"
 steps = 60
-replications = 40
+replications = 120
 master_seed = 5
 series = ["members", "energy", "mean_trust"]
 
@@ -42,7 +42,10 @@ n_orgs = 20
 governance = ["consensus", "opt-in"]
 backbone_strength = [0.0, 1.0]
 """
-RUNS = 2 * 2 * 40
+RUNS = 2 * 2 * 120
+LONG_STUDY = STUDY.replace("replications = 120", "replications = 1000")
+LONG_RUNS = 2 * 2 * 1000
+"""A study that cannot finish before a test interrupts it, however fast the model or slow the test."""
 DEADLINE_S = 120
 """Longest wait for a condition (a generous ceiling on a loaded machine, never a timing)."""
 
@@ -167,6 +170,13 @@ def study_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def long_study_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("faults_long") / "study.toml"
+    path.write_text(LONG_STUDY)
+    return path
+
+
+@pytest.fixture(scope="module")
 def uninterrupted(study_file) -> Path:
     store = study_file.parent / "whole" / "results.sqlite"
     run_study(study_file, store, workers=1, progress=False)
@@ -219,9 +229,9 @@ def test_a_killed_worker_is_replaced_and_the_study_completes(study_file, uninter
 
 
 # ------------------------------------------------------------------ Ctrl-C during start-up
-def test_ctrl_c_during_start_up_is_one_line_and_exit_130(study_file, tmp_path):
+def test_ctrl_c_during_start_up_is_one_line_and_exit_130(long_study_file, tmp_path):
     store = tmp_path / "sigint.sqlite"
-    args = [sys.executable, "-X", "importtime", "-m", "coalition_sim.cli.main", *study_args(study_file, store)]
+    args = [sys.executable, "-X", "importtime", "-m", "coalition_sim.cli.main", *study_args(long_study_file, store)]
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen = []
     for line in process.stderr:  # -X importtime reports each import as it ends: a start-up clock
@@ -234,7 +244,7 @@ def test_ctrl_c_during_start_up_is_one_line_and_exit_130(study_file, tmp_path):
     message = [line for line in rest.splitlines() if not line.startswith("import time:")]
     assert process.returncode == 130, rest
     assert "interrupted" in one_line("\n".join(message))
-    assert not store.exists() or committed(store) < RUNS
+    assert not store.exists() or committed(store) < LONG_RUNS
 
 
 # ------------------------------------------------------------------ a second writer
@@ -340,16 +350,17 @@ def test_a_finished_study_on_a_read_only_disk_needs_no_write(study_file, finishe
         assert "read-only" in one_line(refused.stderr)
 
 
-def test_an_unfinished_study_on_a_read_only_disk_is_one_line(study_file, tmp_path):
+def test_an_unfinished_study_on_a_read_only_disk_is_one_line(long_study_file, tmp_path):
     folder = tmp_path / "partial"
     folder.mkdir()
     store = folder / "results.sqlite"
-    process = start(*study_args(study_file, store))
+    process = start(*study_args(long_study_file, store))
     wait_until(lambda: committed(store) >= 4, "the first runs", process)
     process.send_signal(signal.SIGINT)
     process.communicate(timeout=DEADLINE_S)
+    assert process.returncode == 130 and 4 <= committed(store) < LONG_RUNS, "the Ctrl-C must land mid-study"
     with read_only_view(folder, tmp_path / "ro") as view:
-        done = cli(*study_args(study_file, view / "results.sqlite"))
+        done = cli(*study_args(long_study_file, view / "results.sqlite"))
     assert done.returncode == 2
     assert "read-only" in one_line(done.stderr)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
+import signal
 import threading
 
 import numpy as np
@@ -127,3 +129,25 @@ def test_finished_models_are_freed_so_memory_stays_flat():
     for spec in _specs(5):
         run_one(spec)
     assert alive() == before
+
+
+def test_ctrl_c_while_the_pool_spawns_still_stops_the_study(monkeypatch):
+    """A Ctrl-C that lands while the workers are being started is held back, not lost."""
+    submit = cf.ProcessPoolExecutor.submit
+    sent = []
+
+    def submit_then_ctrl_c(self, fn, *args, **kwargs):
+        future = submit(self, fn, *args, **kwargs)
+        if not sent:  # the first worker has just been started: the window that used to drop it
+            sent.append(os.getpid())
+            os.kill(os.getpid(), signal.SIGINT)
+        return future
+
+    monkeypatch.setattr(cf.ProcessPoolExecutor, "submit", submit_then_ctrl_c)
+    finished = []
+    with pytest.raises(KeyboardInterrupt):
+        for result in run_many(_specs(40), workers=2, progress=False, chunk_size=1):
+            finished.append(result.run_id)
+    assert sent, "the pool never started"
+    assert finished == [], "the interrupt was delivered only after runs had finished"
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, []), "Ctrl-C left blocked"
