@@ -8,6 +8,9 @@ invited, or rarely opting in, it stops seeing itself as a partner (Provan &
 Kenis 2008 on inclusiveness; Olson 1965 on the latent group). Under consensus
 everyone who does not stand aside works on every adopted initiative, so only
 repeated standing aside lets commitment fade.
+
+The model runs this inside the members' compiled month (``membership.weigh_month``);
+these array forms state it, and ``tests/model/test_membership_kernels.py`` checks the two agree.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ organization the coalition barely pulls loses interest and leaves its orbit
 The functions below state satisfaction, pull, entry chance and loss of interest over
 arrays; the model runs a month as compiled passes that do the same arithmetic in one loop each (:func:`weigh_month`
 and :func:`orbit`, kernels in :mod:`coalition_sim.model.membership_kernels`,
-loaded on first use), with the same random draws.
+loaded on first use), with the same random draws. Both forms must change together:
+``tests/model/test_membership_kernels.py`` checks every month of whole runs against these functions.
 """
 
 from __future__ import annotations
