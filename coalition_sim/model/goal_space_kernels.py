@@ -32,3 +32,11 @@ def distances(positions: np.ndarray, point: np.ndarray) -> np.ndarray:
     for i in range(positions.shape[0]):
         out[i] = distance(positions, i, point)
     return out
+
+
+@njit(cache=True, nogil=True)
+def clip_to_box(positions: np.ndarray) -> None:
+    """Every coordinate into [0, 1], in place: min(max(x, 0), 1), as :func:`goal_space.clip` does."""
+    for i in range(positions.shape[0]):
+        for d in range(positions.shape[1]):
+            positions[i, d] = min(max(positions[i, d], 0.0), 1.0)

@@ -44,6 +44,9 @@ KERNELS = LazyKernels("coalition_sim.model.influence_kernels")
 
 
 def vision_pull(position: np.ndarray, members: np.ndarray, purpose: np.ndarray, vision: float) -> None:
-    """Move members toward the purpose by VISION_RATE * vision of the gap, in place."""
-    if vision > 0 and members.size:
-        position[members] += VISION_RATE * vision * (purpose - position[members])
+    """Move members toward the purpose by VISION_RATE * vision of the gap, in place.
+
+    x_i <- x_i + VISION_RATE · b_vis · (purpose - x_i), one compiled pass
+    (:func:`coalition_sim.model.influence_kernels.vision_pull`).
+    """
+    KERNELS.vision_pull(position, as_index(members), purpose, vision, VISION_RATE)

@@ -36,3 +36,13 @@ def deffuant_round(position: np.ndarray, pairs: np.ndarray, threshold: float, ra
                 shift = rate * gap[d]
                 position[a, d] += shift
                 position[b, d] -= shift
+
+
+@njit(cache=True, nogil=True)
+def vision_pull(position: np.ndarray, members: np.ndarray, purpose: np.ndarray, vision: float, rate: float) -> None:
+    """x_i <- x_i + (rate · vision) (purpose - x_i) for every member i, in place (nothing when vision is 0)."""
+    if vision > 0 and members.size:
+        pull = rate * vision
+        for i in members:
+            for d in range(purpose.size):
+                position[i, d] += pull * (purpose[d] - position[i, d])

@@ -20,15 +20,15 @@ from coalition_sim.model import (
     metrics,
     morale,
     params,
-    turnover,
     workload,
 )
 from coalition_sim.model.backbone import Backbone
+from coalition_sim.model.compiled import LazyKernels, draw_handle
 from coalition_sim.model.endurance import dissolution_cause
 from coalition_sim.model.environment import Environment
 from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, EventLog, Later
 from coalition_sim.model.execution import execute
-from coalition_sim.model.goal_space import clip, distances, farthest_distance
+from coalition_sim.model.goal_space import distances, farthest_distance
 from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
 from coalition_sim.model.initiative import LAPSED, ROLES
@@ -57,6 +57,8 @@ BACKBONE_TRUST_RATE = 0.1
 (organizations come to trust a backbone as much as it delivers; not one of the six effects)."""
 SUCCESS_MEMORY = 0.1
 """Weight of the latest outcome in the coalition's expected success rate."""
+MONTH = LazyKernels("coalition_sim.model.month_kernels")
+"""The month's sections as compiled passes, imported on first use (:mod:`coalition_sim.model.compiled`)."""
 
 
 class CoalitionModel(mesa.Model):
@@ -403,16 +405,38 @@ class CoalitionModel(mesa.Model):
             self.events.add(self.steps, "lapsed", "Initiative {} lapsed undecided", initiative.uid)
 
     def relationships(self) -> None:
-        """Trust decays unused; representatives change; vision pulls; belonging tires members; all rest."""
+        """Trust decays unused; representatives change; vision pulls; belonging tires members; all rest.
+
+        After the decay, one compiled pass (:func:`coalition_sim.model.month_kernels.relationships`):
+        :func:`turnover.turnover`, :func:`influence.vision_pull`, positions clipped to the goal space,
+        :func:`morale.belong_then_rest`, trust in the backbone; then reputation and know-how fade.
+        """
         self.trust.decay(self.trust_decay)
-        self.tally["turnover"] = int(turnover.turnover(self).size)
-        members = self.core_indices()
-        influence.vision_pull(self.position, members, self.purpose, self.backbone.effect("vision"))
-        clip(self.position, out=self.position)
-        morale.belong_then_rest(self.energy, self.exhausted, self.status, self.backbone.effect("morale"))
+        effect = self.backbone.effect
+        self.tally["turnover"] = MONTH.relationships(
+            draw_handle(self.rng),
+            self.position,
+            self.home,
+            self.trust.dev,
+            self.trust.diagonal(),
+            self.core_indices(),
+            self.turnover_rate,
+            (effect("vision"), effect("roles")),
+            self.purpose,
+            influence.VISION_RATE,
+            self.energy,
+            self.exhausted,
+            self.status,
+            CORE,
+            EXITED,
+            morale.MEMBERSHIP_ENERGY,
+            morale.rest_share(effect("morale")),
+            self.backbone_trust,
+            BACKBONE_TRUST_RATE,
+            self.backbone.strength,
+        )
         learning.fade_reputation(self)
         learning.fade_know_how(self)
-        self.backbone_trust += BACKBONE_TRUST_RATE * (self.backbone.strength - self.backbone_trust)
 
     def membership(self) -> None:
         """Members weigh the month; some leave; the network is pulled in.

@@ -63,9 +63,9 @@ class TrustMatrix:
         self._fix_diagonal()
 
     def _fix_diagonal(self) -> None:
-        KERNELS.set_diagonal(self.dev, self._diagonal())
+        KERNELS.set_diagonal(self.dev, self.diagonal())
 
-    def _diagonal(self) -> float:
+    def diagonal(self) -> float:
         """Stored value of self-trust (T = 1)."""
         return (1.0 - self.baseline) / self.scale
 
@@ -90,7 +90,7 @@ class TrustMatrix:
 
     def _affine_within(self, group: np.ndarray, factor: float, offset: float) -> None:
         """D = D * factor + offset on the block group x group (an affine map of T)."""
-        KERNELS.affine_within(self.dev, as_index(group), factor, offset, self._diagonal())
+        KERNELS.affine_within(self.dev, as_index(group), factor, offset, self.diagonal())
 
     def fade(self, who: np.ndarray, keep: float) -> None:
         """Ties from and to ``who`` keep ``keep`` of their height above the baseline: T = b + keep (T - b).
@@ -99,7 +99,7 @@ class TrustMatrix:
         """
         if who.size == 0 or keep == 1.0:
             return
-        KERNELS.fade(self.dev, as_index(who), keep, self._diagonal())
+        KERNELS.fade(self.dev, as_index(who), keep, self.diagonal())
 
     def penalize(self, observers: np.ndarray, targets: np.ndarray, fraction: float) -> None:
         """Observers' trust in ``targets`` (free riders) loses ``fraction``."""
@@ -112,7 +112,7 @@ class TrustMatrix:
             self.baseline,
             self.scale,
             1.0 - fraction,
-            self._diagonal(),
+            self.diagonal(),
         )
 
     # ------------------------------------------------------------ summaries

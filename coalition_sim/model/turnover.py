@@ -21,14 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.model.compiled import LazyKernels
+from coalition_sim.model.compiled import LazyKernels, as_index, draw_handle
 
 
 def representatives_leaving(rng: np.random.Generator, members: np.ndarray, rate: float) -> np.ndarray:
     """Members whose representative changes this month (no draw at all when ``rate`` is 0)."""
-    if rate <= 0 or members.size == 0:
-        return members[:0]
-    return members[rng.random(members.size) < rate]
+    return KERNELS.representatives_leaving(draw_handle(rng), as_index(members), rate)
 
 
 def onboard(position: np.ndarray, home: np.ndarray, who: np.ndarray, briefing: float) -> None:
@@ -43,11 +41,25 @@ def introduce(trust, who: np.ndarray, introductions: float) -> None:
 
 
 def turnover(model) -> np.ndarray:
-    """Apply a month of turnover to the model's members; return who changed."""
-    who = representatives_leaving(model.rng, model.core_indices(), model.turnover_rate)
-    onboard(model.position, model.home, who, model.backbone.effect("vision"))
-    introduce(model.trust, who, model.backbone.effect("roles"))
-    return who
+    """Apply a month of turnover to the model's members; return who changed.
+
+    One compiled pass, its draw included (:func:`coalition_sim.model.turnover_kernels.turnover`):
+    who changes (:func:`representatives_leaving`), their onboarding (:func:`onboard`, briefed by the
+    backbone's vision work) and :func:`introduce` (ties faded to b_roles of their height, by its roles work).
+    """
+    effect = model.backbone.effect
+    trust = model.trust
+    return KERNELS.turnover(
+        draw_handle(model.rng),
+        model.position,
+        model.home,
+        trust.dev,
+        trust.diagonal(),
+        model.core_indices(),
+        model.turnover_rate,
+        effect("vision"),
+        effect("roles"),
+    )
 
 
 KERNELS = LazyKernels("coalition_sim.model.turnover_kernels")

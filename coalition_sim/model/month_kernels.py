@@ -1,0 +1,43 @@
+"""The month's sections as compiled passes, in the order of :meth:`CoalitionModel.step
+<coalition_sim.model.model.CoalitionModel.step>`.
+
+Each section calls the mechanisms' own kernels (each in the ``*_kernels`` module beside its
+mechanism, with its equation in the docstring) one after the other, so a section of the month is
+one call from Python instead of a dozen: at a default coalition's size a month's arithmetic is a
+few thousand multiply-adds, and the fixed cost of each Python-level call was most of its time.
+Random draws are made inside, from the model's generator (:func:`coalition_sim.model.compiled.draw_handle`),
+the same numbers in the same order as the mechanisms' Python forms. The arithmetic is the same,
+operation for operation (no fast-math). This module is imported only when a month first runs.
+"""
+
+from __future__ import annotations
+
+from numba import njit
+
+from coalition_sim.model.goal_space_kernels import clip_to_box
+from coalition_sim.model.influence_kernels import vision_pull
+from coalition_sim.model.morale_kernels import belong_then_rest
+from coalition_sim.model.turnover_kernels import turnover
+
+
+@njit(cache=True, nogil=True)
+def relationships(
+    draws, position, home, dev, diagonal, members, turnover_rate, effects, purpose, vision_rate,
+    energy, exhausted, status, core, exited, toll, rest_share, backbone_trust, backbone_rate, strength,
+):  # fmt: skip
+    """Step 5 of the month after trust's decay; return how many representatives changed.
+
+    In order: turnover among the ``members`` (:func:`turnover_kernels.turnover`), the vision pull
+    (:func:`influence_kernels.vision_pull`), every position back into the goal space
+    (:func:`goal_space_kernels.clip_to_box`), belonging and rest (:func:`morale_kernels.belong_then_rest`),
+    and trust in the backbone closing ``backbone_rate`` of its gap to the backbone's ``strength``:
+    β_i <- β_i + backbone_rate · (b - β_i). ``effects``: the backbone's (vision, roles) effects.
+    """
+    vision, roles = effects
+    changed = turnover(draws, position, home, dev, diagonal, members, turnover_rate, vision, roles)
+    vision_pull(position, members, purpose, vision, vision_rate)
+    clip_to_box(position)
+    belong_then_rest(energy, exhausted, status, core, exited, toll, rest_share)
+    for i in range(backbone_trust.size):
+        backbone_trust[i] += backbone_rate * (strength - backbone_trust[i])
+    return changed.size
