@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coalition_sim.model import workload
-from coalition_sim.model.compiled import LazyKernels, as_index
+from coalition_sim.model.compiled import LazyKernels, as_index, draw_handle
 from coalition_sim.model.goal_space import clip
 
 B0 = 0.3
@@ -110,37 +110,32 @@ def success_probability(
 def execute(model, decision) -> Outcome:
     """Run one adopted initiative with its team; draw success from the model's rng.
 
-    Effort, asks, shares, pooled capacity, coverage and dilution come from one compiled
-    pass over the team (:func:`coalition_sim.model.execution_kernels.team_work`), the same
-    arithmetic as :func:`effort`, :func:`~coalition_sim.model.workload.asks` and :func:`skill_coverage`.
+    One compiled pass (:func:`coalition_sim.model.execution_kernels.execute`): effort, asks, shares,
+    pooled capacity, coverage and dilution over the team (the arithmetic of :func:`effort`,
+    :func:`~coalition_sim.model.workload.asks` and :func:`skill_coverage`), :func:`coherence`,
+    :func:`mutual_trust`, :func:`success_probability` and the draw.
     """
-    team, blueprint, initiative = decision.participants, decision.blueprint, decision.initiative
-    work, share, pooled, coverage, dilution = KERNELS.team_work(
-        model.position,
-        model.energy,
-        model.tolerance,
-        model.capacity,
-        model.availability,
-        model.skills,
-        as_index(team),
-        blueprint,
-        initiative.ideal,
-        initiative.required,
-        initiative.needs,
-        MIN_EFFORT,
-        workload.TEAM_SLACK,
+    success, p, work, share, impact, dilution = KERNELS.execute(draw_handle(model.rng), *terms(model, decision))
+    return Outcome(bool(success), p, work, impact, dilution, share)
+
+
+def terms(model, decision) -> tuple:
+    """The arguments (after the draw handle) of :func:`coalition_sim.model.execution_kernels.execute`."""
+    initiative, trust = decision.initiative, model.trust
+    return (
+        (model.position, model.energy, model.tolerance, model.capacity, model.availability, model.skills),
+        (trust.dev, trust.baseline, trust.scale),
+        as_index(decision.participants),
+        (decision.blueprint, initiative.ideal, initiative.required, initiative.needs, initiative.value),
+        model.backbone.effect("roles"),
+        model.know_how,
+        (
+            MIN_EFFORT,
+            workload.TEAM_SLACK,
+            DILUTION_SCALE,
+            (B0, B_CAP, B_SKILL, B_TRUST, B_COHERENCE, B_COORD, B_KNOW_HOW, CAP_CEILING),
+        ),
     )
-    coh = coherence(dilution)
-    p = success_probability(
-        capacity_ratio=pooled / initiative.required,
-        coverage=coverage,
-        trust=mutual_trust(model.trust, team),
-        coherence_=coh,
-        coordination=model.backbone.effect("roles"),
-        know_how=model.know_how,
-    )
-    success = bool(model.rng.random() < p)
-    return Outcome(success, p, work, initiative.value * coh if success else 0.0, dilution, share)
 
 
 KERNELS = LazyKernels("coalition_sim.model.execution_kernels")

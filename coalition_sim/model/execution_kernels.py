@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from coalition_sim.model.draws_kernels import generator
+
 PAIRWISE_BLOCK = 128
 """numpy's block size for pairwise summation (``PW_BLOCKSIZE``)."""
 
@@ -151,3 +153,69 @@ def team_work(
         for r in range(needs.size):
             coverage += needs[r] * best[r]
     return effort, share, numpy_sum(delivered, 0, k), coverage, distance(blueprint, ideal)
+
+
+@njit(cache=True, nogil=True)
+def mean_trust_among(dev, team, baseline: float, scale: float) -> float:
+    """Mean trust among ``team`` (self-trust excluded); 0.5 for a team of one (:func:`execution.mutual_trust`).
+
+    T̄ = (Σ_{i,j in team} T_ij - k) / (k (k - 1)) with T = baseline + scale · D; the stored deviations
+    of the block are summed in numpy's pairwise order, so a small team's figure is the array form's
+    to the last bit (a large team's, summed row by row here and by a matrix-vector product there,
+    may differ in the last bits).
+    """
+    k = team.size
+    if k < 2:
+        return 0.5
+    block = np.empty(k * k)
+    for a in range(k):
+        row = dev[team[a]]
+        for b in range(k):
+            block[a * k + b] = row[team[b]]
+    total = baseline * k * k + scale * numpy_sum(block, 0, k * k)
+    return (total - k) / (k * (k - 1))
+
+
+@njit(cache=True, nogil=True)
+def success_probability(capacity_ratio, coverage, trust, coherence, coordination, know_how, weights) -> float:
+    """The logistic success chance of :func:`execution.success_probability`, terms added in the same order.
+
+    ``weights``: (B0, B_CAP, B_SKILL, B_TRUST, B_COHERENCE, B_COORD, B_KNOW_HOW, CAP_CEILING).
+    """
+    b0, b_cap, b_skill, b_trust, b_coherence, b_coord, b_know_how, ceiling = weights
+    ratio = min(max(capacity_ratio, 1e-6), ceiling)
+    logit = (
+        b0
+        + b_cap * np.log(ratio)
+        + b_skill * (coverage - 0.5)
+        + b_trust * (trust - 0.5)
+        + b_coherence * (coherence - 0.5)
+        + b_coord * coordination
+        + b_know_how * know_how
+    )
+    return 1.0 / (1.0 + np.exp(-logit))
+
+
+@njit(cache=True, nogil=True)
+def execute(draws, state, trust, team, initiative, coordination, know_how, constants):
+    """One adopted initiative worked on by ``team``; the success drawn from the model's generator.
+
+    ``state``: (position, energy, tolerance, capacity, availability, skills); ``trust``: (D, baseline,
+    scale); ``initiative``: (blueprint, ideal, required, needs, value); ``constants``: (MIN_EFFORT,
+    TEAM_SLACK, DILUTION_SCALE, the weights of :func:`success_probability`).
+
+    Returns:
+        (success, probability, effort, share, impact, dilution), as :class:`execution.Outcome` holds them.
+    """
+    position, energy, tolerance, capacity, availability, skills = state
+    blueprint, ideal, required, needs, value = initiative
+    min_effort, slack, dilution_scale, weights = constants
+    effort, share, pooled, coverage, dilution = team_work(
+        position, energy, tolerance, capacity, availability, skills, team, blueprint, ideal, required, needs,
+        min_effort, slack,
+    )  # fmt: skip
+    coherence = min(max(1.0 - dilution / dilution_scale, 0.0), 1.0)
+    mutual = mean_trust_among(trust[0], team, trust[1], trust[2])
+    p = success_probability(pooled / required, coverage, mutual, coherence, coordination, know_how, weights)
+    success = generator(draws).random() < p
+    return success, p, effort, share, value * coherence if success else 0.0, dilution

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coalition_sim.model.compiled import LazyKernels, as_index
+from coalition_sim.model.compiled import LazyKernels, as_index, draw_handle
 
 VISION_RATE = 0.02
 """Monthly fraction of the way to the purpose that full vision work moves members."""
@@ -21,6 +21,16 @@ def random_pairs(rng: np.random.Generator, group: np.ndarray) -> np.ndarray:
     shuffled = rng.permutation(group)
     usable = shuffled.size - shuffled.size % 2
     return shuffled[:usable].reshape(-1, 2)
+
+
+def influence_within(
+    rng: np.random.Generator, position: np.ndarray, group: np.ndarray, threshold: float, rate: float
+) -> None:
+    """Partners in ``group`` meet in :func:`random_pairs` and take one :func:`deffuant_step`, in place.
+
+    One compiled pass, the matching's draw included (:func:`coalition_sim.model.influence_kernels.influence_within`).
+    """
+    KERNELS.influence_within(draw_handle(rng), position, as_index(group), threshold, rate)
 
 
 def deffuant_step(position: np.ndarray, pairs: np.ndarray, threshold: float, rate: float) -> None:

@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from coalition_sim.model.draws_kernels import generator
+
 
 @njit(cache=True, nogil=True)
 def deffuant_round(position: np.ndarray, pairs: np.ndarray, threshold: float, rate: float) -> None:
@@ -46,3 +48,12 @@ def vision_pull(position: np.ndarray, members: np.ndarray, purpose: np.ndarray, 
         for i in members:
             for d in range(purpose.size):
                 position[i, d] += pull * (purpose[d] - position[i, d])
+
+
+@njit(cache=True, nogil=True)
+def influence_within(draws, position: np.ndarray, group: np.ndarray, threshold: float, rate: float) -> None:
+    """A random matching of ``group`` into disjoint pairs (``rng.permutation``), then one :func:`deffuant_round`."""
+    shuffled = generator(draws).permutation(group)
+    usable = shuffled.size - shuffled.size % 2
+    if usable:
+        deffuant_round(position, shuffled[:usable].reshape(-1, 2), threshold, rate)

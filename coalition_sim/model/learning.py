@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from coalition_sim.model import morale
-from coalition_sim.model.compiled import LazyKernels
+from coalition_sim.model.compiled import LazyKernels, as_index
 from coalition_sim.model.execution import UNDER_EFFORT, Outcome
 from coalition_sim.model.goal_space import clip, distances
 
@@ -84,25 +84,42 @@ def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> Non
 
 
 def learn(model, decision, outcome: Outcome) -> None:
-    """Apply the consequences of one executed initiative."""
-    team = decision.participants
-    effect = model.backbone.effect
+    """Apply the consequences of one executed initiative (one compiled pass,
+    :func:`coalition_sim.model.learning_kernels.learn`; the equations are in this module's docstring)."""
+    team = as_index(decision.participants)
     share = outcome.share if isinstance(outcome.share, np.ndarray) else np.full(team.size, outcome.share)
-    KERNELS.work_toll(model.cost, model.energy, team, outcome.effort, share, WORK_COST, morale.WORK_ENERGY)
-    if outcome.success:
-        model.trust.strengthen(team, 1.0 - (1.0 - model.trust_gain) * (1.0 - SUCCESS_TRUST))
-        morale.after_success(model.energy, team, effect("morale"))
-        gain = REPUTATION_GAIN * outcome.impact * (1.0 + effect("public_will"))
-        model.reputation += min(gain, 1.0) * (1.0 - model.reputation)
-        credit(model, team, decision.blueprint, outcome.impact)
-    else:
-        model.trust.weaken(team, BLAME * (1.0 - effect("measurement")))
-        model.trust.strengthen(team, model.trust_gain)
-        morale.after_failure(model.energy, team, effect("morale"))
-        model.reputation *= 1.0 - REPUTATION_LOSS
-    model.know_how += KNOW_HOW_RATE * effect("measurement") * (1.0 - model.know_how)
-    free_riders = team[outcome.effort < UNDER_EFFORT]
-    model.trust.penalize(team, free_riders, FREE_RIDER_PENALTY)
+    done = (outcome.success, outcome.effort, share, outcome.impact)
+    state, trust, effects, coalition, constants = terms(model)
+    model.reputation, model.know_how = KERNELS.learn(
+        state, trust, team, decision.blueprint, done, effects, coalition, constants
+    )
+
+
+def terms(model) -> tuple:
+    """The arguments of :func:`coalition_sim.model.learning_kernels.learn` that do not depend on the
+    initiative: (state, trust, effects, (reputation, know-how), constants)."""
+    effect, trust = model.backbone.effect, model.trust
+    return (
+        (model.cost, model.energy, model.benefit, model.position, model.tolerance, model.core_indices()),
+        (trust.dev, trust.baseline, trust.scale, model.trust_gain),
+        (effect("morale"), effect("public_will"), effect("measurement")),
+        (model.reputation, model.know_how),
+        (
+            WORK_COST,
+            morale.WORK_ENERGY,
+            SUCCESS_TRUST,
+            morale.RECOGNITION,
+            morale.SETBACK,
+            REPUTATION_GAIN,
+            REPUTATION_LOSS,
+            BLAME,
+            SPILLOVER,
+            LEARNING_SPILLOVER,
+            KNOW_HOW_RATE,
+            UNDER_EFFORT,
+            FREE_RIDER_PENALTY,
+        ),
+    )
 
 
 KERNELS = LazyKernels("coalition_sim.model.learning_kernels")

@@ -20,6 +20,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from coalition_sim.model.trust_kernels import affine_within, penalize
+
 
 @njit(cache=True, nogil=True)
 def work_toll(cost, energy, team, effort, share, work_cost: float, work_energy: float) -> None:
@@ -44,3 +46,74 @@ def credit(benefit, position, tolerance, members, team, blueprint, impact: float
         close = min(max(1.0 - np.sqrt(squared) / (2.0 * tolerance[i]), 0.0), 1.0)
         share = 1.0 if in_team[i] else spillover
         benefit[i] += impact * share * close
+
+
+@njit(cache=True, nogil=True)
+def restore(energy, team, amount: float) -> None:
+    """e_i <- min(e_i + amount, 1) for the team (:func:`morale.restore`), in place."""
+    for i in team:
+        energy[i] = min(energy[i] + amount, 1.0)
+
+
+@njit(cache=True, nogil=True)
+def spend(energy, team, amount: float) -> None:
+    """e_i <- max(e_i - amount, 0) for the team (:func:`morale.spend`), in place."""
+    for i in team:
+        energy[i] = max(energy[i] - amount, 0.0)
+
+
+@njit(cache=True, nogil=True)
+def strengthen(dev, team, rate: float, baseline: float, scale: float, diagonal: float) -> None:
+    """T <- T + rate (1 - T) within the team (:meth:`TrustMatrix.strengthen`), in the stored form."""
+    if team.size >= 2 and rate > 0:
+        affine_within(dev, team, 1.0 - rate, rate * (1.0 - baseline) / scale, diagonal)
+
+
+@njit(cache=True, nogil=True)
+def weaken(dev, team, fraction: float, baseline: float, scale: float, diagonal: float) -> None:
+    """T <- T (1 - fraction) within the team (:meth:`TrustMatrix.weaken`), in the stored form."""
+    if team.size >= 2 and fraction > 0:
+        affine_within(dev, team, 1.0 - fraction, -fraction * baseline / scale, diagonal)
+
+
+@njit(cache=True, nogil=True)
+def learn(state, trust, team, blueprint, outcome, effects, coalition, constants):
+    """The consequences of one initiative carried out (:func:`learning.learn`), in place; return (ρ_R, K).
+
+    The team's work toll; after a success, trust gains ``gain`` and SUCCESS_TRUST more, recognition,
+    reputation and every member's credit; after a failure, blame (unless measured), trust from
+    working together, the setback's sting and a loss of reputation; then know-how and the free riders'
+    loss of their teammates' trust.
+
+    ``state``: (cost, energy, benefit, position, tolerance, members); ``trust``: (D, baseline, scale, gain);
+    ``outcome``: (success, effort, share, impact); ``effects``: (morale, public_will, measurement);
+    ``coalition``: (reputation ρ_R, know-how K); ``constants``: (WORK_COST, WORK_ENERGY, SUCCESS_TRUST,
+    RECOGNITION, SETBACK, REPUTATION_GAIN, REPUTATION_LOSS, BLAME, SPILLOVER, LEARNING_SPILLOVER,
+    KNOW_HOW_RATE, UNDER_EFFORT, FREE_RIDER_PENALTY).
+    """
+    cost, energy, benefit, position, tolerance, members = state
+    dev, baseline, scale, gain = trust
+    success, effort, share, impact = outcome
+    morale, public_will, measurement = effects
+    reputation, know_how = coalition
+    (work_cost, work_energy, success_trust, recognition, setback, reputation_gain, reputation_loss, blame,
+     spillover, learning_spillover, know_how_rate, under_effort, free_rider_penalty) = constants  # fmt: skip
+    diagonal = (1.0 - baseline) / scale
+    work_toll(cost, energy, team, effort, share, work_cost, work_energy)
+    if success:
+        strengthen(dev, team, 1.0 - (1.0 - gain) * (1.0 - success_trust), baseline, scale, diagonal)
+        restore(energy, team, recognition * (1.0 + morale))
+        raised = reputation_gain * impact * (1.0 + public_will)
+        reputation += min(raised, 1.0) * (1.0 - reputation)
+        spill = spillover + learning_spillover * measurement
+        credit(benefit, position, tolerance, members, team, blueprint, impact, spill)
+    else:
+        weaken(dev, team, blame * (1.0 - measurement), baseline, scale, diagonal)
+        strengthen(dev, team, gain, baseline, scale, diagonal)
+        spend(energy, team, setback * (1.0 - 0.5 * morale))
+        reputation *= 1.0 - reputation_loss
+    know_how += know_how_rate * measurement * (1.0 - know_how)
+    free_riders = team[effort < under_effort]
+    if free_riders.size and team.size:
+        penalize(dev, team, free_riders, baseline, scale, 1.0 - free_rider_penalty, diagonal)
+    return reputation, know_how

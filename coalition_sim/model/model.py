@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from coalition_sim.model import (
+    execution,
     influence,
     learning,
     legitimacy,
@@ -27,7 +28,7 @@ from coalition_sim.model.compiled import LazyKernels, draw_handle
 from coalition_sim.model.endurance import dissolution_cause
 from coalition_sim.model.environment import Environment
 from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, EventLog, Later
-from coalition_sim.model.execution import execute
+from coalition_sim.model.execution import Outcome
 from coalition_sim.model.goal_space import distances, farthest_distance
 from coalition_sim.model.governance import ADOPTED, GovernanceRule, make_rule
 from coalition_sim.model.initiative import ADOPTED as INITIATIVE_ADOPTED
@@ -341,10 +342,7 @@ class CoalitionModel(mesa.Model):
         initiative.state = INITIATIVE_ADOPTED
         self.pending.remove(initiative)
         self.last_adoption = self.steps
-        outcome = execute(self, decision)
-        learning.learn(self, decision, outcome)
-        self.influence_within(decision.participants)
-        self.record_outcome(initiative, outcome)
+        self.record_outcome(initiative, self.carry_out(decision))
 
     def meet(self, attendees: np.ndarray, rounds: int) -> None:
         """Meeting costs in value and energy for everyone who attended."""
@@ -366,8 +364,21 @@ class CoalitionModel(mesa.Model):
 
     def influence_within(self, group: np.ndarray) -> None:
         """Partners who worked or met together and stand close influence each other."""
-        pairs = influence.random_pairs(self.rng, group)
-        influence.deffuant_step(self.position, pairs, self.influence_threshold, self.influence_rate)
+        influence.influence_within(self.rng, self.position, group, self.influence_threshold, self.influence_rate)
+
+    def carry_out(self, decision) -> Outcome:
+        """The adopted initiative is worked on, the coalition learns and feels, the team influences each other.
+
+        :func:`execution.execute`, :func:`learning.learn` and :meth:`influence_within` as one compiled
+        pass (:func:`coalition_sim.model.month_kernels.carry_out`).
+        """
+        success, p, effort, share, impact, dilution, self.reputation, self.know_how = MONTH.carry_out(
+            draw_handle(self.rng),
+            execution.terms(self, decision),
+            learning.terms(self),
+            (self.influence_threshold, self.influence_rate),
+        )
+        return Outcome(bool(success), p, effort, impact, dilution, share)
 
     def record_outcome(self, initiative, outcome) -> None:
         """Counts, impact, expected success rate and the event feed."""

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from numba import njit
 
+from coalition_sim.model.execution_kernels import execute
 from coalition_sim.model.goal_space_kernels import clip_to_box
-from coalition_sim.model.influence_kernels import vision_pull
+from coalition_sim.model.influence_kernels import influence_within, vision_pull
+from coalition_sim.model.learning_kernels import learn
 from coalition_sim.model.morale_kernels import belong_then_rest
 from coalition_sim.model.turnover_kernels import turnover
 
@@ -41,3 +43,28 @@ def relationships(
     for i in range(backbone_trust.size):
         backbone_trust[i] += backbone_rate * (strength - backbone_trust[i])
     return changed.size
+
+
+@njit(cache=True, nogil=True)
+def carry_out(draws, execution, learning, influence):
+    """Steps 3-4 for one adopted initiative: the team works, the coalition learns and feels, partners influence.
+
+    :func:`execution_kernels.execute` (the success drawn), :func:`learning_kernels.learn`, then
+    :func:`influence_kernels.influence_within` over the team (its matching drawn). ``execution``: the
+    arguments of ``execute`` after the draw handle; ``learning``: (state, trust, effects, (ρ_R, K),
+    constants) of ``learn``; ``influence``: (threshold, rate).
+
+    Returns:
+        (success, probability, effort, share, impact, dilution, reputation, know-how).
+    """
+    state, trust, team, initiative, coordination, know_how, constants = execution
+    success, p, effort, share, impact, dilution = execute(
+        draws, state, trust, team, initiative, coordination, know_how, constants
+    )
+    learn_state, learn_trust, effects, coalition, learn_constants = learning
+    outcome = (success, effort, share, impact)
+    reputation, know_how = learn(
+        learn_state, learn_trust, team, initiative[0], outcome, effects, coalition, learn_constants
+    )
+    influence_within(draws, state[0], team, influence[0], influence[1])
+    return success, p, effort, share, impact, dilution, reputation, know_how

@@ -49,18 +49,17 @@ def test_strict_unanimity_blocks_what_consensus_adopts_with_a_stand_aside(make_p
 
 def test_a_stand_asider_pays_dissent_and_does_no_work_over_a_run(make_population):
     model = quiet(make_population([0.3, 0.6], [0.1, 0.1]), stand_aside_band=1.0, deliberation_rounds=1)
-    from coalition_sim.model import execution
+    from coalition_sim.model.model import CoalitionModel
 
     worked = []
-    original = execution.execute
+    original = CoalitionModel.carry_out
 
     def recording(m, decision):
         worked.append(decision.participants.tolist())
         return original(m, decision)
 
-    execution_module_execute = "coalition_sim.model.model.execute"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(execution_module_execute, recording)
+        patch.setattr(CoalitionModel, "carry_out", recording)
         for _ in range(5):
             initiative = model.environment._new(model.steps)
             initiative.ideal = np.array([0.4])
