@@ -27,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from coalition_sim.model import commitment
-from coalition_sim.model.compiled import LazyKernels
-from coalition_sim.model.population import CORE
+from coalition_sim.model.compiled import LazyKernels, draw_handle
+from coalition_sim.model.population import CORE, EXITED, NETWORK
 
 EXPERIENCE_MEMORY = 0.25
 """Weight of this month in the moving average of satisfaction."""
@@ -91,18 +91,34 @@ def admit(model, newcomers: np.ndarray) -> None:
     model.experience[newcomers] = 0.0
 
 
-def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The members' month in one compiled pass; return who leaves: (burnt out, out of patience, drifted).
+def month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The members' and the network's month as one compiled pass, draws included; return who moved.
 
-    Satisfaction (:func:`satisfaction`) folded into experience and poor months, then (in a month
-    with work done) :func:`commitment.update_engagement`, then burnout, impatience and
-    :func:`commitment.drifters` among the members not already leaving (``ties``:
-    trust.ties_toward(members)); the equations are in the kernel's docstring.
+    :func:`weigh_month` (satisfaction, experience, engagement, who leaves), the leavers out, :func:`orbit`
+    (who loses interest, who joins) and the newcomers :func:`admit`-ted, as
+    :func:`coalition_sim.model.month_kernels.membership` runs them; statuses are written in place
+    (call ``model.set_status`` bookkeeping after). ``ties``: trust.ties_toward(members).
+
+    Returns:
+        (burnt out, out of patience, drifted, lost interest, newcomers, summed trust in the members after).
     """
-    workers = np.concatenate(model.workers) if model.workers else _NO_ONE
-    return KERNELS.weigh_month(
+    trust = model.trust
+    return MONTH.membership(
+        draw_handle(model.rng),
         members,
         ties,
+        weighing(model),
+        (model.status, model.engagement, model.poor_months, model.experience),
+        (CORE, NETWORK, EXITED),
+        (trust.dev, trust.baseline, trust.scale),
+        orbit_terms(model),
+    )
+
+
+def weighing(model) -> tuple:
+    """The arguments of :func:`coalition_sim.model.membership_kernels.weigh_month` after ``ties``."""
+    workers = np.concatenate(model.workers) if model.workers else _NO_ONE
+    return (
         model.benefit,
         model.cost,
         model.backbone_trust,
@@ -120,33 +136,36 @@ def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarra
     )
 
 
+def orbit_terms(model) -> tuple:
+    """What the network's month reads: positions, purpose, reach, reputation, boundary and entry rules."""
+    reach = 0.5 + model.backbone.effect("public_will")
+    entry = (model.boundary_alignment, model.entry_rate, reach)
+    return (model.position, model.purpose, model.farthest, model.reputation, entry, (*PULL_WEIGHTS, NETWORK_FADE))
+
+
+def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The members' month in one compiled pass; return who leaves: (burnt out, out of patience, drifted).
+
+    Satisfaction (:func:`satisfaction`) folded into experience and poor months, then (in a month
+    with work done) :func:`commitment.update_engagement`, then burnout, impatience and
+    :func:`commitment.drifters` among the members not already leaving (``ties``:
+    trust.ties_toward(members)); the equations are in the kernel's docstring.
+    """
+    return KERNELS.weigh_month(members, ties, *weighing(model))
+
+
 def orbit(model, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The network's month in two compiled passes; return (lost interest, joining the core).
+    """The network's month in one compiled pass, draws included; return (lost interest, joining the core).
 
     The same as :func:`lost_interest`, then entry (:func:`entry_chance`) among the organizations still
     in the network, each pull worked out once (``ties``: toward the members after this month's exits).
     """
-    candidates = model.network_indices()
-    if candidates.size == 0:
-        return candidates, candidates
-    lost, staying, alignment, pulled = KERNELS.lose_interest(
-        candidates,
-        model.position,
-        model.purpose,
-        model.farthest,
-        ties,
-        model.reputation,
-        model.core_indices().size,
-        model.rng.random(candidates.size),
-        (*PULL_WEIGHTS, NETWORK_FADE),
-    )
-    if staying.size == 0 or model.entry_rate == 0:
-        return lost, staying[:0]
-    reach = 0.5 + model.backbone.effect("public_will")
-    draws = model.rng.random(staying.size)
-    return lost, KERNELS.join(staying, alignment, pulled, model.boundary_alignment, model.entry_rate, reach, draws)
+    position, purpose, farthest, reputation, entry, constants = orbit_terms(model)
+    pull = (position, purpose, farthest, reputation, model.core_indices().size)
+    return KERNELS.orbit(draw_handle(model.rng), model.status, NETWORK, ties, pull, entry, constants)
 
 
 _NO_ONE = np.zeros(0, dtype=np.intp)
 KERNELS = LazyKernels("coalition_sim.model.membership_kernels")
+MONTH = LazyKernels("coalition_sim.model.month_kernels")
 """The compiled loops of this mechanism, imported on first use (:mod:`coalition_sim.model.compiled`)."""

@@ -10,7 +10,9 @@ concerns, written as the equations of the ODD:
   impatience, drift), for every core member i;
 - :func:`lose_interest`: alignment a_j and pull_j of every network
   organization j, and who loses interest;
-- :func:`join`: who of the remaining network joins the core.
+- :func:`join`: who of the remaining network joins the core;
+- :func:`orbit`: the network's whole month, the two above with their draws;
+- :func:`shift_ties`: every organization's summed trust in the members after exits and entries.
 
 The random draws are made by the caller with the model's generator (the same
 calls, in the same order, as the array form) and passed in, and so are the
@@ -27,6 +29,9 @@ import math
 
 import numpy as np
 from numba import njit
+
+from coalition_sim.model.draws_kernels import generator
+from coalition_sim.model.execution_kernels import numpy_sum
 
 
 @njit(cache=True, nogil=True)
@@ -130,3 +135,41 @@ def join(candidates, alignment, pull, boundary_alignment, entry_rate, reach, dra
             joining[n_joining] = candidates[c]
             n_joining += 1
     return joining[:n_joining]
+
+
+@njit(cache=True, nogil=True)
+def orbit(draws, status, network, ties, pull_terms, entry_terms, constants):
+    """The network's month (:func:`membership.orbit`), its draws included; return (lost, joining).
+
+    :func:`lose_interest` over the organizations whose status is ``network``, then :func:`join` among
+    those still in the network (no draw when there is nobody to draw for, or when ``entry_rate`` is 0).
+    ``pull_terms``: (position, purpose, farthest, reputation, core size); ``entry_terms``:
+    (boundary_alignment, entry_rate, reach); ``constants``: as :func:`lose_interest` takes them.
+    """
+    candidates = np.flatnonzero(status == network)
+    if candidates.size == 0:
+        return candidates, candidates
+    position, purpose, farthest, reputation, core_size = pull_terms
+    g = generator(draws)
+    lost, staying, alignment, pulled = lose_interest(
+        candidates, position, purpose, farthest, ties, reputation, core_size, g.random(candidates.size), constants
+    )
+    boundary_alignment, entry_rate, reach = entry_terms
+    if staying.size == 0 or entry_rate == 0:
+        return lost, staying[:0]
+    return lost, join(staying, alignment, pulled, boundary_alignment, entry_rate, reach, g.random(staying.size))
+
+
+@njit(cache=True, nogil=True)
+def shift_ties(ties, dev, baseline: float, scale: float, who, sign: float):
+    """``ties + sign · T[:, who].sum(axis=1)``: summed trust in the members after ``who`` left (sign -1)
+    or joined (+1), each row's sum in numpy's pairwise order."""
+    out = ties.copy()
+    if who.size == 0:
+        return out
+    row = np.empty(who.size)
+    for i in range(ties.size):
+        for m in range(who.size):
+            row[m] = baseline + scale * dev[i, who[m]]
+        out[i] = ties[i] + sign * numpy_sum(row, 0, who.size)
+    return out

@@ -450,24 +450,19 @@ class CoalitionModel(mesa.Model):
         learning.fade_know_how(self)
 
     def membership(self) -> None:
-        """Members weigh the month; some leave; the network is pulled in.
+        """Members weigh the month; some leave; the network is pulled in (:func:`membership.month`).
 
         Each organization's summed trust in the members (``member_ties``) is
         computed once and updated for leavers and newcomers.
         """
         members = self.core_indices()
         ties = self.trust.ties_toward(members)
-        burnt, impatient, drifted = membership.weigh_month(self, members, ties)
-        for who, cause in ((burnt, "burnout"), (impatient, "impatience"), (drifted, "drift")):
-            self.leave(who, cause)
-            if who.size:
-                ties = ties - self.trust[:, who].sum(axis=1)
-        lost, newcomers = membership.orbit(self, ties)
-        self.exit_orbit(lost, membership.LOST_INTEREST)  # not a member exit
-        membership.admit(self, newcomers)
-        if newcomers.size:
-            ties = ties + self.trust[:, newcomers].sum(axis=1)
-        self.member_ties = ties
+        burnt, impatient, drifted, lost, newcomers, self.member_ties = membership.month(self, members, ties)
+        if burnt.size or impatient.size or drifted.size or lost.size or newcomers.size:
+            self._core = self._network = None  # statuses were written in the compiled pass
+            for who, cause in ((burnt, "burnout"), (impatient, "impatience"), (drifted, "drift")):
+                self.leave(who, cause)
+            self.exit_orbit(lost, membership.LOST_INTEREST)  # not a member exit
         self.tally["joins"] = int(newcomers.size)
         for i in newcomers:
             self.events.add(self.steps, "join", "{} ({}) joined the core", self.names[i], SECTORS[self.sector[i]])

@@ -12,12 +12,14 @@ operation for operation (no fast-math). This module is imported only when a mont
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit
 
 from coalition_sim.model.execution_kernels import execute
 from coalition_sim.model.goal_space_kernels import clip_to_box
 from coalition_sim.model.influence_kernels import influence_within, vision_pull
 from coalition_sim.model.learning_kernels import learn
+from coalition_sim.model.membership_kernels import orbit, shift_ties, weigh_month
 from coalition_sim.model.morale_kernels import belong_then_rest
 from coalition_sim.model.turnover_kernels import turnover
 
@@ -68,3 +70,50 @@ def carry_out(draws, execution, learning, influence):
     )
     influence_within(draws, state[0], team, influence[0], influence[1])
     return success, p, effort, share, impact, dilution, reputation, know_how
+
+
+@njit(cache=True, nogil=True)
+def membership(draws, members, ties, weighing, books, codes, trust, orbit_terms):
+    """Step 6 of the month: members weigh it and some leave; the network is pulled in; in place.
+
+    :func:`membership_kernels.weigh_month`, the leavers' status set to exited (burnt out, then out of
+    patience, then drifted, each moving the summed ties), :func:`membership_kernels.orbit` (its draws
+    included), the network organizations that lost interest set to exited and the newcomers admitted
+    with a clean slate (engagement 1, no poor months, no experience).
+
+    ``weighing``: the arguments of ``weigh_month`` after ``ties``; ``books``: (status, engagement,
+    poor_months, experience); ``codes``: the (core, network, exited) status codes; ``trust``: (D, baseline,
+    scale); ``orbit_terms``: (position, purpose, farthest, reputation, (boundary_alignment, entry_rate,
+    reach), constants of ``lose_interest``).
+
+    Returns:
+        (burnt out, out of patience, drifted, lost interest, newcomers, summed trust in the members).
+    """
+    (benefit, cost, backbone_trust, encouragement, standing, experience, poor_months, exhausted, energy,
+     patience, engagement, workers, work_done, constants) = weighing  # fmt: skip
+    burnt, impatient, drifted = weigh_month(
+        members, ties, benefit, cost, backbone_trust, encouragement, standing, experience, poor_months,
+        exhausted, energy, patience, engagement, workers, work_done, constants,
+    )  # fmt: skip
+    status = books[0]
+    core, network, exited = codes
+    dev, baseline, scale = trust
+    for who in (burnt, impatient, drifted):
+        if who.size:
+            for i in who:
+                status[i] = exited
+            ties = shift_ties(ties, dev, baseline, scale, who, -1.0)
+    position, purpose, farthest, reputation, entry_terms, pull_constants = orbit_terms
+    core_size = np.count_nonzero(status == core)
+    pull_terms = (position, purpose, farthest, reputation, core_size)
+    lost, newcomers = orbit(draws, status, network, ties, pull_terms, entry_terms, pull_constants)
+    for i in lost:
+        status[i] = exited
+    for i in newcomers:
+        status[i] = core
+        books[1][i] = 1.0
+        books[2][i] = 0.0
+        books[3][i] = 0.0
+    if newcomers.size:
+        ties = shift_ties(ties, dev, baseline, scale, newcomers, 1.0)
+    return burnt, impatient, drifted, lost, newcomers, ties

@@ -2,8 +2,9 @@
 
 ``membership.satisfaction``, ``pull``, ``entry_chance``, ``lost_interest`` and
 ``commitment.update_engagement`` / ``drifters`` are the readable statement of the
-mechanism (and what other tests probe); the model runs ``membership.weigh_month``
-and ``membership.orbit``. A change to one and not the other fails here.
+mechanism (and what other tests probe); the model runs ``membership.month`` (the
+members' and the network's month as one compiled pass). A change to one and not the
+other fails here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 
 from coalition_sim import CoalitionModel
 from coalition_sim.model import commitment, membership
+from coalition_sim.model.population import EXITED
 
 SETTINGS = [
     {"governance": "consensus", "seed": 0},
@@ -50,34 +52,42 @@ def _expected_orbit(model, ties):
     return lost, joining
 
 
+def _expected_orbit_after(model, ties, leavers):
+    """The network's month by the array forms, once the expected leavers are out (the state restored after)."""
+    status = model.status.copy()
+    for who in leavers:
+        if who.size:
+            model.set_status(who, EXITED)
+            ties = ties - model.trust[:, who].sum(axis=1)
+    expected = _expected_orbit(model, ties)
+    model.status[:] = status
+    model._core = model._network = None
+    return expected
+
+
 class Checked:
     """Wraps the compiled month so each real month of a run is checked against the array forms."""
 
     def __init__(self, monkeypatch):
         self.moves = np.zeros(5, dtype=int)  # burnout, impatience, drift, lost interest, joined
         self.months = 0
-        self.weigh, self.orbit = membership.weigh_month, membership.orbit
-        monkeypatch.setattr(membership, "weigh_month", self.checked_weigh)
-        monkeypatch.setattr(membership, "orbit", self.checked_orbit)
+        self.month = membership.month
+        monkeypatch.setattr(membership, "month", self.checked_month)
 
-    def checked_weigh(self, model, members, ties):
+    def checked_month(self, model, members, ties):
         experience, poor, engagement, leavers = _expected_month(model, members, ties)
-        got = self.weigh(model, members, ties)
+        lost, joining = _expected_orbit_after(model, ties, leavers)
+        experience[joining], poor[joining], engagement[joining] = 0.0, 0, 1.0  # a clean slate
+        got = self.month(model, members, ties)
         assert np.array_equal(model.experience, experience), model.steps
         assert np.array_equal(model.poor_months, poor), model.steps
         assert np.array_equal(model.engagement, engagement), model.steps
-        for name, mine, theirs in zip(("burnout", "impatience", "drift"), got, leavers):
+        for name, mine, theirs in zip(
+            ("burnout", "impatience", "drift", "lost interest", "joined"), got[:5], (*leavers, lost, joining)
+        ):
             assert np.array_equal(mine, theirs), (name, model.steps)
-        self.moves[:3] += [who.size for who in got]
+        self.moves += [who.size for who in got[:5]]
         self.months += 1
-        return got
-
-    def checked_orbit(self, model, ties):
-        expected = _expected_orbit(model, ties)
-        got = self.orbit(model, ties)
-        for name, mine, theirs in zip(("lost interest", "joined"), got, expected):
-            assert np.array_equal(mine, theirs), (name, model.steps)
-        self.moves[3:] += [who.size for who in got]
         return got
 
 
