@@ -13,6 +13,7 @@ import mesa
 import numpy as np
 
 from coalition_sim.model import (
+    compiled_run,
     execution,
     influence,
     learning,
@@ -75,6 +76,9 @@ class CoalitionModel(mesa.Model):
     figures (``datacollector`` stays empty, ``stats`` is worked out when the summary
     is asked for): a study that keeps only summaries gets the same summaries, sooner.
     """
+
+    compiled_runs = True
+    """Whether :meth:`run` may hand its months to the compiled loop (tests compare both ways)."""
 
     def __init__(
         self,
@@ -301,7 +305,15 @@ class CoalitionModel(mesa.Model):
             self.idle_months += 1
 
     def run(self, months: int = 120) -> CoalitionModel:
-        """Step up to ``months`` times (fewer if the coalition dissolves)."""
+        """Step up to ``months`` times (fewer if the coalition dissolves).
+
+        A run that keeps no monthly series, under a built-in rule and with no interventions to come,
+        is stepped by one compiled loop (:mod:`coalition_sim.model.compiled_run`): the same months,
+        the same figures, several times faster.
+        """
+        if type(self) is CoalitionModel and compiled_run.covers(self):
+            compiled_run.run(self, months, (MEETING_TRUST, SUCCESS_MEMORY, BACKBONE_TRUST_RATE))
+            return self
         for _ in range(months):
             if not self.running:
                 break
