@@ -3,7 +3,7 @@
 :meth:`CoalitionModel.run <coalition_sim.model.model.CoalitionModel.run>` hands its months to
 :func:`coalition_sim.model.run_kernels.run` when the run is one the loop covers (:func:`covers`): a
 built-in rule (consensus, unanimity, majority, opt-in, or one schedule of two of them), no scheduled
-interventions still to come, and no monthly series to collect. The loop steps the same months in
+interventions still to come, and no monthly figures collected beyond the model's own. The loop steps the same months in
 the same order with the same kernels and draws as :meth:`CoalitionModel.step`; this module packs
 the model's state into the loop's arrays and, afterwards, writes back what the loop kept in arrays:
 the pending initiatives, the events, the exits, the month's and the run's counts. A run stepped
@@ -36,7 +36,7 @@ from coalition_sim.model.events import CAUSE_TEXT, EXIT_REASONS, Later
 from coalition_sim.model.governance import consensus, opt_in, unanimity
 from coalition_sim.model.governance.majority import Majority
 from coalition_sim.model.governance.phased import Phased
-from coalition_sim.model.initiative import ROLES, Initiative
+from coalition_sim.model.initiative import ADOPTED, LAPSED, ROLES, Initiative
 from coalition_sim.model.params import BACKBONE_EFFECTS
 from coalition_sim.model.population import CORE, EXITED, NETWORK, SECTORS
 
@@ -73,9 +73,23 @@ def covers(model) -> bool:
     """Whether the compiled loop runs this model's months (else they are stepped from Python)."""
     return (
         model.compiled_runs
-        and not model.monthly_series
+        and (not model.monthly_series or standard_series(model.datacollector))
         and rule_schedule(model.rule) is not None
+        and "decide" not in vars(model.rule)  # a rule instance given its own decide decides otherwise
+        and not {"shock", "arrivals"} & set(vars(model.environment))  # nor an environment with its own draws
         and all(item.month <= model.steps for item in model.interventions.items)
+    )
+
+
+def standard_series(collector) -> bool:
+    """Whether ``collector`` collects the model's own monthly figures and nothing else (the loop writes those)."""
+    return (
+        type(collector) is metrics.ScalarCollector
+        and list(collector.model_reporters) == list(metrics.SERIES)
+        and all(getattr(r, "stats_key", None) == name for name, r in collector.model_reporters.items())
+        and not collector.agent_reporters
+        and not getattr(collector, "agenttype_reporters", None)
+        and not collector.tables
     )
 
 
@@ -233,6 +247,7 @@ def terms(model, rules: tuple[int, int, int], loop_constants: tuple[float, float
             (*membership.PULL_WEIGHTS, membership.NETWORK_FADE),
         ),
         (model.min_members, p["impact_goal"], model.dormancy_limit),
+        (trust.DENSE_TIE,),
     )
 
 
@@ -269,18 +284,38 @@ def run(model, months: int, loop_constants: tuple[float, float, float]) -> None:
     )  # fmt: skip
     books = (scalars, counters, tally, totals)
     stepped_before = model.steps
+    series = np.zeros((months if model.monthly_series else 0, len(metrics.SERIES)))
     left = months
     while left > 0:
         done = LOOP.run(
             left, draw_handle(model.rng), draw_handle(env.rng), arrays, model.trust.dev, books, pending, log,
-            phases, effects, loop_terms, room,
+            phases, effects, loop_terms, room, series[months - left :] if series.size else series,
         )  # fmt: skip
         if done >= 0:
+            left -= done
             break
         left -= -done - 1
         pending = grown(pending, 2 * pending[0].size) if pending[0].size - counters[7] < room[0] else pending
         log = grown(log, 2 * log[0].size) if log[0].size - counters[8] < room[1] else log
     write_back(model, scalars, counters, tally, totals, pending, log, stepped_before)
+    if model.monthly_series:
+        collect(model, series[: months - left])
+
+
+INTEGER_SERIES = frozenset(("members", "network", "pending", *metrics.COUNTS))
+"""Monthly figures that are counts (ints in the model's own series)."""
+
+
+def collect(model, rows: np.ndarray) -> None:
+    """The loop's monthly figures appended to the model's DataCollector, as ``record_month`` would have."""
+    if not rows.shape[0]:
+        return
+    columns = model.datacollector.model_vars
+    for j, name in enumerate(metrics.SERIES):
+        values = rows[:, j].tolist()
+        columns[name].extend([int(v) for v in values] if name in INTEGER_SERIES else values)
+    last = rows[-1].tolist()
+    model.stats = {name: (int(v) if name in INTEGER_SERIES else v) for name, v in zip(metrics.SERIES, last)}
 
 
 def write_back(model, scalars, counters, tally, totals, pending, log, stepped_before: int) -> None:
@@ -295,8 +330,9 @@ def write_back(model, scalars, counters, tally, totals, pending, log, stepped_be
     if counters[3] >= 0:
         model.cause = CAUSES[int(counters[3])]
         model.running = False
+    known = {i.uid: i for i in model.pending}
     model.pending = rebuild_pending(model, pending, int(counters[7]))
-    month_lists = replay(model, log, int(counters[8]), int(counters[0]))
+    month_lists = replay(model, log, int(counters[8]), int(counters[0]), known)
     model.totals.update(dict(zip(metrics.COUNTS, (int(x) for x in totals))))
     if model.steps > stepped_before:
         model.tally = {name: int(x) for name, x in zip(metrics.COUNTS, tally)}
@@ -332,9 +368,10 @@ def theory(code: int) -> Later:
     return Later(lambda: " + ".join(ROLES[r] for r in dict.fromkeys((first, second))))
 
 
-def replay(model, log, count: int, last: int) -> tuple[list[float], list[float]]:
+def replay(model, log, count: int, last: int, known: dict) -> tuple[list[float], list[float]]:
     """The loop's log as the model's events, exits and outcome lists; return month ``last``'s
-    (dilutions, delays)."""
+    (dilutions, delays). Initiatives of ``known`` (uid -> the object pending before the loop) that
+    were adopted or lapsed in it get that state."""
     months, kinds, ints, floats = log
     events, names, sector = model.events, model.names, model.sector
     dilutions, delays = [], []
@@ -349,6 +386,8 @@ def replay(model, log, count: int, last: int) -> tuple[list[float], list[float]]
         elif kind == 2:
             events.add(month, "blocked", "Initiative {} blocked: {}", a, BLOCK_REASONS[b])
         elif kind in (3, 4):
+            if a in known:
+                known[a].state = ADOPTED
             model.all_dilutions.append(y)
             model.all_delays.append(c)
             if month == last:
@@ -359,6 +398,8 @@ def replay(model, log, count: int, last: int) -> tuple[list[float], list[float]]
             else:
                 events.add(month, "failed", "Initiative {} failed (chance was {:.0%})", a, x)
         elif kind == 5:
+            if a in known:
+                known[a].state = LAPSED
             events.add(month, "lapsed", "Initiative {} lapsed undecided", a)
         elif kind == 6:
             events.add(month, "join", "{} ({}) joined the core", names[a], SECTORS[sector[a]])

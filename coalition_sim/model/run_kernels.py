@@ -28,6 +28,7 @@ from numba import njit
 
 from coalition_sim.model.environment_kernels import arrivals, shock
 from coalition_sim.model.execution_kernels import numpy_sum
+from coalition_sim.model.goal_space_kernels import distance
 from coalition_sim.model.governance.rule_kernels import (
     CONSENSUS,
     MAJORITY,
@@ -40,7 +41,7 @@ from coalition_sim.model.governance.rule_kernels import (
 from coalition_sim.model.influence_kernels import influence_within
 from coalition_sim.model.learning_kernels import strengthen
 from coalition_sim.model.month_kernels import carry_out, membership, relationships
-from coalition_sim.model.trust_kernels import set_diagonal
+from coalition_sim.model.trust_kernels import count_at_least, set_diagonal
 
 # Scalars of the coalition (float array ``scalars``)
 REPUTATION, KNOW_HOW, CUMULATIVE, EXPECTED, STRENGTH, SCALE, MONTH_IMPACT = range(7)
@@ -355,12 +356,84 @@ def endurance(status, core, scalars, counters, ends, log, month):
 
 
 @njit(cache=True, nogil=True)
+def snapshot(arrays, dev, books, counters, log, series_row, series_terms):
+    """The month's figures in the order of ``metrics.SERIES`` (:func:`metrics.snapshot`, the same arithmetic).
+
+    ``series_terms``: (core, network, baseline, DENSE_TIE, purpose, farthest, index of the month's
+    first adoption in the log).
+    """
+    position, energy, status, member_ties = arrays[0], arrays[6], arrays[7], arrays[17]
+    scalars, tally = books[0], books[2]
+    core, network, baseline, dense_tie, purpose, farthest, first_event = series_terms
+    members = core_indices(status, core)
+    k = members.size
+    values = np.empty(k)
+    alignment_mean = alignment_spread = mean_energy = mean_trust = density = 0.0
+    if k:
+        for m in range(k):
+            values[m] = 1.0 - distance(position, members[m], purpose) / farthest
+        alignment_mean = numpy_sum(values, 0, k) / k
+        for m in range(k):
+            values[m] = (values[m] - alignment_mean) * (values[m] - alignment_mean)
+        alignment_spread = np.sqrt(numpy_sum(values, 0, k) / k)
+        for m in range(k):
+            values[m] = energy[members[m]]
+        mean_energy = numpy_sum(values, 0, k) / k
+    if k >= 2:
+        for m in range(k):
+            values[m] = member_ties[members[m]]
+        mean_trust = (numpy_sum(values, 0, k) - k) / (k * (k - 1))
+        dense = count_at_least(dev, members, (dense_tie - baseline) / scalars[SCALE]) - k
+        density = dense / (k * (k - 1))
+    row = series_row
+    row[0], row[1] = k, np.count_nonzero(status == network)
+    row[2], row[3], row[4], row[5], row[6] = mean_trust, density, alignment_mean, alignment_spread, mean_energy
+    for c in range(12):
+        row[7 + c] = tally[c]
+    row[19] = counters[N_PENDING]
+    row[20], row[21] = month_means(log, first_event, counters[N_EVENTS])
+    row[22], row[23], row[24], row[25] = (
+        scalars[MONTH_IMPACT],
+        scalars[CUMULATIVE],
+        scalars[REPUTATION],
+        scalars[STRENGTH],
+    )
+
+
+@njit(cache=True, nogil=True)
+def month_means(log, first, last):
+    """The month's mean dilution and mean decision delay (NaN without adoptions), as ``metrics._mean`` takes them."""
+    months, kinds, ints, floats = log
+    count = 0
+    for e in range(first, last):
+        count += kinds[e] == EV_SUCCEEDED or kinds[e] == EV_FAILED
+    if count == 0:
+        return np.nan, np.nan
+    dilutions = np.empty(count)
+    delays = np.empty(count)
+    j = 0
+    for e in range(first, last):
+        if kinds[e] == EV_SUCCEEDED or kinds[e] == EV_FAILED:
+            dilutions[j], delays[j] = floats[e, 1], ints[e, 2]
+            j += 1
+    if count < 8:  # a plain sum in order, as Python's sum
+        total_dilution = total_delay = 0.0
+        for j in range(count):
+            total_dilution += dilutions[j]
+            total_delay += delays[j]
+        return total_dilution / count, total_delay / count
+    return numpy_sum(dilutions, 0, count) / count, numpy_sum(delays, 0, count) / count
+
+
+@njit(cache=True, nogil=True)
 def month(draws, env_draws, arrays, dev, books, pending, log, phases, effects, terms):
     """One month, in the order of :meth:`CoalitionModel.step` (the model's ``steps`` already counts it)."""
     (position, home, tolerance, capacity, skills, patience, energy, status, backbone_trust, experience,
      poor_months, benefit, cost, engagement, exhausted, load, availability, member_ties) = arrays  # fmt: skip
     scalars, counters, tally, totals = books
-    codes, rules, env_terms, trust_terms, rule_terms, apply_terms, slack, window, rel_terms, mem_terms, ends = terms
+    codes, rules, env_terms, trust_terms, rule_terms, apply_terms, slack, window, rel_terms, mem_terms, ends = terms[
+        :11
+    ]
     core, network, exited = codes
     baseline, gain, decay_rate, rescale_below, meeting_trust = trust_terms
     now = counters[STEPS]
@@ -440,8 +513,11 @@ def month(draws, env_draws, arrays, dev, books, pending, log, phases, effects, t
 
 
 @njit(cache=True, nogil=True)
-def run(months, draws, env_draws, arrays, dev, books, pending, log, phases, effects, terms, room):
+def run(months, draws, env_draws, arrays, dev, books, pending, log, phases, effects, terms, room, series):
     """Step up to ``months`` months (fewer if the coalition dissolves); return how many were stepped.
+
+    With ``series`` (a row per month to come, else an empty array) each month's figures are
+    written to its row (:func:`snapshot`).
 
     Before each month the pending table and the event log must have ``room`` = (rows, events) free;
     when they do not, the months stepped so far are returned negated minus one
@@ -454,5 +530,9 @@ def run(months, draws, env_draws, arrays, dev, books, pending, log, phases, effe
         if pending[0].size - counters[N_PENDING] < room[0] or log[0].size - counters[N_EVENTS] < room[1]:
             return -(stepped + 1)
         counters[STEPS] += 1
+        first_event = counters[N_EVENTS]
         month(draws, env_draws, arrays, dev, books, pending, log, phases, effects, terms)
+        if series.shape[0]:
+            series_terms = (*terms[0][:2], terms[3][0], terms[11][0], terms[8][1], terms[9][1], first_event)
+            snapshot(arrays, dev, books, counters, log, series[stepped], series_terms)
     return months

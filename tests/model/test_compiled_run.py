@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from coalition_sim import CoalitionModel
-from coalition_sim.model import compiled_run
+from coalition_sim.model import compiled_run, metrics
 from coalition_sim.model.governance.consensus import Consensus
 
 CASES = [(case, kwargs) for case, kwargs in equivalence.cases(full=False) if not kwargs.get("interventions")]
@@ -121,10 +121,32 @@ def test_the_loop_grows_its_tables_when_the_month_needs_more_room(monkeypatch):
 
 
 def test_what_the_loop_does_not_cover_is_stepped_from_python():
-    assert not compiled_run.covers(CoalitionModel(seed=1))  # monthly series kept
+    assert compiled_run.covers(CoalitionModel(seed=1))  # the model's own monthly figures: written by the loop
+    with_agents = CoalitionModel(seed=1)
+    with_agents.datacollector = metrics.ScalarCollector(
+        model_reporters=metrics.reporters(), agent_reporters={"energy": "energy"}
+    )
+    assert not compiled_run.covers(with_agents)
     assert compiled_run.covers(CoalitionModel(seed=1, monthly_series=False, governance="consensus-for-3-then-opt-in"))
 
     class OwnConsensus(Consensus):
         """A rule of the user's own (it may decide otherwise than the built-in one)."""
 
     assert not compiled_run.covers(CoalitionModel(seed=1, monthly_series=False, governance=OwnConsensus()))
+    watched = CoalitionModel(seed=1)
+    watched.rule.decide = watched.rule.decide  # an instance's own decide (a recording wrapper, say)
+    assert not compiled_run.covers(watched)
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("governance", ["consensus", "opt-in"])
+def test_the_monthly_figures_are_the_stepped_ones(seed, governance):
+    fast = CoalitionModel(seed=seed, governance=governance).run(120)
+    slow = stepped(CoalitionModel(seed=seed, governance=governance), 120)
+    a, b = fast.datacollector.get_model_vars_dataframe(), slow.datacollector.get_model_vars_dataframe()
+    assert list(a.columns) == list(b.columns) and len(a) == len(b) == fast.steps + 1
+    for name in a.columns:
+        np.testing.assert_allclose(a[name].to_numpy(float), b[name].to_numpy(float), rtol=1e-12, atol=1e-12,
+                                   equal_nan=True, err_msg=name)  # fmt: skip
+        assert a[name].dtype == b[name].dtype, name
+    assert fast.summary() == pytest.approx(slow.summary(), nan_ok=True)

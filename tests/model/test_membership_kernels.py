@@ -73,6 +73,7 @@ class Checked:
         self.months = 0
         self.month = membership.month
         monkeypatch.setattr(membership, "month", self.checked_month)
+        monkeypatch.setattr(CoalitionModel, "compiled_runs", False)  # the Python month, which calls membership.month
 
     def checked_month(self, model, members, ties):
         experience, poor, engagement, leavers = _expected_month(model, members, ties)
