@@ -6,7 +6,7 @@ builds each maker in a worker process and saves it with :func:`plots.save` into 
 so a figure's files are those the same calls give in this process. Workers are deaf to Ctrl-C
 (this process stops them) and end with it; leaving the pool on an error or Ctrl-C stops them
 at once, so nothing is written after. A worker's error is raised here by :meth:`FigurePool.wait`
-(a dead worker as ``BrokenProcessPool``). With one worker everything is drawn in this process.
+(a dead worker as ``BrokenProcessPool``). With no workers everything is drawn in this process.
 
     >>> with FigurePool(tmp) as pool:  # doctest: +SKIP
     ...     pool.draw("survival", functools.partial(plots.survival_figure, runs, ["governance"], 60))
@@ -39,12 +39,16 @@ def draw_and_save(make: Callable[[], Figure], directory: str, stem: str) -> list
 
 
 def default_workers() -> int:
-    """The cores of this machine, at most :data:`MAX_WORKERS`."""
-    return max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    """One worker per core but the one this process computes on, at most :data:`MAX_WORKERS` (0: none).
+
+    More processes than cores only slow each other down (on two cores, two workers beside this
+    process took as long when idle, and half as long again when another program ran).
+    """
+    return max(0, min((os.cpu_count() or 1) - 1, MAX_WORKERS))
 
 
 class FigurePool:
-    """Draw figures into ``directory`` in ``workers`` processes (1: here, at once).
+    """Draw figures into ``directory`` in ``workers`` processes (0: here, at once).
 
     Use as a context manager: leaving it normally waits for every figure; leaving it on an
     exception stops the workers first.
@@ -70,7 +74,7 @@ class FigurePool:
         """Draw ``make()`` as ``stem.png`` and ``stem.svg`` (in a worker, or here with one worker)."""
         if stem in self._jobs:
             raise ValueError(f"figure {stem!r} is drawn twice")
-        if self.workers == 1:
+        if self.workers == 0:
             done: cf.Future = cf.Future()
             done.set_result(draw_and_save(make, self.directory, stem))
             self._jobs[stem] = done
