@@ -72,9 +72,6 @@ def cox_model(
         hazards are not proportional and the ratio is only an average over time), n, events,
         clustered (bool). Empty when nothing varies or there is no dissolution.
     """
-    from lifelines import CoxPHFitter
-    from lifelines.statistics import proportional_hazard_test
-
     ok = finished(runs)
     x, names = design_matrix(ok, covariates, interaction)
     events = ~_as_bool(ok.censored)
@@ -84,11 +81,7 @@ def cox_model(
     clustered = bool(cluster and cluster in ok and ok[cluster].duplicated().any())
     if clustered:
         data["cluster"] = ok[cluster].to_numpy()
-    fitter = CoxPHFitter(alpha=1 - confidence)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitter.fit(data, "lifetime", "event", cluster_col="cluster" if clustered else None)
-        ph = proportional_hazard_test(fitter, data, time_transform="rank")
+    fitter, ph = _fit_with_ph_test(data, clustered, confidence)
     summary = fitter.summary
     ph_table = ph.summary
     lower = [c for c in summary if c.startswith("exp(coef) lower")][0]
@@ -109,6 +102,35 @@ def cox_model(
     )
 
 
+def _fit_with_ph_test(data: pd.DataFrame, clustered: bool, confidence: float = 0.95):
+    """lifelines' Cox fit of ``data`` (columns lifetime, event, [cluster], covariates) and its PH test."""
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import proportional_hazard_test
+
+    fitter = CoxPHFitter(alpha=1 - confidence)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fitter.fit(data, "lifetime", "event", cluster_col="cluster" if clustered else None)
+        ph = proportional_hazard_test(fitter, data, time_transform="rank")
+    return fitter, ph
+
+
+def ph_p_value(runs: pd.DataFrame, factor: str) -> float:
+    """The smallest proportional-hazards p over the terms of a Cox model of ``factor`` alone.
+
+    The ``ph_p.min()`` of :func:`cox_model` (model-based errors), without the hazard ratios it
+    does not need; NaN when nothing varies or there is no dissolution.
+    """
+    ok = finished(runs)
+    x, names = design_matrix(ok, [factor])
+    events = ~_as_bool(ok.censored)
+    if not names or events.sum() == 0:
+        return np.nan
+    data = x.assign(lifetime=ok.lifetime.to_numpy(float), event=events.astype(int))
+    _, ph = _fit_with_ph_test(data, clustered=False)
+    return float(pd.Series(np.atleast_1d(np.asarray(ph.p_value, dtype=float))).min())  # NaN-skipping, as before
+
+
 def ph_test_by_stratum(runs: pd.DataFrame, factor: str, strata: Sequence[str]) -> pd.DataFrame:
     """Schoenfeld-residual test of proportional hazards for ``factor`` alone, within each stratum.
 
@@ -124,8 +146,7 @@ def ph_test_by_stratum(runs: pd.DataFrame, factor: str, strata: Sequence[str]) -
         p = np.nan
         if (~_as_bool(stratum.censored)).sum() >= 5 and stratum[factor].nunique() > 1:
             try:
-                table = cox_model(stratum, [factor], cluster=None)
-                p = float(table.ph_p.min()) if len(table) else np.nan
+                p = ph_p_value(stratum, factor)
             except (ValueError, ArithmeticError, np.linalg.LinAlgError):
                 p = np.nan  # a fit that does not converge (lifelines' ConvergenceError) gives no diagnostic
         rows.append({**dict(zip(strata, key)), "ph_p": p})

@@ -13,6 +13,9 @@ pyplot and saved with :func:`coalition_sim.analysis.plots.save`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import matplotlib
 import numpy as np
 import pandas as pd
@@ -173,10 +176,17 @@ def _short(column: str) -> str:
 
 def map_figures(tables: dict[str, pd.DataFrame], runs: pd.DataFrame, horizon: float) -> dict[str, Figure]:
     """The map's figures by file stem: each rule against consensus (or the first rule), corners."""
+    return {stem: make() for stem, make in map_figure_makers(tables, runs, horizon).items()}
+
+
+def map_figure_makers(
+    tables: dict[str, pd.DataFrame], runs: pd.DataFrame, horizon: float
+) -> dict[str, Callable[[], Figure]]:
+    """What :func:`map_figures` draws, as picklable makers by file stem (to draw them elsewhere)."""
     rules = ordered_rules(finished(runs)[RULE].unique())
     base = "consensus" if "consensus" in rules else rules[0]
     differences = tables["map_rule_differences"]
-    figures = {}
+    makers = {}
     for rule in (r for r in rules if r != base):
         pair = differences[
             ((differences.reference == base) & (differences.arm == rule))
@@ -187,13 +197,13 @@ def map_figures(tables: dict[str, pd.DataFrame], runs: pd.DataFrame, horizon: fl
         reference, arm = pair.reference.iloc[0], pair.arm.iloc[0]
         for measure in ("endurance", "rmst"):
             stem = f"map_{_stem(arm)}_minus_{_stem(reference)}_{measure}"
-            figures[stem] = difference_heatmap(differences, reference, arm, measure, horizon)
+            makers[stem] = partial(difference_heatmap, differences, reference, arm, measure, horizon)
     ok = finished(runs)
     trusts = _levels(ok, TRUST) if TRUST in ok and ok[TRUST].nunique() > 1 else [None]
     for trust in trusts:
         stem = "map_corner_survival" + (f"_trust_{_tick(trust)}" if trust is not None else "")
-        figures[stem] = corner_survival(runs, horizon, trust)
-    return figures
+        makers[stem] = partial(corner_survival, runs, horizon, trust)
+    return makers
 
 
 def _stem(rule: str) -> str:

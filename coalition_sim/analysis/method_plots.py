@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 
 from coalition_sim.analysis.arms import arm_label, arms
 from coalition_sim.analysis.competing_risks import cumulative_incidence, event_causes
+from coalition_sim.analysis.plots import TITLE_Y
 from coalition_sim.studies.store import finished
 
 CAUSE_COLOURS = ("#d1495b", "#e09f3e", "#2e8b57", "#6a4c93", "#335c67", "#8d99ae")
@@ -59,8 +60,8 @@ def cause_figure(runs: pd.DataFrame, by: Sequence[str], horizon: float) -> Figur
         if curves:
             ax.stackplot(grid, *curves, colors=CAUSE_COLOURS[: len(curves)], labels=causes, step="post", alpha=0.85)
         title = arm_label(values) if values else "all runs"
-        ax.set(title=textwrap.fill(title, 42) if many else title, xlim=(0, horizon), ylim=(0, 1))
-        ax.title.set_fontsize(7 if many else 9)
+        ax.set(xlim=(0, horizon), ylim=(0, 1))
+        ax.set_title(textwrap.fill(title, 42) if many else title, fontsize=7 if many else 9, y=TITLE_Y)
         ax.grid(alpha=0.3)
     for ax in axes[len(groups) :]:
         ax.set_visible(False)

@@ -162,6 +162,11 @@ def default_arms(study: dict, runs: pd.DataFrame) -> list[str]:
     return [name for name in varied if runs[name].nunique() <= 6]
 
 
+def study_horizon(study: dict, ok: pd.DataFrame) -> float:
+    """Months simulated: the study's ``steps``, else the longest lifetime among the finished runs ``ok``."""
+    return float(study.get("steps") or ok.lifetime.max())
+
+
 def analyze_study(
     results,
     by: Sequence[str] | None = None,
@@ -194,7 +199,7 @@ def analyze_study(
     missing = [c for c in by if c not in runs]
     if missing:
         raise ValueError(f"arm column {missing[0]!r} is not in the runs table")
-    horizon = float(study.get("steps") or ok.lifetime.max())
+    horizon = study_horizon(study, ok)
     if tau is not None and not 0 < tau <= horizon:
         raise ValueError(f"tau={tau:g} is outside the study's horizon: allowed 0 < tau <= {horizon:g} months")
     kind = design_kind(study, runs)

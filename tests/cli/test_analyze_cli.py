@@ -274,3 +274,39 @@ def test_unfinished_sobol_store_is_analysed_without_its_indices(tmp_path_factory
     findings = (tmp_path / "findings.md").read_text()
     assert "Unfinished study: 25 of 32 runs" in findings and "Not computed on an unfinished study" in findings
     assert not list(tmp_path.glob("sensitivity_*.csv"))
+
+
+def _with_extra_figure(monkeypatch, make):
+    """Every analysis also draws ``make`` (in a worker process: two of them, on any machine)."""
+    from coalition_sim.analysis import figure_pool
+    from coalition_sim.cli.commands import analyze as command
+
+    makers = command._figure_makers
+    monkeypatch.setattr(command, "_figure_makers", lambda found, runs: {**makers(found, runs), "extra": make})
+    monkeypatch.setattr(figure_pool, "default_workers", lambda: 2)
+
+
+def test_a_figure_worker_that_dies_is_one_line_and_nothing_is_written(store, tmp_path, capsys, monkeypatch):
+    import functools
+    import os
+
+    _with_extra_figure(monkeypatch, functools.partial(os._exit, 1))
+    code, out, err = analyze(capsys, store, "--out", tmp_path / "out")
+    assert_one_line_error(code, "", err, "a worker process died")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_full_disk_under_a_figure_worker_is_one_line_and_nothing_is_written(store, tmp_path, capsys, monkeypatch):
+    import functools
+
+    full = OSError(28, "No space left on device")
+    _with_extra_figure(monkeypatch, functools.partial(_raise, full))
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "kept.txt").write_text("mine")
+    code, out, err = analyze(capsys, store, "--out", tmp_path / "out")
+    assert_one_line_error(code, "", err, "the disk is full")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["kept.txt"]
+
+
+def _raise(exc: BaseException):
+    raise exc

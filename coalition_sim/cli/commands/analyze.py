@@ -18,6 +18,7 @@ import argparse
 import math
 import sqlite3
 import sys
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,10 +59,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Load, analyse, print, write."""
-    from coalition_sim.analysis import study_analysis as analysis
+    """Load, analyse, print, write (the figures drawn in worker processes meanwhile)."""
+    from coalition_sim.analysis.figure_pool import FigurePool
     from coalition_sim.studies.store import store_file
     from coalition_sim.util.output import check_output_dir
+    from coalition_sim.util.safe_write import atomic_dir
 
     _check_flags(args)
     check_output_dir(args.out or store_file(args.results).parent)  # before any work
@@ -74,21 +76,33 @@ def main(args: argparse.Namespace) -> int:
                 f"--by {unknown[0]!r}: not a column of the runs table; allowed e.g. "
                 + ", ".join(list(results.study.get("varied", {})) or ["governance"])
             )
-    try:
-        found = analysis.analyze_study(results, by, args.confidence, args.resamples, args.seed, tau=args.tau)
-    except ValueError as exc:
-        raise InputError(f"{results.path}: {exc}") from None
     out = args.out or Path(results.path).parent
-    if found.unfinished:
-        print(
-            f"coalition-sim analyze: note: unfinished study: {found.n_runs} of {found.expected_runs} runs are in "
-            f"{results.path}; the tables cover only those (run the same study command again to finish it)",
-            file=sys.stderr,
-        )
-    print(format_table(found))
-    files = write_outputs(found, results, out)
+    with atomic_dir(out) as tmp, FigurePool(tmp) as pool:
+        early = _draw_early(pool, results, by, args.confidence)
+        found = _analyze(results, by, args)
+        if found.unfinished:
+            print(
+                f"coalition-sim analyze: note: unfinished study: {found.n_runs} of {found.expected_runs} runs are "
+                f"in {results.path}; the tables cover only those (run the same study command again to finish it)",
+                file=sys.stderr,
+            )
+        print(format_table(found))
+        map_lines = write_outputs(found, results, out, tmp, pool, early)
+        files = [out / p.name for p in tmp.iterdir()]
+    for line in map_lines:
+        print(line)
     print(f"\nWrote {len(files)} files to {out}: " + ", ".join(sorted(p.name for p in files)))
     return 0
+
+
+def _analyze(results, by: list[str] | None, args: argparse.Namespace):
+    """The study's analysis, or one line saying why not."""
+    from coalition_sim.analysis import study_analysis as analysis
+
+    try:
+        return analysis.analyze_study(results, by, args.confidence, args.resamples, args.seed, tau=args.tau)
+    except ValueError as exc:
+        raise InputError(f"{results.path}: {exc}") from None
 
 
 def _check_flags(args: argparse.Namespace) -> None:
@@ -211,55 +225,119 @@ def format_table(found) -> str:
 
 
 # --------------------------------------------------------------------------- writing
-def write_outputs(found, results, out: Path) -> list[Path]:
-    """Tables, figures and findings.md, all or nothing."""
-    from coalition_sim.analysis import findings, plots
-    from coalition_sim.util.safe_write import atomic_dir
+def write_outputs(found, results, out: Path, tmp: Path, pool, early: dict | None = None) -> list[str]:
+    """Tables, figures and findings.md into ``tmp`` (the figures through ``pool``); the map's lines to print.
 
-    runs = results.runs
-    written = []
-    with atomic_dir(out) as tmp:
-        found.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6g")
-        if len(found.logrank):
-            found.logrank.to_csv(tmp / "logrank.csv", index=False, float_format="%.6g")
-        if found.effect is not None:
-            found.effect.to_csv(tmp / "backbone_effect.csv", index=False, float_format="%.6g")
-        if found.paired is not None:
-            found.paired.to_csv(tmp / "paired_difference.csv", index=False, float_format="%.6g")
-        if found.paired_impact is not None:
-            found.paired_impact.to_csv(tmp / "paired_impact_difference.csv", index=False, float_format="%.6g")
-        if found.backbone_paired is not None:
-            found.backbone_paired.to_csv(tmp / "backbone_paired_difference.csv", index=False, float_format="%.6g")
-        for outcome, table in found.sensitivity.items():
-            table.to_csv(tmp / f"sensitivity_{outcome}.csv", index=False, float_format="%.6g")
-        for name, table in _contrast_tables(found).items():
-            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
-        for name, table in found.tables.items():
-            table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
-        figures = {
-            "survival": plots.survival_figure(runs, found.by, found.horizon, found.confidence),
-            "impact": plots.impact_figure(runs, found.by),
-        }
-        if found.effect is not None:
-            figures["endurance_vs_backbone"] = plots.endurance_figure(found.effect, found.paired, horizon=found.horizon)
-        for outcome, table in found.sensitivity.items():
-            make = plots.sobol_figure if found.sensitivity_method == "sobol" else plots.sensitivity_figure
-            figures[f"sensitivity_{outcome}"] = make(table, outcome)
-        figures.update(_method_figures(found, runs))
-        for stem, fig in figures.items():
-            plots.save(fig, tmp, stem)
-        tables = sorted(p.name for p in tmp.glob("*.csv") if p.name != "summary.csv")
-        (tmp / "findings.md").write_text(findings.findings_markdown(found, results, sorted(figures), tables))
-        readme = out / "README.md"
-        if found.contrasts is not None and readme.exists():
-            updated = findings.replace_headline(readme.read_text(), findings.headline_markdown(found))
-            if updated is not None:
-                (tmp / "README.md").write_text(updated)
-        map_lines = write_governance_map(found, results, tmp, out)
-        written = [out / p.name for p in tmp.iterdir()]
-    for line in map_lines:
-        print(line)
-    return written
+    ``early`` are the figures :func:`_draw_early` started before the analysis, by stem, with
+    what they were drawn for; those no longer wanted are removed, the others not drawn again.
+    """
+    from coalition_sim.analysis import findings
+
+    _write_tables(found, tmp)
+    figures = _figure_makers(found, results.runs)
+    early = early or {}
+    for stem, drawn_for in early.items():
+        if _drawn_for(found, stem) != drawn_for:
+            pool.discard(stem)
+    for stem, make in figures.items():
+        if stem not in early or _drawn_for(found, stem) != early[stem]:
+            pool.draw(stem, make)
+    tables = sorted(p.name for p in tmp.glob("*.csv") if p.name != "summary.csv")
+    (tmp / "findings.md").write_text(findings.findings_markdown(found, results, sorted(figures), tables))
+    readme = out / "README.md"
+    if found.contrasts is not None and readme.exists():
+        updated = findings.replace_headline(readme.read_text(), findings.headline_markdown(found))
+        if updated is not None:
+            (tmp / "README.md").write_text(updated)
+    map_lines = write_governance_map(found, results, tmp, out, pool)
+    pool.wait()
+    return map_lines
+
+
+def _write_tables(found, tmp: Path) -> None:
+    """Every table of the analysis as CSV."""
+    found.summary.to_csv(tmp / "summary.csv", index=False, float_format="%.6g")
+    if len(found.logrank):
+        found.logrank.to_csv(tmp / "logrank.csv", index=False, float_format="%.6g")
+    if found.effect is not None:
+        found.effect.to_csv(tmp / "backbone_effect.csv", index=False, float_format="%.6g")
+    if found.paired is not None:
+        found.paired.to_csv(tmp / "paired_difference.csv", index=False, float_format="%.6g")
+    if found.paired_impact is not None:
+        found.paired_impact.to_csv(tmp / "paired_impact_difference.csv", index=False, float_format="%.6g")
+    if found.backbone_paired is not None:
+        found.backbone_paired.to_csv(tmp / "backbone_paired_difference.csv", index=False, float_format="%.6g")
+    for outcome, table in found.sensitivity.items():
+        table.to_csv(tmp / f"sensitivity_{outcome}.csv", index=False, float_format="%.6g")
+    for name, table in _contrast_tables(found).items():
+        table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
+    for name, table in found.tables.items():
+        table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
+
+
+def _figure_makers(found, runs) -> dict:
+    """The analysis's figures (not the map's) as picklable makers, by file stem."""
+    from coalition_sim.analysis import plots
+
+    figures = {
+        "survival": partial(plots.survival_figure, runs, found.by, found.horizon, found.confidence),
+        "impact": partial(plots.impact_figure, runs, found.by),
+    }
+    if found.effect is not None:
+        figures["endurance_vs_backbone"] = partial(
+            plots.endurance_figure, found.effect, found.paired, horizon=found.horizon
+        )
+    for outcome, table in found.sensitivity.items():
+        make = plots.sobol_figure if found.sensitivity_method == "sobol" else plots.sensitivity_figure
+        figures[f"sensitivity_{outcome}"] = partial(make, table, outcome)
+    figures.update(_method_figures(found, runs))
+    return figures
+
+
+# --------------------------------------------------------------------------- figures ahead of the analysis
+EARLY_FIGURES = ("causes", "impact", "survival")
+"""The slowest figures, which need only the runs: drawn while the statistics are computed."""
+
+
+def _draw_early(pool, results, by: list[str] | None, confidence: float) -> dict:
+    """Start the figures of :data:`EARLY_FIGURES` the analysis will ask for; what each is drawn for, by stem.
+
+    The arms and horizon are found as :func:`analyze_study` finds them; :func:`write_outputs`
+    checks them against the analysis and draws again whatever differs.
+    """
+    from coalition_sim.analysis import method_plots, plots
+    from coalition_sim.analysis import study_analysis as analysis
+    from coalition_sim.analysis.competing_risks import event_causes
+    from coalition_sim.studies.store import finished
+
+    runs, study = results.runs, results.study
+    ok = finished(runs)
+    by = list(by) if by is not None else analysis.default_arms(study, runs)
+    if ok.empty or any(c not in runs for c in by):
+        return {}  # the analysis will say why
+    horizon = analysis.study_horizon(study, ok)
+    drawn = {}
+    if by and analysis.design_kind(study, runs) == "factorial" and event_causes(ok):
+        pool.draw("causes", partial(method_plots.cause_figure, runs, by, horizon))
+        drawn["causes"] = (tuple(by), horizon, None)
+    pool.draw("impact", partial(plots.impact_figure, runs, by))
+    drawn["impact"] = (tuple(by), None, None)
+    pool.draw("survival", partial(plots.survival_figure, runs, by, horizon, confidence))
+    drawn["survival"] = (tuple(by), horizon, confidence)
+    return drawn
+
+
+def _drawn_for(found, stem: str) -> tuple | None:
+    """What an early figure must have been drawn for to be the analysis's own (None: not wanted)."""
+    c = found.contrasts
+    by = tuple(found.by)
+    if stem == "causes":
+        return (by, found.horizon, None) if c is not None and len(c.incidence) else None
+    if stem == "impact":
+        return (by, None, None)
+    if stem == "survival":
+        return (by, found.horizon, found.confidence)
+    return None
 
 
 def _contrast_tables(found) -> dict:
@@ -279,39 +357,39 @@ def _contrast_tables(found) -> dict:
 
 
 def _method_figures(found, runs) -> dict:
-    """Figures of the contrasts and of the screening methods, by file stem."""
+    """Figures of the contrasts and of the screening methods, as makers by file stem."""
     from coalition_sim.analysis import method_plots
 
     figures = {}
     c = found.contrasts
     if c is not None and len(c.incidence):
-        figures["causes"] = method_plots.cause_figure(runs, found.by, found.horizon)
+        figures["causes"] = partial(method_plots.cause_figure, runs, found.by, found.horizon)
     if c is not None and len(c.rmst):
         main = "governance" if (c.rmst.factor == "governance").any() else str(c.rmst.factor.iloc[0])
         level = next((b for b in found.by if b != main), None)
-        figures["rmst_difference"] = method_plots.rmst_figure(c.rmst, main, level)
+        figures["rmst_difference"] = partial(method_plots.rmst_figure, c.rmst, main, level)
     for name, table in found.tables.items():
         if name.startswith("morris_"):
-            figures[name] = method_plots.morris_figure(table, name.removeprefix("morris_"))
+            figures[name] = partial(method_plots.morris_figure, table, name.removeprefix("morris_"))
         elif name.startswith("prim_trajectory_"):
             outcome = name.removeprefix("prim_trajectory_")
-            figures[name] = method_plots.prim_figure(
-                table, f"coalitions {outcome}" if outcome == "dissolved" else outcome
+            figures[name] = partial(
+                method_plots.prim_figure, table, f"coalitions {outcome}" if outcome == "dissolved" else outcome
             )
         elif name.startswith("sobol_convergence_"):
-            figures[name] = method_plots.convergence_figure(table, name.removeprefix("sobol_convergence_"))
+            figures[name] = partial(method_plots.convergence_figure, table, name.removeprefix("sobol_convergence_"))
     return figures
 
 
 # --------------------------------------------------------------------------- the governance map
-def write_governance_map(found, results, tmp: Path, out: Path) -> list[str]:
+def write_governance_map(found, results, tmp: Path, out: Path, pool) -> list[str]:
     """When the study varies the rule and a coalition type: the map's tables, figures and findings.
 
-    Writes ``map_*.csv``, ``map_*.png``/``.svg`` and ``map_findings.md`` into ``tmp``, and refreshes
+    Writes ``map_*.csv``, ``map_*.png``/``.svg`` (through ``pool``) and ``map_findings.md`` into ``tmp``, and refreshes
     the block between the map markers of ``out/README.md``; returns the lines to print (none when
     the study is not a map).
     """
-    from coalition_sim.analysis import governance_map, map_findings, map_plots, plots
+    from coalition_sim.analysis import governance_map, map_findings, map_plots
 
     if not governance_map.applies(results.study, results.runs):
         return []
@@ -321,8 +399,8 @@ def write_governance_map(found, results, tmp: Path, out: Path) -> list[str]:
         return [f"\nGovernance map: not drawn ({exc})."]
     for name, table in tables.items():
         table.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g")
-    for stem, fig in map_plots.map_figures(tables, results.runs, found.horizon).items():
-        plots.save(fig, tmp, stem)
+    for stem, make in map_plots.map_figure_makers(tables, results.runs, found.horizon).items():
+        pool.draw(stem, make)
     block = map_findings.map_markdown(map_findings.load_map_tables(tmp))  # from the tables as written
     (tmp / "map_findings.md").write_text(f"# Governance map: {found.name}\n\n{block}")
     readme = tmp / "README.md" if (tmp / "README.md").exists() else out / "README.md"
