@@ -50,3 +50,15 @@ def tiny_population(
 def make_population():
     """The tiny_population factory, as a fixture."""
     return tiny_population
+
+
+def pytest_configure(config):
+    """Compile (or load) the model's compiled loop once, before any test worker starts.
+
+    After a fresh install every process would otherwise compile it itself (about a minute each);
+    this way the workers load the cached machine code.
+    """
+    if not hasattr(config, "workerinput"):  # the controller, or a run without workers
+        from coalition_sim.studies.runner import prepare_model
+
+        prepare_model()

@@ -11,9 +11,11 @@ Python code that draws next sees the state numpy would have left.
 
 from __future__ import annotations
 
+import numpy as np
 from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
+from numba.np.random.random_methods import random_interval
 
 _GENERATOR = types.NumPyRandomGeneratorType("generator")
 _BIT_GENERATOR = types.NumPyRandomBitGeneratorType("bit_generator")
@@ -43,3 +45,19 @@ def _from_handle(typingctx, handle):
 def generator(handle):
     """The Generator behind ``handle`` (valid only during the call that received the handle)."""
     return _from_handle(handle)
+
+
+@njit(cache=True, nogil=True)
+def permutation(g, values):
+    """``rng.permutation(values)`` of a 1-d array: numpy's shuffle of a copy, the same draws.
+
+    Fisher-Yates from the last position down, each swap partner drawn as numpy draws it (a masked,
+    rejected-if-too-large draw of 32 or 64 bits). Numba's own ``Generator.permutation`` draws the
+    same, but compiles a general n-dimensional shuffle several times over.
+    """
+    out = values.copy()
+    for i in range(out.size - 1, 0, -1):
+        j = np.intp(random_interval(g.bit_generator, i))
+        if i != j:
+            out[i], out[j] = out[j], out[i]
+    return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from coalition_sim.model.draws_kernels import generator
+from coalition_sim.model.draws_kernels import generator, permutation
 
 
 @njit(cache=True, nogil=True)
@@ -53,7 +53,7 @@ def vision_pull(position: np.ndarray, members: np.ndarray, purpose: np.ndarray, 
 @njit(cache=True, nogil=True)
 def influence_within(draws, position: np.ndarray, group: np.ndarray, threshold: float, rate: float) -> None:
     """A random matching of ``group`` into disjoint pairs (``rng.permutation``), then one :func:`deffuant_round`."""
-    shuffled = generator(draws).permutation(group)
+    shuffled = permutation(generator(draws), group)
     usable = shuffled.size - shuffled.size % 2
     if usable:
         deffuant_round(position, shuffled[:usable].reshape(-1, 2), threshold, rate)

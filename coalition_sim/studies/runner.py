@@ -21,6 +21,7 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -158,6 +159,8 @@ def run_many(
     """
     total = len(specs) if hasattr(specs, "__len__") else None
     workers = _worker_count(workers, executor)
+    if executor is None and total != 0:  # compiled once here, then loaded by each worker
+        prepare_model(say=_tell if progress else None)
     bar = _progress_bar(total, progress)
     try:
         if executor is None and workers == 1:
@@ -173,6 +176,30 @@ def run_many(
     finally:
         if bar is not None:
             bar.close()
+
+
+def _tell(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def prepare_model(say=None, after: float = 2.0) -> None:
+    """Load the model's compiled loop in this process, compiling it if this install has not yet.
+
+    The first run after installing compiles the loop (about a minute) and caches it; every later
+    process loads it in a fraction of a second. Done once here, before the workers start, so they
+    load it instead of each compiling it. ``say`` (a callable taking a line) is told when the
+    loading has taken ``after`` seconds, so a long first compilation is not a silent wait.
+    """
+    from coalition_sim.model.model import CoalitionModel
+
+    timer = threading.Timer(after, say, ("Compiling the model (once after installing; about a minute)...",))
+    timer.daemon = True
+    if say is not None:
+        timer.start()
+    try:
+        CoalitionModel(n_orgs=2, seed=0, monthly_series=False).run(1)
+    finally:
+        timer.cancel()
 
 
 def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[RunResult]:

@@ -7,7 +7,7 @@ import pytest
 from numba import njit
 
 from coalition_sim.model.compiled import draw_handle
-from coalition_sim.model.draws_kernels import generator
+from coalition_sim.model.draws_kernels import generator, permutation
 
 
 @njit(cache=False)
@@ -48,3 +48,17 @@ def test_the_handle_names_this_generator_only():
     assert draw_handle(a)[1:] == draw_handle(b)[1:]  # one bit generator type, one set of draw functions
     compiled_draws(draw_handle(a), 5)
     assert a.random() != b.random()
+
+
+@njit(cache=False)
+def shuffled(handle, values):
+    return permutation(generator(handle), values)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_compiled_permutation_is_numpys(seed):
+    mine, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    for size in (0, 1, 2, 7, 30, 301):
+        values = np.arange(size, dtype=np.intp) * 3 + 1
+        assert np.array_equal(shuffled(draw_handle(mine), values), theirs.permutation(values))
+    assert mine.random() == theirs.random()
