@@ -369,15 +369,35 @@ def theory(code: int) -> Later:
 
 
 def replay(model, log, count: int, last: int, known: dict) -> tuple[list[float], list[float]]:
-    """The loop's log as the model's events, exits and outcome lists; return month ``last``'s
-    (dilutions, delays). Initiatives of ``known`` (uid -> the object pending before the loop) that
-    were adopted or lapsed in it get that state."""
-    months, kinds, ints, floats = log
-    events, names, sector = model.events, model.names, model.sector
-    dilutions, delays = [], []
-    for e in range(count):
+    """The loop's log as the model's exits and outcome lists; its events are kept as records, written
+    when the feed is first read (:func:`write_events`). Return month ``last``'s (dilutions, delays);
+    initiatives of ``known`` (uid -> the object pending before the loop) adopted or lapsed get that state."""
+    months, kinds, ints, floats = (a[:count].copy() for a in log)
+    outcomes = (kinds == 3) | (kinds == 4)
+    model.all_dilutions.extend(floats[outcomes, 1].tolist())
+    model.all_delays.extend(ints[outcomes, 2].tolist())
+    this_month = outcomes & (months == last)
+    for uid, initiative in known.items():
+        if np.any(outcomes & (ints[:, 0] == uid)):
+            initiative.state = ADOPTED
+        elif np.any((kinds == 5) & (ints[:, 0] == uid)):
+            initiative.state = LAPSED
+    for e in np.flatnonzero((kinds == 7) | (kinds == 8)):
+        org = int(ints[e, 0])
+        cause = EXIT_CAUSES[ints[e, 1]] if kinds[e] == 7 else membership.LOST_INTEREST
+        model.exit_cause[org], model.exit_month[org] = cause, int(months[e])
+    if count:
+        model.unread_log.append((months, kinds, ints, floats))
+    return floats[this_month, 1].tolist(), ints[this_month, 2].tolist()
+
+
+def write_events(model, events, record) -> None:
+    """The loop's event records as sentences of the feed (the same templates as the Python month)."""
+    names, sector = model.names, model.sector
+    months, kinds, ints, floats = record
+    for e in range(kinds.size):
         month, kind = int(months[e]), int(kinds[e])
-        a, b, c = (int(x) for x in ints[e])
+        a, b = int(ints[e, 0]), int(ints[e, 1])
         x, y = float(floats[e, 0]), float(floats[e, 1])
         if kind == 0:
             events.add(month, "backbone", "Backbone support changes: {:.2f} -> {:.2f}", x, y)
@@ -385,30 +405,16 @@ def replay(model, log, count: int, last: int, known: dict) -> tuple[list[float],
             events.add(month, "shock", "Shock: {} skills now needed", ROLES[a])
         elif kind == 2:
             events.add(month, "blocked", "Initiative {} blocked: {}", a, BLOCK_REASONS[b])
-        elif kind in (3, 4):
-            if a in known:
-                known[a].state = ADOPTED
-            model.all_dilutions.append(y)
-            model.all_delays.append(c)
-            if month == last:
-                dilutions.append(y)
-                delays.append(c)
-            if kind == 3:
-                events.add(month, "succeeded", "Initiative {} ({}) succeeded: impact {:.2f}", a, theory(b), x)
-            else:
-                events.add(month, "failed", "Initiative {} failed (chance was {:.0%})", a, x)
+        elif kind == 3:
+            events.add(month, "succeeded", "Initiative {} ({}) succeeded: impact {:.2f}", a, theory(b), x)
+        elif kind == 4:
+            events.add(month, "failed", "Initiative {} failed (chance was {:.0%})", a, x)
         elif kind == 5:
-            if a in known:
-                known[a].state = LAPSED
             events.add(month, "lapsed", "Initiative {} lapsed undecided", a)
         elif kind == 6:
             events.add(month, "join", "{} ({}) joined the core", names[a], SECTORS[sector[a]])
         elif kind == 7:
-            cause = EXIT_CAUSES[b]
-            model.exit_cause[a], model.exit_month[a] = cause, month
-            events.add(month, "exit", "{} ({}) left: {}", names[a], SECTORS[sector[a]], EXIT_REASONS[cause])
-        elif kind == 8:
-            model.exit_cause[a], model.exit_month[a] = membership.LOST_INTEREST, month
-        else:
+            reason = EXIT_REASONS[EXIT_CAUSES[b]]
+            events.add(month, "exit", "{} ({}) left: {}", names[a], SECTORS[sector[a]], reason)
+        elif kind == 9:
             events.add(month, "dissolved", "The coalition dissolves: {}", CAUSE_TEXT[CAUSES[a]])
-    return dilutions, delays

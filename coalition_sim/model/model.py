@@ -188,6 +188,7 @@ class CoalitionModel(mesa.Model):
         self.exit_month: dict[int, int] = {}
         self.pending: list = []
         self.events = EventLog()
+        self.unread_log: list = []  # the compiled loop's event records not yet written as events
         self.reputation = 0.0
         self.know_how = 0.0
         self.cumulative_impact = 0.0
@@ -210,6 +211,23 @@ class CoalitionModel(mesa.Model):
         self.tally.update(impact=0.0, dilutions=[], delays=[])
 
     # ------------------------------------------------------------------ views
+    @property
+    def events(self) -> EventLog:
+        """The plain-language feed (:mod:`coalition_sim.model.events`), in the order things happened.
+
+        Months run by the compiled loop keep their events as records until the feed is first read.
+        """
+        if self.unread_log:
+            records, self.unread_log = self.unread_log, []
+            for record in records:
+                compiled_run.write_events(self, self._events, record)
+        return self._events
+
+    @events.setter
+    def events(self, log: EventLog) -> None:
+        self._events = log
+        self.unread_log = []
+
     def core_indices(self) -> np.ndarray:
         """Indices of current core members (cached until a status changes)."""
         if self._core is None:
