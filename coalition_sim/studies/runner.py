@@ -160,7 +160,7 @@ def run_many(
     total = len(specs) if hasattr(specs, "__len__") else None
     workers = _worker_count(workers, executor)
     if executor is None and total != 0:  # compiled once here, then loaded by each worker
-        prepare_model(say=_tell if progress else None)
+        prepare_model(say=tell if progress else None)
     bar = _progress_bar(total, progress)
     try:
         if executor is None and workers == 1:
@@ -178,7 +178,8 @@ def run_many(
             bar.close()
 
 
-def _tell(line: str) -> None:
+def tell(line: str) -> None:
+    """One line on stderr, at once."""
     print(line, file=sys.stderr, flush=True)
 
 

@@ -74,6 +74,10 @@ def run_study(
     with Store.open(path, spec) as store:
         done = store.done_ids()
         outcome = StudyRun(path, spec.n_runs, len(done), 0, 0, 0)
+        if executor is None:  # the compiled model, loaded (or compiled once) before the bar and the workers
+            from coalition_sim.studies.runner import prepare_model, tell
+
+            prepare_model(say=tell if progress else None)
         bar = _bar(spec.n_runs, len(done), progress)
         try:
             _run_remaining(spec, store, outcome, workers, executor, bar)
