@@ -53,7 +53,7 @@ def make_population():
 
 
 def pytest_configure(config):
-    """Compile (or load) the model's compiled loop once, before any test worker starts.
+    """Compile (or load) the model's compiled loop and kernels once, before any test worker starts.
 
     After a fresh install every process would otherwise compile it itself (about a minute each);
     this way the workers load the cached machine code.
@@ -61,4 +61,4 @@ def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controller, or a run without workers
         from coalition_sim.studies.runner import prepare_model
 
-        prepare_model()
+        prepare_model(stepwise=True)  # the compiled run and the Python month's kernels

@@ -183,8 +183,9 @@ def tell(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def prepare_model(say=None, after: float = 2.0) -> None:
-    """Load the model's compiled loop in this process, compiling it if this install has not yet.
+def prepare_model(say=None, after: float = 2.0, stepwise: bool = False) -> None:
+    """Load the model's compiled loop in this process (with ``stepwise``, the kernels of a month stepped
+    from Python too: the classroom's), compiling them if this install has not yet.
 
     The first run after installing compiles the loop (about a minute) and caches it; every later
     process loads it in a fraction of a second. Done once here, before the workers start, so they
@@ -198,9 +199,40 @@ def prepare_model(say=None, after: float = 2.0) -> None:
     if say is not None:
         timer.start()
     try:
-        CoalitionModel(n_orgs=2, seed=0, monthly_series=False).run(1)
+        with _sigint_kept():
+            CoalitionModel(n_orgs=2, seed=0, monthly_series=False).run(1)  # the compiled run
+            for rule in ("consensus", "opt-in") if stepwise else ():
+                model = CoalitionModel(seed=0, governance=rule, initiative_rate=2.0, monthly_series=False)
+                for _ in range(3):
+                    model.step()
     finally:
         timer.cancel()
+
+
+@contextlib.contextmanager
+def _sigint_kept():
+    """Ctrl-C stops the block as usual, and is not lost when it lands while compiled code is loaded.
+
+    The compiler's loader calls back into Python from C; an interrupt raised inside such a callback is
+    printed and dropped, and the study would run on to the end. Here the interrupt is also noted, and
+    raised again when the block ends. Only in the main thread (where signal handlers live).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    noted = []
+
+    def interrupt(signum, frame):
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if noted:
+        raise KeyboardInterrupt
 
 
 def _pooled(specs, executor, workers, chunk, limit, keep_series) -> Iterator[RunResult]:

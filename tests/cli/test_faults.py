@@ -43,8 +43,8 @@ governance = ["consensus", "opt-in"]
 backbone_strength = [0.0, 1.0]
 """
 RUNS = 2 * 2 * 120
-LONG_STUDY = STUDY.replace("replications = 120", "replications = 1000")
-LONG_RUNS = 2 * 2 * 1000
+LONG_STUDY = STUDY.replace("replications = 120", "replications = 25000")
+LONG_RUNS = 2 * 2 * 25000
 """A study that cannot finish before a test interrupts it, however fast the model or slow the test."""
 DEADLINE_S = 120
 """Longest wait for a condition (a generous ceiling on a loaded machine, never a timing)."""

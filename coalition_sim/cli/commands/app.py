@@ -92,6 +92,10 @@ def main(args: argparse.Namespace) -> int:
         "SOLARA_THEME_SHOW_BANNER": "False",
         "SOLARA_THEME_TITLE": "Coalition classroom",
     }
+    from coalition_sim.studies.runner import prepare_model
+
+    # Compiled (once after installing) or loaded here, so no Step or replicate press waits for it in class.
+    prepare_model(say=lambda line: print(line, flush=True), stepwise=True)
     server = subprocess.Popen(server_command(args.host, port, args.dev), env=env)
     # A supervisor's SIGTERM stops the server too: no orphaned server is left behind.
     previous = signal.signal(signal.SIGTERM, lambda *_: server.terminate())
