@@ -63,6 +63,16 @@ def cli(*args: str, cwd: Path | None = None, **kwargs) -> subprocess.CompletedPr
     )
 
 
+def as_from_a_terminal() -> None:
+    """In the child before it runs: Ctrl-C handled and not held back, as a user's terminal starts a command.
+
+    A test worker's own signal state (a handler set to ignore, a mask holding SIGINT back) is inherited by
+    the processes it starts; the command would then never see the interrupt the test sends it.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def start(*args: str, cwd: Path | None = None) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "coalition_sim.cli.main", *args],
@@ -70,6 +80,7 @@ def start(*args: str, cwd: Path | None = None) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
         cwd=cwd,
+        preexec_fn=as_from_a_terminal,
     )
 
 
@@ -232,7 +243,9 @@ def test_a_killed_worker_is_replaced_and_the_study_completes(study_file, uninter
 def test_ctrl_c_during_start_up_is_one_line_and_exit_130(long_study_file, tmp_path):
     store = tmp_path / "sigint.sqlite"
     args = [sys.executable, "-X", "importtime", "-m", "coalition_sim.cli.main", *study_args(long_study_file, store)]
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=as_from_a_terminal
+    )
     seen = []
     for line in process.stderr:  # -X importtime reports each import as it ends: a start-up clock
         seen.append(line)
