@@ -150,3 +150,11 @@ def test_the_monthly_figures_are_the_stepped_ones(seed, governance):
                                    equal_nan=True, err_msg=name)  # fmt: skip
         assert a[name].dtype == b[name].dtype, name
     assert fast.summary() == pytest.approx(slow.summary(), nan_ok=True)
+
+
+def test_the_monthly_figures_read_the_loop_books_where_the_loop_keeps_them():
+    from coalition_sim.model import metrics_kernels, run_kernels
+
+    names = ("CUMULATIVE", "REPUTATION", "STRENGTH", "SCALE", "MONTH_IMPACT", "N_PENDING", "N_EVENTS")
+    for name in (*names, "EV_SUCCEEDED", "EV_FAILED"):
+        assert getattr(metrics_kernels, name) == getattr(run_kernels, name), name
