@@ -9,7 +9,7 @@ Kenis 2008 on inclusiveness; Olson 1965 on the latent group). Under consensus
 everyone who does not stand aside works on every adopted initiative, so only
 repeated standing aside lets commitment fade.
 
-The model runs this inside the members' compiled month (``membership.weigh_month``);
+The model runs this inside the members' compiled month (``membership.month``);
 these array forms state it, and ``tests/model/test_membership_kernels.py`` checks the two agree.
 """
 

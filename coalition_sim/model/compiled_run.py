@@ -165,10 +165,11 @@ def grown(arrays: tuple[np.ndarray, ...], rows: int) -> tuple[np.ndarray, ...]:
     return tuple(out)
 
 
-def terms(model, rules: tuple[int, int, int], loop_constants: tuple[float, float, float]) -> tuple:
+def terms(model, rules: tuple[int, int, int], loop_constants: tuple[float, float, float], effects) -> tuple:
     """The loop's fixed terms: status codes, rules, and every mechanism's parameters and constants.
 
-    ``loop_constants``: the model loop's own (MEETING_TRUST, SUCCESS_MEMORY, BACKBONE_TRUST_RATE).
+    ``loop_constants``: the model loop's own (MEETING_TRUST, SUCCESS_MEMORY, BACKBONE_TRUST_RATE); ``effects``:
+    the backbone's effects before and after a cut (:func:`phase_figures`).
     """
     p, env = model.params, model.environment
     backbone = model.backbone
@@ -184,7 +185,6 @@ def terms(model, rules: tuple[int, int, int], loop_constants: tuple[float, float
     )
     execution_terms = (execution.MIN_EFFORT, workload.TEAM_SLACK, execution.DILUTION_SCALE, weights)
     learning_constants = learning.terms(model)[4]
-    _, effects = phase_figures(model)
     return (
         (CORE, NETWORK, EXITED),
         rules,
@@ -257,8 +257,8 @@ def run(model, months: int, loop_constants: tuple[float, float, float]) -> None:
     ``loop_constants``: the model loop's (MEETING_TRUST, SUCCESS_MEMORY, BACKBONE_TRUST_RATE).
     """
     rules = rule_schedule(model.rule)
-    loop_terms = terms(model, rules, loop_constants)
     phases, effects = phase_figures(model)
+    loop_terms = terms(model, rules, loop_constants, effects)
     env = model.environment
     scalars = np.array(
         [model.reputation, model.know_how, model.cumulative_impact, model.expected_rate, model.backbone.strength,

@@ -32,7 +32,6 @@ import numpy as np
 from coalition_sim.model import morale
 from coalition_sim.model.compiled import LazyKernels, as_index
 from coalition_sim.model.execution import UNDER_EFFORT, Outcome
-from coalition_sim.model.goal_space import clip, distances
 
 SUCCESS_TRUST = 0.05
 """Extra share of the gap to full trust closed in a successful team."""
@@ -60,27 +59,9 @@ WORK_COST = 0.1
 """Cost (value units) of a month of full effort with the whole budget (times effort and the share of the budget)."""
 
 
-def closeness(position: np.ndarray, tolerance: np.ndarray, blueprint: np.ndarray) -> np.ndarray:
-    """How much each organization wants what was done: 1 at its position, 0 at twice its tolerance."""
-    dist = distances(position, blueprint)
-    return clip(1.0 - dist / (2.0 * tolerance))
-
-
 def spillover_share(model) -> float:
     """Share of a success's benefit that reaches members outside the team."""
     return SPILLOVER + LEARNING_SPILLOVER * model.backbone.effect("measurement")
-
-
-def credit(model, team: np.ndarray, blueprint: np.ndarray, impact: float) -> None:
-    """Add this success's benefit to each core member's month ledger: impact * share * closeness.
-
-    Share is 1 in the team and :func:`spillover_share` outside it; closeness is :func:`closeness`.
-    One compiled pass over the members (:func:`coalition_sim.model.learning_kernels.credit`).
-    """
-    members = model.core_indices()
-    KERNELS.credit(
-        model.benefit, model.position, model.tolerance, members, team, blueprint, impact, spillover_share(model)
-    )
 
 
 def learn(model, decision, outcome: Outcome) -> None:

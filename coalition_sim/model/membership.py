@@ -16,9 +16,9 @@ organization the coalition barely pulls loses interest and leaves its orbit
 (legitimacy must be built to keep a network's participants, Human & Provan 2000).
 
 The functions below state satisfaction, pull, entry chance and loss of interest over
-arrays; the model runs a month as compiled passes that do the same arithmetic in one loop each (:func:`weigh_month`
-and :func:`orbit`, kernels in :mod:`coalition_sim.model.membership_kernels`,
-loaded on first use), with the same random draws. Both forms must change together:
+arrays; the model runs the month as one compiled pass (:func:`month`: ``weigh_month`` and ``orbit`` in
+:mod:`coalition_sim.model.membership_kernels`, loaded on first use), with the same random draws.
+Both forms must change together:
 ``tests/model/test_membership_kernels.py`` checks every month of whole runs against these functions.
 """
 
@@ -94,7 +94,7 @@ def admit(model, newcomers: np.ndarray) -> None:
 def month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarray, ...]:
     """The members' and the network's month as one compiled pass, draws included; return who moved.
 
-    :func:`weigh_month` (satisfaction, experience, engagement, who leaves), the leavers out, :func:`orbit`
+    ``weigh_month`` (satisfaction, experience, engagement, who leaves), the leavers out, ``orbit``
     (who loses interest, who joins) and the newcomers :func:`admit`-ted, as
     :func:`coalition_sim.model.month_kernels.membership` runs them; statuses are written in place
     (call ``model.set_status`` bookkeeping after). ``ties``: trust.ties_toward(members).
@@ -141,28 +141,6 @@ def orbit_terms(model) -> tuple:
     reach = 0.5 + model.backbone.effect("public_will")
     entry = (model.boundary_alignment, model.entry_rate, reach)
     return (model.position, model.purpose, model.farthest, model.reputation, entry, (*PULL_WEIGHTS, NETWORK_FADE))
-
-
-def weigh_month(model, members: np.ndarray, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The members' month in one compiled pass; return who leaves: (burnt out, out of patience, drifted).
-
-    Satisfaction (:func:`satisfaction`) folded into experience and poor months, then (in a month
-    with work done) :func:`commitment.update_engagement`, then burnout, impatience and
-    :func:`commitment.drifters` among the members not already leaving (``ties``:
-    trust.ties_toward(members)); the equations are in the kernel's docstring.
-    """
-    return KERNELS.weigh_month(members, ties, *weighing(model))
-
-
-def orbit(model, ties: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The network's month in one compiled pass, draws included; return (lost interest, joining the core).
-
-    The same as :func:`lost_interest`, then entry (:func:`entry_chance`) among the organizations still
-    in the network, each pull worked out once (``ties``: toward the members after this month's exits).
-    """
-    position, purpose, farthest, reputation, entry, constants = orbit_terms(model)
-    pull = (position, purpose, farthest, reputation, model.core_indices().size)
-    return KERNELS.orbit(draw_handle(model.rng), model.status, NETWORK, ties, pull, entry, constants)
 
 
 _NO_ONE = np.zeros(0, dtype=np.intp)

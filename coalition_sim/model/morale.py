@@ -52,12 +52,6 @@ def spend(energy: np.ndarray, who: np.ndarray, amount) -> None:
         energy[who] = np.maximum(energy[who] - amount, 0.0)
 
 
-def restore(energy: np.ndarray, who: np.ndarray, amount) -> None:
-    """Add ``amount`` to ``who``, capped at 1, in place."""
-    if who.size:
-        energy[who] = np.minimum(energy[who] + amount, 1.0)
-
-
 def belong(energy: np.ndarray, members: np.ndarray) -> None:
     """A month of belonging for the core ``members``: MEMBERSHIP_ENERGY each."""
     spend(energy, members, MEMBERSHIP_ENERGY)
@@ -78,16 +72,6 @@ def belong_then_rest(energy: np.ndarray, exhausted: np.ndarray, status: np.ndarr
     """The month's end for everyone, in place, as one compiled pass: :func:`belong` for the core members,
     whoever's energy is 0 is ``exhausted``, then :func:`rest` for every organization not exited."""
     KERNELS.belong_then_rest(energy, exhausted, status, CORE, EXITED, MEMBERSHIP_ENERGY, rest_share(morale))
-
-
-def after_success(energy: np.ndarray, team: np.ndarray, morale: float) -> None:
-    """Recognition for a successful team."""
-    restore(energy, team, RECOGNITION * (1.0 + morale))
-
-
-def after_failure(energy: np.ndarray, team: np.ndarray, morale: float) -> None:
-    """The sting of a setback, softened by mediation."""
-    spend(energy, team, SETBACK * (1.0 - 0.5 * morale))
 
 
 def after_overload(energy: np.ndarray, over: np.ndarray, morale: float) -> None:
