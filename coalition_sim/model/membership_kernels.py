@@ -139,7 +139,7 @@ def join(candidates, alignment, pull, boundary_alignment, entry_rate, reach, dra
 
 @njit(cache=True, nogil=True)
 def orbit(draws, status, network, ties, pull_terms, entry_terms, constants):
-    """The network's month (:func:`membership.orbit`), its draws included; return (lost, joining).
+    """The network's month (:func:`membership.month` runs it), its draws included; return (lost, joining).
 
     :func:`lose_interest` over the organizations whose status is ``network``, then :func:`join` among
     those still in the network (no draw when there is nobody to draw for, or when ``entry_rate`` is 0).
